@@ -1,0 +1,6 @@
+"""Development: runs with no services at all."""
+
+from .base import *  # noqa: F401,F403
+from .base import env_bool
+
+DEBUG = env_bool("DEBUG", True)

@@ -1,0 +1,12 @@
+"""Tests: fast hashing, in-memory mail. Databases and Redis come from the environment like elsewhere."""
+
+from .base import *  # noqa: F401,F403
+from .base import CACHES, REDIS_URL
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+DSAR_SMS_BACKEND = "dsar.sms.LocmemSMSBackend"
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+if not REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+AXES_ENABLED = True

@@ -1,0 +1,46 @@
+from datetime import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from dsar import deadlines
+from dsar.kinds import KIND_RULES, Kind
+from dsar.models import Operator
+
+
+class Command(BaseCommand):
+    help = "When is a request due? Prints the due moment (ISO 8601, operator's time zone) on the last line."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--kind", required=True, choices=[k.value for k in Kind])
+        parser.add_argument("--received", required=True, help="ISO 8601; without an offset, Asia/Almaty is assumed.")
+        parser.add_argument("--operator", help="Operator slug; without it, the statutory defaults apply.")
+
+    def handle(self, *args, kind, received, operator=None, **options):
+        try:
+            received_at = datetime.fromisoformat(received)
+        except ValueError:
+            raise CommandError(f"--received must be ISO 8601, e.g. 2026-03-20T18:30:00+05:00 (got {received!r}).")
+        if operator:
+            try:
+                op = Operator.objects.get(slug=operator)
+            except Operator.DoesNotExist:
+                raise CommandError(f"No operator with slug {operator!r}.")
+            tz, calendar = op.tz, op.work_calendar()
+            policy = op.policy_for(kind)
+            n, unit, source = policy.deadline_n, policy.deadline_unit, f"policy of {op.slug}"
+        else:
+            tz, calendar = deadlines.KZ_TZ, deadlines.calendar_for(overrides=_global_overrides())
+            rule = KIND_RULES[kind]
+            n, unit, source = rule.n, rule.unit, "statutory default"
+        if timezone.is_naive(received_at):
+            received_at = received_at.replace(tzinfo=tz)
+        due = deadlines.due_at(received_at=received_at, n=n, unit=unit, calendar=calendar, tz=tz)
+        self.stdout.write(f"{kind}: {n} {unit.replace('_', ' ')} ({source}), received {received_at.astimezone(tz).isoformat()}")
+        self.stdout.write(due.astimezone(tz).isoformat())
+
+
+def _global_overrides():
+    from dsar.models import CalendarOverride
+
+    return [(o.date, o.is_working_day) for o in CalendarOverride.objects.filter(operator__isnull=True)]

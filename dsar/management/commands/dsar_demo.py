@@ -1,0 +1,28 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from dsar.demo.operators import DEMO_PASSWORD, load_operators, load_staff
+from dsar.demo.requests import load_requests
+from dsar.models import DataRequest
+
+
+class Command(BaseCommand):
+    help = "Load the five demo operators, their staff and a few hundred requests. Safe to run twice."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--requests", type=int, default=320)
+        parser.add_argument("--quiet", action="store_true")
+
+    def handle(self, *args, requests, quiet, **options):
+        with transaction.atomic():
+            operators = load_operators()
+            logins = load_staff(operators)
+        if not DataRequest.objects.exists():
+            load_requests(operators, count=requests)
+        if quiet:
+            return
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(operators)} operators, {DataRequest.objects.count()} requests."))
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, role, operator in logins:
+            self.stdout.write(f"  {username:28} {role:28} {operator}")

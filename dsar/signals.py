@@ -1,0 +1,12 @@
+"""Signal wiring. Side effects are queued with transaction.on_commit by their receivers."""
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from .models import EventChainHead, Operator
+
+
+@receiver(post_save, sender=Operator)
+def create_chain_head(sender, instance, created, **kwargs):
+    if created:
+        EventChainHead.objects.get_or_create(operator=instance)

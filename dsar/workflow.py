@@ -1,0 +1,356 @@
+"""The request state machine: the only place a request's state changes.
+
+Every transition runs through `transition()`: one transaction, the request row locked
+with SELECT ... FOR UPDATE, the django-fsm-2 guards (source state, conditions,
+permissions) checked, and exactly one audit event appended in the same transaction.
+Side effects (mail, letters) hang off django-fsm's `post_transition` signal and are
+queued with `transaction.on_commit`, so a rolled-back transition sends nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm, transition
+
+from . import deadlines
+from .kinds import GROUNDS_BY_KIND, REFUSAL_BASIS, Kind
+
+if TYPE_CHECKING:
+    from .models import DataRequest
+
+
+class State(models.TextChoices):
+    AWAITING_IDENTITY = "awaiting_identity", _("Awaiting identity confirmation")
+    RECEIVED = "received", _("Received")
+    IN_PROGRESS = "in_progress", _("In progress")
+    AWAITING_SUBJECT = "awaiting_subject", _("Awaiting the subject")
+    BLOCKED = "blocked", _("Data blocked")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    PARTLY_FULFILLED = "partly_fulfilled", _("Partly fulfilled")
+    REFUSED = "refused", _("Refused")
+    UNBLOCKED = "unblocked", _("Unblocked")
+    DESTROYED = "destroyed", _("Data destroyed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Expired")
+    DUPLICATE = "duplicate", _("Closed as duplicate")
+
+
+OPEN_STATES = [State.AWAITING_IDENTITY, State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT, State.BLOCKED]
+# Open, and the operator's clock is (or was) running: what SLA figures count.
+ACTIVE_STATES = [State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT]
+CLOSED_STATES = [s for s in State if s not in OPEN_STATES]
+ANSWERED_STATES = [State.FULFILLED, State.PARTLY_FULFILLED, State.REFUSED, State.BLOCKED, State.UNBLOCKED, State.DESTROYED]
+
+
+class TransitionInputError(ValidationError):
+    """A transition was asked for without what it needs (a refusal ground, a question...)."""
+
+
+class ConcurrentChange(Exception):
+    """Someone else moved the request first."""
+
+
+# --- permissions: django-fsm-2 calls these with (instance, user) ------------
+
+
+def _member(instance, user) -> bool:
+    if user is None or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return user.memberships.filter(operator_id=instance.operator_id).exists()
+
+
+def can_triage(instance, user) -> bool:
+    return _member(instance, user) and user.has_perm("dsar.triage_datarequest")
+
+
+def can_decide(instance, user) -> bool:
+    return _member(instance, user) and user.has_perm("dsar.decide_datarequest")
+
+
+# --- conditions --------------------------------------------------------------
+
+
+def is_blocking(instance) -> bool:
+    return instance.kind == Kind.BLOCKING
+
+
+def may_end_in_destruction(instance) -> bool:
+    # Rectification: destroy when the data cannot be changed (art. 13).
+    return instance.kind in (Kind.RECTIFICATION, Kind.DESTRUCTION)
+
+
+def extension_allowed(instance) -> bool:
+    policy = instance.operator.policy_for(instance.kind)
+    return bool(policy.extension_allowed and instance.due_at and timezone.now() < instance.due_at)
+
+
+def is_unconfirmed(instance) -> bool:
+    return instance.identity_confirmed_at is None
+
+
+def _require(value: Any, field: str, message) -> None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        raise TransitionInputError({field: message})
+
+
+class RequestWorkflow:
+    """Transitions of DataRequest. Each takes `now` and the fields it needs, keyword-only."""
+
+    # Clock helpers -------------------------------------------------------------
+
+    def _policy(self):
+        return self.operator.policy_for(self.kind)
+
+    def start_clock(self, received_at: datetime) -> None:
+        policy = self._policy()
+        self.received_at = received_at
+        self.due_at = deadlines.due_at(
+            received_at=received_at,
+            n=policy.deadline_n,
+            unit=policy.deadline_unit,
+            calendar=self.operator.work_calendar(),
+            tz=self.operator.tz,
+        )
+        self.original_due_at = self.due_at
+
+    def _close(self, now: datetime, outcome: str, answered: bool = True) -> None:
+        self.outcome = outcome
+        self.closed_at = now
+        if answered and self.answered_at is None:
+            self.answered_at = now
+        self._stop_pause(now)
+        self.next_action_at = None
+
+    def _stop_pause(self, now: datetime) -> None:
+        if self.clock_paused_at:
+            self.paused_seconds += int((now - self.clock_paused_at).total_seconds())
+            self.clock_paused_at = None
+
+    # Identity ------------------------------------------------------------------
+
+    @transition(field="state", source=State.AWAITING_IDENTITY, target=State.RECEIVED)
+    def confirm_identity(self, *, now: datetime, **_ignored):
+        self.identity_confirmed_at = now
+        if self.received_at is None:
+            policy = self._policy()
+            self.start_clock(now if policy.clock_starts == policy.ClockStart.CONFIRMATION else self.submitted_at)
+        self.last_contact_at = now
+
+    @transition(field="state", source=State.AWAITING_IDENTITY, target=State.EXPIRED, conditions=[is_unconfirmed])
+    def expire(self, *, now: datetime, **_ignored):
+        self._close(now, "expired", answered=False)
+
+    # Work ----------------------------------------------------------------------
+
+    @transition(field="state", source=State.RECEIVED, target=State.IN_PROGRESS, permission=can_triage)
+    def start_work(self, *, now: datetime, by=None, **_ignored):
+        if self.assignee_id is None and by is not None:
+            self.assignee = by
+
+    @transition(
+        field="state", source=[State.RECEIVED, State.IN_PROGRESS], target=State.AWAITING_SUBJECT, permission=can_triage
+    )
+    def ask_subject(self, *, now: datetime, question: str = "", **_ignored):
+        _require(question, "question", _("Write the question or list the documents the subject must send."))
+        if self._policy().pause_while_awaiting_subject and self.due_at:
+            self.clock_paused_at = now
+
+    @transition(field="state", source=State.AWAITING_SUBJECT, target=State.IN_PROGRESS, permission=can_triage)
+    def resume(self, *, now: datetime, **_ignored):
+        if self.clock_paused_at:
+            policy = self._policy()
+            self.due_at = deadlines.resume_due(
+                due_at=self.due_at,
+                paused_at=self.clock_paused_at,
+                resumed_at=now,
+                unit=policy.deadline_unit,
+                calendar=self.operator.work_calendar(),
+                tz=self.operator.tz,
+            )
+        self._stop_pause(now)
+        self.last_contact_at = now
+
+    @transition(
+        field="state",
+        source=State.IN_PROGRESS,
+        target=State.IN_PROGRESS,
+        conditions=[extension_allowed],
+        permission=can_decide,
+    )
+    def extend(self, *, now: datetime, new_due: datetime | None = None, reason: str = "", **_ignored):
+        _require(reason, "reason", _("Give the reason for the extension; the subject is told it."))
+        _require(new_due, "new_due", _("Choose the new due date."))
+        policy = self._policy()
+        latest = deadlines.extend_due(
+            due_at=self.original_due_at or self.due_at,
+            n=policy.extension_max_n,
+            unit=policy.extension_unit,
+            calendar=self.operator.work_calendar(),
+            tz=self.operator.tz,
+        )
+        if not (self.due_at < new_due <= latest):
+            raise TransitionInputError(
+                {"new_due": _("The new date must be after the current one and no later than %(latest)s.")
+                 % {"latest": timezone.localtime(latest, self.operator.tz).strftime("%Y-%m-%d")}}
+            )
+        self.due_at = new_due
+        self.extension_reason = reason
+
+    # Outcomes ------------------------------------------------------------------
+
+    @transition(field="state", source=State.IN_PROGRESS, target=State.FULFILLED, permission=can_decide)
+    def fulfil(self, *, now: datetime, **_ignored):
+        self._close(now, "fulfilled")
+
+    @transition(field="state", source=State.IN_PROGRESS, target=State.PARTLY_FULFILLED, permission=can_decide)
+    def partly_fulfil(self, *, now: datetime, explanation: str = "", **_ignored):
+        _require(explanation, "explanation", _("Explain to the subject what was not done and why."))
+        self.refusal_explanation = explanation
+        self._close(now, "partly_fulfilled")
+
+    @transition(field="state", source=State.IN_PROGRESS, target=State.REFUSED, permission=can_decide)
+    def refuse(self, *, now: datetime, ground: str = "", basis: str = "", explanation: str = "", **_ignored):
+        _require(ground, "ground", _("Choose the legal ground of the refusal."))
+        if ground not in GROUNDS_BY_KIND[self.kind]:
+            raise TransitionInputError({"ground": _("This ground does not apply to this kind of request.")})
+        basis = basis or REFUSAL_BASIS.get(ground, "")
+        _require(basis, "basis", _("Give the legal basis of the refusal."))
+        _require(explanation, "explanation", _("Explain the refusal to the subject."))
+        self.refusal_ground, self.refusal_basis, self.refusal_explanation = ground, basis, explanation
+        self._close(now, "refused")
+
+    @transition(
+        field="state", source=State.IN_PROGRESS, target=State.BLOCKED, conditions=[is_blocking], permission=can_decide
+    )
+    def block(self, *, now: datetime, **_ignored):
+        # The blocking request is answered now; the review of the violation goes on.
+        self.answered_at = now
+        self.outcome = "blocked"
+
+    @transition(field="state", source=State.BLOCKED, target=State.UNBLOCKED, permission=can_decide)
+    def unblock(self, *, now: datetime, explanation: str = "", **_ignored):
+        _require(explanation, "explanation", _("Explain why the violation was not confirmed."))
+        self.refusal_ground = "violation_not_confirmed"
+        self.refusal_explanation = explanation
+        self._close(now, "unblocked")
+
+    @transition(
+        field="state",
+        source=[State.BLOCKED, State.IN_PROGRESS],
+        target=State.DESTROYED,
+        conditions=[lambda r: r.state == State.BLOCKED or may_end_in_destruction(r)],
+        permission=can_decide,
+    )
+    def destroy(self, *, now: datetime, **_ignored):
+        self._close(now, "destroyed")
+
+    # Closing without an answer --------------------------------------------------
+
+    @transition(field="state", source=OPEN_STATES, target=State.WITHDRAWN, permission=can_triage)
+    def withdraw(self, *, now: datetime, **_ignored):
+        self._close(now, "withdrawn", answered=False)
+
+    @transition(
+        field="state",
+        source=[State.AWAITING_IDENTITY, State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT],
+        target=State.DUPLICATE,
+        permission=can_triage,
+    )
+    def close_as_duplicate(self, *, now: datetime, original=None, **_ignored):
+        _require(original, "original", _("Choose the original request."))
+        if original.pk == self.pk or original.operator_id != self.operator_id:
+            raise TransitionInputError({"original": _("The original must be another request of the same operator.")})
+        self.duplicate_of = original
+        self._close(now, "duplicate", answered=False)
+
+
+STAFF_TRANSITIONS = [
+    "start_work",
+    "ask_subject",
+    "resume",
+    "extend",
+    "fulfil",
+    "partly_fulfil",
+    "refuse",
+    "block",
+    "unblock",
+    "destroy",
+    "close_as_duplicate",
+    "withdraw",
+]
+# Transitions the subject (or the system) takes; no staff permission applies.
+SUBJECT_TRANSITIONS = {"confirm_identity", "withdraw", "resume", "expire"}
+
+
+def transition(request_id: int, name: str, *, actor=None, actor_label: str = "", note: str = "",
+               public: bool = True, now: datetime | None = None, **kwargs) -> "DataRequest":
+    """Move one request through one transition, or raise and write nothing.
+
+    `actor` is a staff user; None means the subject or the system (`actor_label` says which).
+    Raises TransitionNotAllowed, PermissionDenied or TransitionInputError.
+    """
+    from .models import DataRequest, Event
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        request = DataRequest.objects.select_for_update().select_related("operator").get(pk=request_id)
+        method = getattr(request, name, None)
+        if name not in STAFF_TRANSITIONS and name not in SUBJECT_TRANSITIONS or method is None:
+            raise TransitionNotAllowed(f"Unknown transition {name!r}")
+        if actor is not None:
+            if name not in STAFF_TRANSITIONS or not has_transition_perm(method, actor):
+                raise PermissionDenied(_("You may not do this to this request."))
+        elif name not in SUBJECT_TRANSITIONS:
+            raise PermissionDenied(_("Only staff may do this."))
+        if not can_proceed(method):
+            raise TransitionNotAllowed(
+                _("This request is %(state)s now; that step is not possible.") % {"state": request.get_state_display()}
+            )
+        source = request.state
+        method(now=now, by=actor, **kwargs)
+        request.save()
+        Event.append(
+            request=request,
+            action=name,
+            actor=actor,
+            actor_label=actor_label or ("staff" if actor else "subject"),
+            from_state=source,
+            to_state=request.state,
+            note=note,
+            data=_event_data(kwargs),
+            public=public,
+            at=now,
+        )
+    return request
+
+
+def _event_data(kwargs: dict) -> dict:
+    """What the audit event keeps of a transition's input: plain values only."""
+    data = {}
+    for key, value in kwargs.items():
+        if hasattr(value, "pk"):
+            data[key] = value.pk
+        elif isinstance(value, datetime):
+            data[key] = value.isoformat()
+        elif isinstance(value, (str, int, float, bool)) or value is None:
+            data[key] = value
+    return data
+
+
+def available_transitions(request: "DataRequest", user) -> list[str]:
+    """Transitions this staff user may take on this request now, in a stable order."""
+    allowed = {t.name for t in request.get_available_user_state_transitions(user)}
+    return [name for name in STAFF_TRANSITIONS if name in allowed]
+
+
+def pause_elapsed(request: "DataRequest", now: datetime) -> timedelta:
+    extra = now - request.clock_paused_at if request.clock_paused_at else timedelta(0)
+    return timedelta(seconds=request.paused_seconds) + extra
