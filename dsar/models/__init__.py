@@ -1,5 +1,6 @@
 from .correspondence import Attachment, Message
 from .events import Event, EventChainHead
+from .letters import Letter, LetterKind
 from .operators import CalendarOverride, Membership, Operator, Policy, ReferenceCounter, Role
 from .requests import DataRequest, State
 
@@ -8,6 +9,8 @@ __all__ = [
     "CalendarOverride",
     "DataRequest",
     "Event",
+    "Letter",
+    "LetterKind",
     "EventChainHead",
     "Membership",
     "Message",
