@@ -124,10 +124,19 @@ class RequestWorkflow:
     def _close(self, now: datetime, outcome: str, answered: bool = True) -> None:
         self.outcome = outcome
         self.closed_at = now
-        if answered and self.answered_at is None:
-            self.answered_at = now
         self._stop_pause(now)
+        if answered and self.answered_at is None:
+            self._mark_answered(now)
         self.next_action_at = None
+
+    def _mark_answered(self, now: datetime) -> None:
+        self.answered_at = now
+        if self.received_at:
+            worked = deadlines.working_seconds_between(
+                start=self.received_at, end=now, calendar=self.operator.work_calendar(), tz=self.operator.tz
+            )
+            # Pauses are calendar time; count only what is left of the working time.
+            self.answer_working_seconds = max(0, int(worked) - self.paused_seconds)
 
     def _stop_pause(self, now: datetime) -> None:
         if self.clock_paused_at:
@@ -232,7 +241,7 @@ class RequestWorkflow:
     )
     def block(self, *, now: datetime, **_ignored):
         # The blocking request is answered now; the review of the violation goes on.
-        self.answered_at = now
+        self._mark_answered(now)
         self.outcome = "blocked"
 
     @transition(field="state", source=State.BLOCKED, target=State.UNBLOCKED, permission=can_decide)

@@ -64,6 +64,9 @@ class DataRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Model):
     extension_reason = models.TextField(_("reason for the extension"), blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    # Working time from receipt to answer, less pauses; computed once at the answer so the
+    # dashboard can take medians and percentiles in the database.
+    answer_working_seconds = models.PositiveBigIntegerField(null=True, blank=True)
 
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
