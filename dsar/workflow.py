@@ -314,15 +314,16 @@ def transition(request_id: int, name: str, *, actor=None, actor_label: str = "",
         method = getattr(request, name, None)
         if name not in STAFF_TRANSITIONS and name not in SUBJECT_TRANSITIONS or method is None:
             raise TransitionNotAllowed(f"Unknown transition {name!r}")
-        if actor is not None:
-            if name not in STAFF_TRANSITIONS or not has_transition_perm(method, actor):
-                raise PermissionDenied(_("You may not do this to this request."))
-        elif name not in SUBJECT_TRANSITIONS:
+        if actor is not None and (name not in STAFF_TRANSITIONS or not _member(request, actor)):
+            raise PermissionDenied(_("You may not do this to this request."))
+        if actor is None and name not in SUBJECT_TRANSITIONS:
             raise PermissionDenied(_("Only staff may do this."))
         if not can_proceed(method):
             raise TransitionNotAllowed(
                 _("This request is %(state)s now; that step is not possible.") % {"state": request.get_state_display()}
             )
+        if actor is not None and not has_transition_perm(method, actor):
+            raise PermissionDenied(_("You may not do this to this request."))
         source = request.state
         method(now=now, by=actor, **kwargs)
         request.save()

@@ -1,0 +1,46 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PROD_ENV = {
+    "SECRET_KEY": "x" * 64 + "-a-long-random-production-secret",
+    "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "ALLOWED_HOSTS": "dsar.example.kz",
+}
+
+
+def _manage(*args, env):
+    base = {k: v for k, v in os.environ.items() if k not in PROD_ENV and not k.startswith("DSAR_")}
+    base.update(env, DJANGO_SETTINGS_MODULE="config.settings.production")
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=base, capture_output=True, text=True)
+
+
+def test_production_refuses_to_start_without_each_secret():
+    for missing in PROD_ENV:
+        env = {k: v for k, v in PROD_ENV.items() if k != missing}
+        result = _manage("check", env=env)
+        assert result.returncode != 0
+        assert f"Production needs {missing}" in result.stderr
+
+
+def test_production_passes_the_deploy_check():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PROD_ENV)
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_a_bad_boolean_in_the_environment_fails_loudly(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.env import env_bool, env_int
+
+    monkeypatch.setenv("SOME_FLAG", "maybe")
+    monkeypatch.setenv("SOME_NUMBER", "ten")
+    import pytest
+
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("SOME_FLAG")
+    with pytest.raises(ImproperlyConfigured):
+        env_int("SOME_NUMBER", 1)
