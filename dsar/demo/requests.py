@@ -172,4 +172,52 @@ def load_requests(operators: list[Operator], *, count: int = 320, days: int = 15
             caseworkers = [m.user for m in staff[operator.pk] if m.role == Role.CASEWORKER]
             DataRequest.objects.filter(pk=request.pk).update(assignee=rng.choice(caseworkers))
     run_due_steps(now)
-    return count
+    return count + _fill_every_state(operators, staff, rng, now)
+
+
+# The steps that take a fresh request to each state, for states chance left empty.
+PATHS = {
+    "received": ["confirm_identity"],
+    "in_progress": ["confirm_identity", "start_work"],
+    "awaiting_subject": ["confirm_identity", "start_work", "ask_subject"],
+    "blocked": ["confirm_identity", "start_work", "block"],
+    "unblocked": ["confirm_identity", "start_work", "block", "unblock"],
+    "destroyed": ["confirm_identity", "start_work", "block", "destroy"],
+    "partly_fulfilled": ["confirm_identity", "start_work", "partly_fulfil"],
+    "refused": ["confirm_identity", "start_work", "refuse"],
+    "withdrawn": ["confirm_identity", "withdraw"],
+    "expired": ["expire"],
+}
+STEP_FIELDS = {
+    "ask_subject": {"question": "Please upload a copy of the document that shows the correct data."},
+    "unblock": {"explanation": "The transfer was covered by the contract you signed."},
+    "partly_fulfil": {"explanation": "Accounting records must be kept for 5 years."},
+    "refuse": {"ground": "identity_not_proven", "explanation": "We could not confirm your identity."},
+}
+
+
+def _fill_every_state(operators, staff, rng, now, minimum: int = 3) -> int:
+    from django.db.models import Count
+
+    counts = dict(DataRequest.objects.values_list("state").annotate(n=Count("id")))
+    made = 0
+    for state, path in PATHS.items():
+        for i in range(max(0, minimum - counts.get(state, 0))):
+            operator = operators[(made + i) % len(operators)]
+            kind = Kind.BLOCKING if "block" in path else Kind.ACCESS
+            at = now - timedelta(days=rng.uniform(0.2, 6))
+            request = request_create(
+                operator=operator, kind=kind, subject_name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                subject_email=f"demo{rng.randint(1000, 9999)}@example.kz", language=operator.default_language,
+                description=DESCRIPTIONS[kind], details=_details(kind, rng), now=at,
+            )
+            actor = next(m.user for m in staff[operator.pk] if m.role == Role.MANAGER)
+            for step_no, name in enumerate(path, start=1):
+                by = None if name in ("confirm_identity", "expire", "withdraw") else actor
+                if name == "ask_subject":
+                    Message.objects.create(request=request, channel=Message.Channel.TO_SUBJECT, author=actor,
+                                           body=STEP_FIELDS[name]["question"])
+                transition(request.pk, name, actor=by, now=at + timedelta(minutes=20 * step_no),
+                           **STEP_FIELDS.get(name, {}))
+            made += 1
+    return made
