@@ -20,4 +20,4 @@ class DsarAdminConfig(admin_apps.AdminConfig):
     app's `@admin.register` lands on the one site served at /admin/."""
 
     default = False  # "dsar" in INSTALLED_APPS still means DsarConfig
-    default_site = "dsar.admin.site.DsarAdminSite"
+    default_site = "dsar.admin_site.DsarAdminSite"

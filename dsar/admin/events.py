@@ -26,6 +26,7 @@ class EventAdmin(_RequestLinkMixin, ReadOnlyAdmin):
     list_select_related = ["operator", "request", "actor"]
     search_fields = ["request__reference"]
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     paginator = CappedPaginator
     # The note and data may hold personal data: they are shown on the request page, not here.
     fields = ["operator", "request", "seq", "created_at", "actor", "actor_label", "action", "from_state",
@@ -41,6 +42,7 @@ class _RequestChildAdmin(_RequestLinkMixin, ReadOnlyAdmin):
     list_select_related = ["request"]
     search_fields = ["request__reference"]
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     paginator = CappedPaginator
 
     def get_model_perms(self, request):

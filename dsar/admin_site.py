@@ -1,4 +1,9 @@
-"""The staff admin site: a second factor for every login, and the queues on the front page."""
+"""The staff admin site: a second factor for every login, and the queues on the front page.
+
+Outside the `dsar.admin` package on purpose: Django imports this class while it creates
+`admin.site`, and importing the package would register the ModelAdmins on a site
+instance that is then thrown away.
+"""
 
 from django.conf import settings
 from django.contrib.admin import AdminSite
@@ -41,8 +46,8 @@ class DsarAdminSite(OTPAdminSite):
         return AdminSite.has_permission(self, request)
 
     def index(self, request, extra_context=None):
-        from ..selectors import QUEUES
-        from .requests import QUEUE_LABELS, queue_counts
+        from .admin.requests import QUEUE_LABELS, queue_counts
+        from .selectors import QUEUES
 
         extra_context = dict(extra_context or {})
         counts = queue_counts(request.user)
