@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+# Imported as a module: a second AppConfig class in this namespace would confuse app discovery.
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -11,3 +13,11 @@ class DsarConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+
+
+class DsarAdminConfig(admin_apps.AdminConfig):
+    """The admin with our site class (second factor, queues) as `admin.site`, so every
+    app's `@admin.register` lands on the one site served at /admin/."""
+
+    default = False  # "dsar" in INSTALLED_APPS still means DsarConfig
+    default_site = "dsar.admin_site.DsarAdminSite"

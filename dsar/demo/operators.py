@@ -185,4 +185,8 @@ def load_staff(operators: list[Operator]) -> list[tuple[str, str, str]]:
     extra.groups.add(groups["caseworker"])
     Membership.objects.update_or_create(user=extra, operator=operators[-1], defaults={"role": Role.CASEWORKER})
     logins.append((extra.username, str(Role.CASEWORKER.label), operators[-1].short_name))
+    from .staff_otp import ensure_demo_device
+
+    for user in User.objects.filter(username__in=[login[0] for login in logins]):
+        ensure_demo_device(user)
     return logins

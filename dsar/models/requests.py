@@ -117,6 +117,17 @@ class DataRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Model):
             # The beat sweep reads exactly this.
             models.Index(fields=["next_action_at"], name="req_next_action_idx", condition=models.Q(next_action_at__isnull=False)),
             models.Index(fields=["subject_email"], name="req_email_idx"),
+            # Staff admin queues (dsar/selectors.py): open work of an operator or an assignee by due
+            # date, closed ones by closing date; phone and IIN for search and duplicate hints.
+            models.Index(fields=["operator", "due_at", "id"], name="req_op_open_due_idx",
+                         condition=models.Q(state__in=OPEN_STATES)),
+            models.Index(fields=["assignee", "due_at", "id"], name="req_assignee_open_idx",
+                         condition=models.Q(state__in=OPEN_STATES)),
+            models.Index(fields=["operator", "closed_at", "id"], name="req_op_closed_idx",
+                         condition=models.Q(closed_at__isnull=False)),
+            models.Index(fields=["closed_at", "id"], name="req_closed_idx", condition=models.Q(closed_at__isnull=False)),
+            models.Index(fields=["subject_phone"], name="req_phone_idx", condition=~models.Q(subject_phone="")),
+            models.Index(fields=["subject_iin"], name="req_iin_idx", condition=~models.Q(subject_iin="")),
         ]
 
     def __str__(self):

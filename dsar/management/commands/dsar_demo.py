@@ -26,3 +26,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, role, operator in logins:
             self.stdout.write(f"  {username:28} {role:28} {operator}")
+        from dsar.demo.staff_otp import help_text
+
+        self.stdout.write(help_text())

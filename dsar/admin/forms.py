@@ -1,0 +1,163 @@
+"""Forms for the request page: one per transition that needs input, assignment, notes, letters."""
+
+from datetime import datetime
+
+from django import forms
+from django.contrib.admin.widgets import AdminDateWidget
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .. import deadlines
+from ..kinds import GROUNDS_BY_KIND, REFUSAL_BASIS, RefusalGround
+from ..models import DataRequest
+from ..selectors import staff_users_for
+
+# The state the page showed; a different state on submit means someone else moved the request.
+SEEN_STATE = "seen_state"
+
+
+class TransitionForm(forms.Form):
+    """No input beyond the confirmation; subclasses add what their transition needs."""
+
+    seen_state = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, request_obj: DataRequest, **kwargs):
+        self.request_obj = request_obj
+        kwargs.setdefault("initial", {})[SEEN_STATE] = request_obj.state
+        super().__init__(*args, **kwargs)
+
+    def transition_fields(self) -> dict:
+        """Keyword arguments for `workflow.transition()`."""
+        return {k: v for k, v in self.cleaned_data.items() if k != SEEN_STATE}
+
+
+class AskSubjectForm(TransitionForm):
+    question = forms.CharField(
+        label=_("Question or documents to ask for"), widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Sent to the requester by e-mail and shown on their request page. The clock pauses if the policy says so."),
+    )
+
+
+class ExplanationForm(TransitionForm):
+    explanation = forms.CharField(label=_("Explanation for the subject"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class RefuseForm(TransitionForm):
+    ground = forms.ChoiceField(label=_("Legal ground"))
+    basis = forms.CharField(
+        label=_("Legal basis"), max_length=300, required=False,
+        help_text=_("Leave empty to use the basis of the chosen ground."),
+    )
+    explanation = forms.CharField(label=_("Explanation for the subject"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        grounds = GROUNDS_BY_KIND[self.request_obj.kind]
+        self.fields["ground"].choices = [("", "---------")] + [(g.value, RefusalGround(g).label) for g in grounds]
+        self.basis_by_ground = {g.value: REFUSAL_BASIS.get(g, "") for g in grounds}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("ground") and not (data.get("basis") or "").strip():
+            data["basis"] = self.basis_by_ground.get(data["ground"], "")
+            if not data["basis"]:
+                self.add_error("basis", _("This ground has no standard basis; write the legal basis."))
+        return data
+
+
+class ExtendForm(TransitionForm):
+    new_due = forms.DateField(label=_("New due date"), widget=AdminDateWidget)
+    reason = forms.CharField(
+        label=_("Reason for the extension"), widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The subject is told this reason."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        op = self.request_obj.operator
+        policy = op.policy_for(self.request_obj.kind)
+        base = self.request_obj.original_due_at or self.request_obj.due_at
+        if base and policy.extension_allowed and policy.extension_max_n:
+            self.latest = deadlines.extend_due(due_at=base, n=policy.extension_max_n, unit=policy.extension_unit,
+                                               calendar=op.work_calendar(), tz=op.tz)
+            self.fields["new_due"].help_text = _("No later than %(date)s (the policy allows %(n)s %(unit)s).") % {
+                "date": timezone.localtime(self.latest, op.tz).date().isoformat(),
+                "n": policy.extension_max_n, "unit": policy.get_extension_unit_display(),
+            }
+            self.fields["new_due"].initial = timezone.localtime(self.latest, op.tz).date()
+
+    def clean_new_due(self):
+        # A deadline is the end of its local day (deadlines.py).
+        day = self.cleaned_data["new_due"]
+        tz = self.request_obj.operator.tz
+        return datetime.combine(day, deadlines.END_OF_DAY, tzinfo=tz).replace(fold=1)
+
+
+class DuplicateForm(TransitionForm):
+    original = forms.CharField(label=_("Reference of the original request"), max_length=32)
+
+    def clean_original(self):
+        ref = self.cleaned_data["original"].strip().upper()
+        original = DataRequest.objects.filter(operator_id=self.request_obj.operator_id, reference=ref).first()
+        if original is None or original.pk == self.request_obj.pk:
+            raise forms.ValidationError(_("No other request of this operator has this reference."))
+        return original
+
+
+TRANSITION_FORMS = {
+    "ask_subject": AskSubjectForm,
+    "extend": ExtendForm,
+    "partly_fulfil": ExplanationForm,
+    "refuse": RefuseForm,
+    "unblock": ExplanationForm,
+    "close_as_duplicate": DuplicateForm,
+}
+
+TRANSITION_LABELS = {
+    "start_work": _("Start work"),
+    "ask_subject": _("Ask the subject"),
+    "resume": _("Resume (answer received)"),
+    "extend": _("Extend the deadline"),
+    "fulfil": _("Fulfil"),
+    "partly_fulfil": _("Fulfil in part"),
+    "refuse": _("Refuse"),
+    "block": _("Block the data"),
+    "unblock": _("Unblock"),
+    "destroy": _("Destroy the data"),
+    "close_as_duplicate": _("Close as duplicate"),
+    "withdraw": _("Record withdrawal"),
+}
+# Outcomes the subject receives and cannot be undone: the button is styled as such.
+FINAL_TRANSITIONS = {"fulfil", "partly_fulfil", "refuse", "destroy", "close_as_duplicate", "withdraw", "unblock"}
+
+
+def form_for(name: str):
+    return TRANSITION_FORMS.get(name, TransitionForm)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=None, required=False,
+                                      empty_label=_("— nobody —"))
+
+    def __init__(self, *args, user, operator_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = staff_users_for(user)
+        if operator_id is not None:
+            qs = qs.filter(memberships__operator_id=operator_id)
+        self.fields["assignee"].queryset = qs
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Seen by staff only."))
+
+
+class LetterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Letter"))
+
+    def __init__(self, *args, **kwargs):
+        from ..models import LetterKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = LetterKind.choices
+

@@ -1,0 +1,146 @@
+"""Operator settings: profile, a policy per kind (statutory caps from Policy.clean), calendar, staff."""
+
+from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ..models import CalendarOverride, Membership, Operator, Policy
+from ..selectors import staff_users_for
+from .scoping import OperatorScopedAdmin
+
+
+def membership_candidates(user):
+    """Whom a DPO may add: colleagues, or staff accounts not yet given to any operator."""
+    mine = staff_users_for(user).values("pk")
+    return get_user_model().objects.filter(
+        Q(pk__in=mine) | Q(is_staff=True, memberships__isnull=True), is_active=True
+    ).distinct()
+
+
+class PolicyInline(admin.StackedInline):
+    model = Policy
+    extra = 0
+    can_delete = False
+    fieldsets = [
+        (None, {"fields": [("kind", "enabled"), ("deadline_n", "deadline_unit"), "promise_text", "clock_starts"]}),
+        (_("Pauses and extensions"), {"fields": [
+            "pause_while_awaiting_subject", ("extension_allowed", "extension_max_n", "extension_unit"),
+        ]}),
+        (_("Reminders and time-outs"), {"fields": [
+            "reminder_offsets_hours", "identity_expiry_days", ("clarification_timeout_days", "clarification_outcome"),
+        ]}),
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser  # one policy per kind exists from the operator's creation
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user" and not request.user.is_superuser:
+            kwargs["queryset"] = membership_candidates(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class CalendarOverrideInline(admin.TabularInline):
+    model = CalendarOverride
+    extra = 0
+
+
+@admin.register(Operator)
+class OperatorAdmin(OperatorScopedAdmin):
+    operator_path = "id"
+    list_display = ["short_name", "slug", "bin_iin", "reference_prefix", "is_active"]
+    search_fields = ["short_name", "slug", "reference_prefix"]
+    inlines = [PolicyInline, CalendarOverrideInline, MembershipInline]
+    fieldsets = [
+        (_("Profile"), {"fields": [
+            ("short_name", "slug"), "name_kk", "name_ru", "name_en", ("bin_iin", "reference_prefix"),
+            "legal_address", ("contact_email", "contact_phone"), "website", "responsible_person", "about",
+        ]}),
+        (_("Requests"), {"fields": [
+            "languages", "default_language", "timezone", "require_phone_confirmation", "minimum_age",
+            "retention_days", "is_active",
+        ]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None or request.user.is_superuser:
+            return []
+        if not request.user.has_perm("dsar.change_operator"):
+            # A manager edits the policies on this page, not the profile.
+            return flatten_fieldsets(self.fieldsets)
+        # Slug and prefix are in URLs and every reference already issued.
+        return ["slug", "reference_prefix", "is_active"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # requests and the audit chain hang off it
+
+    def has_view_permission(self, request, obj=None):
+        # Managers change policies through the operator page without being allowed to edit the profile.
+        return super().has_view_permission(request, obj) or (
+            request.user.has_perm("dsar.view_policy") and self._editable(request, obj)
+        )
+
+    def has_change_permission(self, request, obj=None):
+        # Editing the page saves the inlines (policies) too; the inlines check their own rights.
+        if not self._editable(request, obj):
+            return False
+        return request.user.has_perm("dsar.change_operator") or request.user.has_perm("dsar.change_policy")
+
+
+@admin.register(Policy)
+class PolicyAdmin(OperatorScopedAdmin):
+    list_display = ["operator", "kind", "enabled", "deadline_n", "deadline_unit", "extension_allowed"]
+    list_filter = [("operator", admin.RelatedOnlyFieldListFilter), "kind"]
+    fieldsets = [(None, {"fields": ["operator"]})] + PolicyInline.fieldsets
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(CalendarOverride)
+class CalendarOverrideAdmin(OperatorScopedAdmin):
+    allow_global = True
+    list_display = ["date", "is_working_day", "operator", "note"]
+    list_filter = ["is_working_day", ("operator", admin.RelatedOnlyFieldListFilter)]
+
+    def _editable(self, request, obj):
+        if obj is not None and obj.operator_id is None:
+            return request.user.is_superuser  # a global day affects every operator
+        return super()._editable(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if obj.operator_id is None and not request.user.is_superuser:
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if not request.user.is_superuser and "operator" in form.base_fields:
+            form.base_fields["operator"].required = True
+        return form
+
+
+@admin.register(Membership)
+class MembershipAdmin(OperatorScopedAdmin):
+    list_display = ["user", "operator", "role"]
+    list_filter = ["role", ("operator", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "user" and not request.user.is_superuser:
+            kwargs["queryset"] = membership_candidates(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,0 +1,285 @@
+"""The request page: details (masked without the right), timeline, messages, files, letters, notes,
+and one button for each transition this user may take now."""
+
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from ..models import DataRequest, Event, Message
+from ..selectors import duplicate_candidates
+from ..services import triage
+from ..workflow import STAFF_TRANSITIONS, TransitionInputError, available_transitions, transition
+from .forms import (
+    FINAL_TRANSITIONS, SEEN_STATE, TRANSITION_LABELS, AssignForm, LetterForm, NoteForm, form_for,
+)
+
+CONFLICT = _("Someone else has just moved this request. Here it is as it stands now; check before you act again.")
+PERSONAL_DATA = "dsar.view_personal_data"
+
+
+def letters_service():
+    """`dsar.services.letters` once the letters area is merged; None until then."""
+    try:
+        from ..services import letters
+    except ImportError:
+        return None
+    return letters if hasattr(letters, "letter_issue") else None
+
+
+def mask(value: str, how: str) -> str:
+    if not value:
+        return ""
+    if how == "email":
+        local, _at, domain = value.partition("@")
+        return f"{local[:1]}•••@{domain}"
+    if how == "phone":
+        return f"{value[:4]}•••••{value[-2:]}"
+    if how == "iin":
+        return "••••••••••" + value[-2:]
+    return " ".join(part[:1] + "•••" for part in value.split())
+
+
+def person(obj: DataRequest, visible: bool) -> dict:
+    def shown(value, how):
+        return value if visible else mask(value, how)
+
+    data = {
+        "subject": [
+            (_("Name"), shown(obj.subject_name, "name")),
+            (_("E-mail"), shown(obj.subject_email, "email")),
+            (_("Phone"), shown(obj.subject_phone, "phone")),
+            (_("IIN"), shown(obj.subject_iin, "iin")),
+        ],
+        "representative": [],
+    }
+    if obj.acting_for_other:
+        data["representative"] = [
+            (_("Name"), shown(obj.representative_name, "name")),
+            (_("E-mail"), shown(obj.representative_email, "email")),
+            (_("Phone"), shown(obj.representative_phone, "phone")),
+            (_("Authority"), obj.get_representative_basis_display()),
+            (_("Authority checked"), obj.authority_verified_at),
+        ]
+    return data
+
+
+class RequestPageMixin:
+    """Mixed into DataRequestAdmin; every view here starts from the scoped `get_object` (404 outside)."""
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path("<path:object_id>/transition/<str:name>/", wrap(self.transition_view),
+                 name="%s_%s_transition" % info),
+            path("<path:object_id>/assign/", wrap(self.assign_view), name="%s_%s_assign" % info),
+            path("<path:object_id>/note/", wrap(self.note_view), name="%s_%s_note" % info),
+            path("<path:object_id>/issue-letter/", wrap(self.issue_letter_view), name="%s_%s_issue_letter" % info),
+            path("<path:object_id>/attachment/<int:file_id>/", wrap(self.attachment_view),
+                 name="%s_%s_attachment" % info),
+            path("<path:object_id>/letter/<int:file_id>/", wrap(self.letter_file_view),
+                 name="%s_%s_letter_file" % info),
+        ] + super().get_urls()
+
+    def _page_url(self, obj) -> str:
+        return reverse("admin:dsar_datarequest_change", args=[obj.pk], current_app=self.admin_site.name)
+
+    def _load(self, request, object_id, *, change=False) -> DataRequest:
+        obj = self.get_object(request, unquote(object_id))
+        allowed = self.has_change_permission(request, obj) if change else self.has_view_permission(request, obj)
+        if not allowed:
+            raise PermissionDenied
+        return obj
+
+    # --- the page ---------------------------------------------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        obj = self._load(request, object_id)
+        obj = DataRequest.objects.select_related("operator", "assignee", "duplicate_of").get(pk=obj.pk)
+        user = request.user
+        visible = user.has_perm(PERSONAL_DATA)
+        if visible:
+            triage.request_personal_data_viewed(request=obj, actor=user)
+        can_change = self.has_change_permission(request, obj)
+        names = available_transitions(obj, user) if can_change else []
+        events = list(
+            Event.objects.filter(request=obj).exclude(action=triage.VIEWED_PERSONAL_DATA)
+            .select_related("actor").order_by("created_at", "seq")
+        )
+        views = Event.objects.filter(request=obj, action=triage.VIEWED_PERSONAL_DATA).select_related("actor")
+        msgs = list(obj.messages.select_related("author").order_by("created_at"))
+        from .requests import time_left_label
+
+        time_text, time_css = time_left_label(obj)
+        letters = letters_service()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": obj.reference,
+            "original": obj,
+            "has_view_permission": True,
+            "person": person(obj, visible),
+            "personal_data_visible": visible,
+            "description": obj.description if visible else "",
+            "details": obj.details if visible else {},
+            "events": events,
+            "access_count": views.count(),
+            "access_log": list(views.order_by("-seq")[:10]),
+            "correspondence": [m for m in msgs if m.channel != Message.Channel.INTERNAL],
+            "notes": [m for m in msgs if m.channel == Message.Channel.INTERNAL],
+            "attachments": list(obj.attachments.order_by("created_at")) if visible else [],
+            "attachment_count": obj.attachments.count(),
+            "letters": list(obj.letters.order_by("created_at")),
+            "transitions": [(n, TRANSITION_LABELS[n], n in FINAL_TRANSITIONS) for n in names],
+            "can_change": can_change,
+            "assign_form": AssignForm(user=user, operator_id=obj.operator_id, initial={"assignee": obj.assignee_id}),
+            "note_form": NoteForm(),
+            "letter_form": LetterForm() if letters and can_change else None,
+            "duplicates": list(duplicate_candidates(obj)),
+            "time_left": time_text,
+            "time_css": time_css,
+            "policy": obj.operator.policy_for(obj.kind),
+        }
+        context.update(extra_context or {})
+        return TemplateResponse(request, "admin/dsar/datarequest/request_page.html", context)
+
+    # --- transitions ------------------------------------------------------------
+
+    def transition_view(self, request, object_id, name):
+        if name not in STAFF_TRANSITIONS:
+            raise Http404
+        obj = self._load(request, object_id, change=True)
+        form_class = form_for(name)
+        if request.method == "POST":
+            form = form_class(request.POST, request_obj=obj)
+            if form.is_valid():
+                if form.cleaned_data[SEEN_STATE] != obj.state:
+                    messages.warning(request, CONFLICT)
+                    return redirect(self._page_url(obj))
+                done = self._run_transition(request, obj, name, form)
+                if done:
+                    return redirect(self._page_url(obj))
+        else:
+            if name not in available_transitions(obj, request.user):
+                messages.error(request, gettext("That step is not possible for this request now."))
+                return redirect(self._page_url(obj))
+            form = form_class(request_obj=obj)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "title": f"{TRANSITION_LABELS[name]} · {obj.reference}",
+            "form": form,
+            "name": name,
+            "label": TRANSITION_LABELS[name],
+            "final": name in FINAL_TRANSITIONS,
+            "page_url": self._page_url(obj),
+        }
+        return TemplateResponse(request, "admin/dsar/datarequest/transition.html", context)
+
+    def _run_transition(self, request, obj, name, form) -> bool:
+        """True when the request left this page (done, or refused with a message); False to show the form again."""
+        fields = form.transition_fields()
+        try:
+            if name == "ask_subject":
+                triage.request_ask_subject(request_id=obj.pk, question=fields["question"], actor=request.user)
+            else:
+                transition(obj.pk, name, actor=request.user, **fields)
+        except TransitionInputError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+            return False
+        except (TransitionNotAllowed, ConcurrentTransition) as exc:
+            current = DataRequest.objects.filter(pk=obj.pk).values_list("state", flat=True).first()
+            messages.warning(request, CONFLICT if current != form.cleaned_data[SEEN_STATE] else str(exc))
+            return True
+        except PermissionDenied as exc:
+            messages.error(request, str(exc) or gettext("You may not do this to this request."))
+            return True
+        messages.success(request, gettext("Done: %(step)s.") % {"step": TRANSITION_LABELS[name]})
+        return True
+
+    # --- assignment, notes, letters ---------------------------------------------------
+
+    def assign_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self._load(request, object_id, change=True)
+        form = AssignForm(request.POST, user=request.user, operator_id=obj.operator_id)
+        if not form.is_valid():
+            messages.error(request, gettext("Choose someone who works for this operator."))
+        else:
+            try:
+                triage.request_assign(request_id=obj.pk, assignee=form.cleaned_data["assignee"], actor=request.user)
+                messages.success(request, gettext("Assignment saved."))
+            except (PermissionDenied, ValidationError) as exc:
+                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect(self._page_url(obj))
+
+    def note_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self._load(request, object_id, change=True)
+        form = NoteForm(request.POST)
+        if form.is_valid():
+            triage.request_note_add(request_id=obj.pk, body=form.cleaned_data["body"], actor=request.user)
+            messages.success(request, gettext("Note added."))
+        else:
+            messages.error(request, gettext("Write the note."))
+        return redirect(self._page_url(obj))
+
+    def issue_letter_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self._load(request, object_id, change=True)
+        letters = letters_service()
+        form = LetterForm(request.POST)
+        if letters is None or not form.is_valid():
+            messages.error(request, gettext("Choose the letter to issue."))
+            return redirect(self._page_url(obj))
+        try:
+            letter = letters.letter_issue(request=obj, kind=form.cleaned_data["kind"], actor=request.user)
+        except (ValidationError, PermissionDenied, ValueError) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, gettext("Letter %(number)s is being prepared.") % {"number": letter.number})
+        return redirect(self._page_url(obj))
+
+    # --- files: personal data, so only with the right, and every download is recorded ----
+
+    def _send_file(self, request, obj, field_file, filename, content_type, what):
+        if not request.user.has_perm(PERSONAL_DATA):
+            raise PermissionDenied
+        if not field_file:
+            raise Http404
+        triage.request_personal_data_viewed(request=obj, actor=request.user, what=what)
+        try:
+            handle = field_file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+
+    def attachment_view(self, request, object_id, file_id):
+        obj = self._load(request, object_id)
+        att = obj.attachments.filter(pk=file_id).first()
+        if att is None:
+            raise Http404
+        return self._send_file(request, obj, att.file, att.original_name, att.content_type, f"attachment:{att.pk}")
+
+    def letter_file_view(self, request, object_id, file_id):
+        obj = self._load(request, object_id)
+        letter = obj.letters.filter(pk=file_id).first()
+        if letter is None:
+            raise Http404
+        return self._send_file(request, obj, letter.file, f"{letter.number}.pdf".replace("/", "-"),
+                               "application/pdf", f"letter:{letter.pk}")

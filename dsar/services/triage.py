@@ -1,0 +1,125 @@
+"""Staff triage: assignment, internal notes, duplicates, the questions to the subject, audit of views.
+
+State changes still go through `dsar.workflow.transition()`; these services add what
+surrounds them (the message to the subject, the link to the original) in the same
+transaction, and write one audit event for each thing that is not a transition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import DataRequest, Event, Membership, Message
+from ..workflow import TransitionInputError, transition
+from .notifications import notify
+
+VIEWED_PERSONAL_DATA = "viewed_personal_data"
+
+
+def _check_member(*, user, operator_id: int) -> None:
+    if user.is_superuser:
+        return
+    if not Membership.objects.filter(user=user, operator_id=operator_id).exists():
+        raise PermissionDenied(_("You do not work for this operator."))
+
+
+def _check_assignee(*, assignee, operator_id: int) -> None:
+    if assignee is None:
+        return
+    if not assignee.is_active or not Membership.objects.filter(user=assignee, operator_id=operator_id).exists():
+        raise TransitionInputError({"assignee": _("%(user)s does not work for this operator.") % {"user": assignee}})
+
+
+def request_assign(*, request_id: int, assignee, actor, now: datetime | None = None) -> DataRequest:
+    """Assign (or with None, release) one request. No-op when nothing changes."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        request = DataRequest.objects.select_for_update().get(pk=request_id)
+        _check_member(user=actor, operator_id=request.operator_id)
+        if not actor.has_perm("dsar.triage_datarequest"):
+            raise PermissionDenied(_("You may not assign requests."))
+        _check_assignee(assignee=assignee, operator_id=request.operator_id)
+        new_id = assignee.pk if assignee else None
+        if request.assignee_id == new_id:
+            return request
+        previous = request.assignee_id
+        # A plain UPDATE: the FSM state field is protected and must not be re-saved here.
+        DataRequest.objects.filter(pk=request.pk).update(assignee_id=new_id, updated_at=now)
+        Event.append(
+            request=request,
+            action="assigned" if new_id else "unassigned",
+            actor=actor,
+            actor_label="staff",
+            data={"from": previous, "to": new_id},
+            at=now,
+        )
+    return DataRequest.objects.get(pk=request_id)
+
+
+def requests_bulk_assign(*, request_ids: Iterable[int], assignee, actor, now: datetime | None = None) -> int:
+    """Assign many requests at once: all or nothing. Returns how many changed."""
+    changed = 0
+    with transaction.atomic():
+        for request_id in sorted(set(request_ids)):
+            before = DataRequest.objects.filter(pk=request_id).values_list("assignee_id", flat=True).first()
+            request_assign(request_id=request_id, assignee=assignee, actor=actor, now=now)
+            changed += before != (assignee.pk if assignee else None)
+    return changed
+
+
+def request_note_add(*, request_id: int, body: str, actor, now: datetime | None = None) -> Message:
+    """An internal note: staff only, never shown to the subject."""
+    body = (body or "").strip()
+    if not body:
+        raise TransitionInputError({"body": _("Write the note.")})
+    with transaction.atomic():
+        request = DataRequest.objects.get(pk=request_id)
+        _check_member(user=actor, operator_id=request.operator_id)
+        message = Message.objects.create(request=request, channel=Message.Channel.INTERNAL, author=actor, body=body)
+        Event.append(request=request, action="note_added", actor=actor, actor_label="staff",
+                     data={"message": message.pk}, at=now)
+    return message
+
+
+def request_ask_subject(*, request_id: int, question: str, actor, now: datetime | None = None) -> DataRequest:
+    """Move to "awaiting subject", keep the question as a message and send it to the requester."""
+    with transaction.atomic():
+        request = transition(request_id, "ask_subject", actor=actor, now=now, question=question)
+        message = Message.objects.create(
+            request=request, channel=Message.Channel.TO_SUBJECT, author=actor, body=question.strip()
+        )
+        notify(
+            key=f"question:{message.pk}",
+            channel="email",
+            to=request.requester_email,
+            template="triage_question",
+            context={"reference": request.reference, "question": message.body,
+                     "operator": request.operator.short_name},
+            language=request.language,
+            request=request,
+        )
+    return request
+
+
+def requests_close_as_duplicate(*, request_ids: Iterable[int], original: DataRequest, actor,
+                                 now: datetime | None = None) -> list[DataRequest]:
+    """Close many requests as duplicates of `original`: all or nothing."""
+    closed = []
+    with transaction.atomic():
+        for request_id in sorted(set(request_ids) - {original.pk}):
+            closed.append(transition(request_id, "close_as_duplicate", actor=actor, now=now, original=original))
+    return closed
+
+
+def request_personal_data_viewed(*, request: DataRequest, actor, what: str = "details",
+                                 now: datetime | None = None) -> Event:
+    """Record that a staff user saw the subject's personal data (page, file or letter)."""
+    with transaction.atomic():
+        return Event.append(request=request, action=VIEWED_PERSONAL_DATA, actor=actor, actor_label="staff",
+                            data={"what": what}, public=False, at=now)

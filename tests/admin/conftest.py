@@ -1,0 +1,113 @@
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from dsar.demo.staff_otp import ensure_demo_device
+from dsar.models import Attachment, DataRequest, Letter, Message, Policy, Role
+from dsar.workflow import transition
+from tests.factories import OperatorFactory, UserFactory, make_request, staff_user
+
+
+def otp_login(client, user):
+    """Log in as after a password and a TOTP code: the session carries the verified device."""
+    device = ensure_demo_device(user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def advance(request, *steps, actor=None, **fields):
+    """Take a fresh request through workflow steps (confirm_identity as the subject, the rest as `actor`)."""
+    for step in steps:
+        transition(request.pk, step, actor=None if step == "confirm_identity" else actor, **fields.get(step, {}))
+    return DataRequest.objects.get(pk=request.pk)
+
+
+def in_state(operator, actor, state: str, *, kind="access", **fields) -> DataRequest:
+    request = make_request(operator, kind=kind, **fields)
+    path = {
+        "awaiting_identity": [],
+        "received": ["confirm_identity"],
+        "in_progress": ["confirm_identity", "start_work"],
+        "awaiting_subject": ["confirm_identity", "start_work", "ask_subject"],
+        "blocked": ["confirm_identity", "start_work", "block"],
+        "fulfilled": ["confirm_identity", "start_work", "fulfil"],
+    }[state]
+    return advance(request, *path, actor=actor, ask_subject={"question": "Send your ID."})
+
+
+@pytest.fixture
+def op_a(db):
+    return OperatorFactory(short_name="Alpha")
+
+
+@pytest.fixture
+def op_b(db):
+    return OperatorFactory(short_name="Bravo")
+
+
+@pytest.fixture
+def dpo_a(op_a):
+    return staff_user(op_a, Role.DPO, username="alpha-dpo")
+
+
+@pytest.fixture
+def worker_a(op_a):
+    return staff_user(op_a, Role.CASEWORKER, username="alpha-cw", first_name="Aigerim", last_name="Alpha")
+
+
+@pytest.fixture
+def worker_b(op_b):
+    return staff_user(op_b, Role.CASEWORKER, username="bravo-cw")
+
+
+@pytest.fixture
+def client_a(client, worker_a):
+    return otp_login(client, worker_a)
+
+
+@pytest.fixture
+def triage_only_user(op_a):
+    """Can work on requests but not decide them, and may not see personal data."""
+    group, _ = Group.objects.get_or_create(name="triage-only")
+    group.permissions.set(Permission.objects.filter(
+        content_type__app_label="dsar",
+        codename__in=["view_datarequest", "change_datarequest", "triage_datarequest", "view_event"],
+    ))
+    user = UserFactory(username="alpha-triage")
+    user.groups.add(group)
+    from dsar.models import Membership
+
+    Membership.objects.create(user=user, operator=op_a, role=Role.CASEWORKER)
+    return user
+
+
+@pytest.fixture
+def b_objects(op_b, worker_b):
+    """One of everything at operator B."""
+    from dsar.models import CalendarOverride, Event, Membership
+
+    request = in_state(op_b, worker_b, "in_progress", subject_name="Bolat Bravo", subject_email="bolat@bravo.kz",
+                       subject_phone="+77019998877")
+    message = Message.objects.create(request=request, channel=Message.Channel.INTERNAL, body="B secret note")
+    attachment = Attachment(request=request, purpose=Attachment.Purpose.IDENTITY, original_name="b-passport.pdf",
+                            content_type="application/pdf", size=3, sha256="0" * 64)
+    attachment.file.save("x", ContentFile(b"PDF"), save=True)
+    letter = Letter(request=request, kind="acknowledgment", number="B-1", language="ru", status="ready",
+                    verification_code="BVERIFY0001")
+    letter.file.save("x.pdf", ContentFile(b"%PDF-"), save=True)
+    return {
+        "request": request,
+        "message": message,
+        "attachment": attachment,
+        "letter": letter,
+        "event": Event.objects.filter(request=request).first(),
+        "operator": op_b,
+        "policy": Policy.objects.filter(operator=op_b).first() or Policy.objects.create(
+            operator=op_b, kind="access", deadline_n=3, deadline_unit="working_days"),
+        "membership": Membership.objects.get(user=worker_b),
+        "override": CalendarOverride.objects.create(operator=op_b, date="2026-12-31", is_working_day=False, note="B"),
+    }
