@@ -11,3 +11,4 @@ class DsarConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+        from .services.sweep import receivers  # noqa: F401
