@@ -64,11 +64,12 @@ def deliver_notifications(notification_ids: list[int]) -> int:
 
 
 @shared_task(acks_late=True)
-def sweep(now: str | None = None) -> dict:
+def sweep(now: str | None = None, batch_size: int | None = None) -> dict:
     """The periodic sweep. `now` (ISO 8601 with offset) pins the moment, for tests and replays."""
     from .services.sweep import sweep_run
+    from .services.sweep.run import BATCH_SIZE
 
-    return sweep_run(now=_parse_now(now)).as_dict()
+    return sweep_run(now=_parse_now(now), batch_size=batch_size or BATCH_SIZE).as_dict()
 
 
 @shared_task(acks_late=True)
