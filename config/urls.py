@@ -2,9 +2,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from dsar import health
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("health/", health.health_view, name="health"),
 ]
 urlpatterns += i18n_patterns(
     path("", include("dsar.portal.urls")),

@@ -13,6 +13,7 @@ class DsarConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+        from .services.sweep import receivers  # noqa: F401
 
 
 class DsarAdminConfig(admin_apps.AdminConfig):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm, transition
 
 from . import deadlines
-from .kinds import GROUNDS_BY_KIND, REFUSAL_BASIS, Kind
+from .kinds import GROUNDS_BY_KIND, REFUSAL_BASIS, Kind, RefusalGround
 
 if TYPE_CHECKING:
     from .models import DataRequest
@@ -281,6 +281,17 @@ class RequestWorkflow:
         self._close(now, "duplicate", answered=False)
 
 
+    # The sweep, when a clarification went unanswered and the policy says to refuse.
+    @transition(field="state", source=State.AWAITING_SUBJECT, target=State.REFUSED)
+    def refuse_unanswered(self, *, now: datetime, **_ignored):
+        ground = (
+            RefusalGround.NO_SUPPORTING_DOCUMENTS if self.kind == Kind.RECTIFICATION else RefusalGround.IDENTITY_NOT_PROVEN
+        )
+        self.refusal_ground, self.refusal_basis = ground, REFUSAL_BASIS[ground]
+        self.refusal_explanation = str(_("You did not answer our request for clarification or documents in time."))
+        self._close(now, "refused")
+
+
 STAFF_TRANSITIONS = [
     "start_work",
     "ask_subject",
@@ -296,7 +307,7 @@ STAFF_TRANSITIONS = [
     "withdraw",
 ]
 # Transitions the subject (or the system) takes; no staff permission applies.
-SUBJECT_TRANSITIONS = {"confirm_identity", "withdraw", "resume", "expire"}
+SUBJECT_TRANSITIONS = {"confirm_identity", "withdraw", "resume", "expire", "refuse_unanswered"}
 
 
 def transition(request_id: int, name: str, *, actor=None, actor_label: str = "", note: str = "",

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -174,7 +175,7 @@ CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TIMEZONE = "Asia/Almaty"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Longer than any task (10 min) or countdown (retries back off to at most 30 min).
-CELERY_VISIBILITY_TIMEOUT = 2 * 60 * 60
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
@@ -189,7 +190,22 @@ else:
         "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
     }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# Each beat entry expires before the next one is due, so a backlog after downtime runs once.
+_SWEEP_EVERY = env_int("DSAR_SWEEP_INTERVAL_SECONDS", 60)
+DSAR_HEARTBEAT_INTERVAL_SECONDS = env_int("DSAR_HEARTBEAT_INTERVAL_SECONDS", 60)
+CELERY_BEAT_SCHEDULE: dict = {
+    "sweep": {"task": "dsar.tasks.sweep", "schedule": _SWEEP_EVERY, "options": {"expires": _SWEEP_EVERY}},
+    "heartbeat": {
+        "task": "dsar.tasks.heartbeat",
+        "schedule": DSAR_HEARTBEAT_INTERVAL_SECONDS,
+        "options": {"expires": DSAR_HEARTBEAT_INTERVAL_SECONDS},
+    },
+    # 08:00 in CELERY_TIMEZONE (Asia/Almaty), the start of the working day.
+    "digests": {"task": "dsar.tasks.send_digests", "schedule": crontab(hour=8, minute=0)},
+    "purge-exports": {"task": "dsar.tasks.purge_exports", "schedule": crontab(minute=17)},
+}
+# Data exports and their download links are deleted this long after they were made.
+DSAR_EXPORT_TTL_HOURS = env_int("DSAR_EXPORT_TTL_HOURS", 7 * 24)
 
 LOGGING = {
     "version": 1,

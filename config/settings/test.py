@@ -10,3 +10,7 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 if not REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 AXES_ENABLED = True
+# Tasks queued by transaction.on_commit run in-process once the callbacks run (see
+# captureOnCommitCallbacks), so tests see mail after commit and never before. Integration
+# tests switch this off and talk to a real worker.
+CELERY_TASK_ALWAYS_EAGER = True

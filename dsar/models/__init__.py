@@ -1,6 +1,7 @@
 from .correspondence import Attachment, Message
 from .events import Event, EventChainHead
 from .letters import Letter, LetterKind
+from .notifications import Notification
 from .operators import CalendarOverride, Membership, Operator, Policy, ReferenceCounter, Role
 from .requests import DataRequest, State
 
@@ -13,6 +14,7 @@ __all__ = [
     "LetterKind",
     "EventChainHead",
     "Membership",
+    "Notification",
     "Message",
     "Operator",
     "Policy",

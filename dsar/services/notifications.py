@@ -1,18 +1,39 @@
-"""Notifications to subjects and staff.
+"""Notifications to subjects and staff, through a recorded outbox.
 
-`notify()` is the one entry point. Each e-mail is three templates under
-templates/dsar/emails/: <template>_subject.txt, <template>.txt and <template>.html,
-rendered in the recipient's language. Sending happens only after the surrounding
-transaction commits.
+`notify()` is the one entry point. It records a `Notification` row under a unique key in the
+caller's transaction and queues its delivery after commit, so a rolled-back transaction sends
+nothing and a key recorded twice is sent once. Each e-mail is three templates under
+templates/dsar/emails/: <template>_subject.txt, <template>.txt and <template>.html, rendered in
+the recipient's language; an SMS is templates/dsar/sms/<template>.txt.
+
+Exactly once: `notification_deliver()` locks the row, sends, and marks it sent in the same
+transaction. A second task for the same row waits for the lock and then finds it sent; a worker
+killed mid-send never commits, so the row is still pending when the message is redelivered.
+The one window left is a kill after the mail server accepted the message and before the commit
+(milliseconds); no outbox can close that without the receiving side's help.
 """
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 
 from .. import sms
+from ..models import Notification
+
+logger = logging.getLogger(__name__)
+
+# Pending rows older than this are queued again by the sweep: the broker may have been down
+# when the first task was queued, and a queued-then-lost message must not lose the notification.
+STALE_PENDING = timedelta(minutes=10)
 
 
 def render_email(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
@@ -23,19 +44,131 @@ def render_email(*, template: str, context: dict, language: str) -> tuple[str, s
     return subject, text, html
 
 
+def _plain(context: dict) -> dict:
+    """The context as stored: JSON values only (lazy strings and dates become strings)."""
+    try:
+        return json.loads(json.dumps(context, cls=DjangoJSONEncoder))
+    except TypeError as exc:
+        raise TypeError(f"notify() context must hold plain values (strings, numbers, dates): {exc}") from None
+
+
 def notify(*, key: str, channel: str, to: str, template: str, context: dict, language: str,
-           request=None) -> None:
-    """Send one notification once, after commit. `key` names it uniquely (e.g. "ack:<request id>")."""
+           request=None) -> Notification | None:
+    """Record one notification under `key` (e.g. "ack:<request id>") and send it once, after commit.
 
-    def deliver():
-        if channel == "sms":
-            with translation.override(language):
-                body = render_to_string(f"dsar/sms/{template}.txt", context).strip()
-            sms.send_sms(to=to, body=body)
-            return
-        subject, text, html = render_email(template=template, context=context, language=language)
-        message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
-        message.attach_alternative(html, "text/html")
-        message.send()
+    Returns the row, or None when there is no recipient. Recording the same key again does nothing.
+    """
+    if channel not in Notification.Channel.values:
+        raise ValueError(f"Unknown channel {channel!r}")
+    if not to:
+        return None
+    row, created = Notification.objects.get_or_create(
+        key=key,
+        defaults=dict(
+            channel=channel,
+            to=to,
+            template=template,
+            context=_plain(context),
+            language=language,
+            request=request,
+        ),
+    )
+    if created:
+        _queue_after_commit([row.pk])
+    return row
 
-    transaction.on_commit(deliver)
+
+def notifications_record(*, rows: list[Notification]) -> list[int]:
+    """Record many notifications at once (the sweep); keys already present are skipped.
+
+    Returns the ids of the rows still pending among these keys; their delivery is queued after commit.
+    """
+    if not rows:
+        return []
+    for row in rows:
+        row.context = _plain(row.context)
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    ids = list(
+        Notification.objects.filter(key__in=[r.key for r in rows], status=Notification.Status.PENDING).values_list(
+            "pk", flat=True
+        )
+    )
+    _queue_after_commit(ids)
+    return ids
+
+
+def _queue_after_commit(ids: list[int]) -> None:
+    if not ids:
+        return
+
+    def enqueue():
+        from ..tasks import deliver_notification, deliver_notifications
+
+        try:
+            if len(ids) == 1:
+                deliver_notification.delay(ids[0])
+            else:
+                for start in range(0, len(ids), 200):
+                    deliver_notifications.delay(ids[start:start + 200])
+        except Exception:  # noqa: BLE001 - the rows are recorded; the sweep re-queues stale ones
+            logger.exception("Could not queue %d notification(s); the sweep will retry", len(ids))
+
+    transaction.on_commit(enqueue)
+
+
+def _send(row: Notification) -> None:
+    if row.channel == Notification.Channel.SMS:
+        with translation.override(row.language):
+            body = render_to_string(f"dsar/sms/{row.template}.txt", row.context).strip()
+        sms.send_sms(to=row.to, body=body)
+        return
+    subject, text, html = render_email(template=row.template, context=row.context, language=row.language)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [row.to])
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def notification_deliver(*, notification_id: int, now: datetime | None = None) -> bool:
+    """Send one recorded notification if it is still pending. True if this call sent it.
+
+    Raises whatever the mail or SMS backend raises; the task retries with backoff.
+    """
+    with transaction.atomic():
+        row = (
+            Notification.objects.select_for_update()
+            .filter(pk=notification_id, status=Notification.Status.PENDING)
+            .first()
+        )
+        if row is None:
+            return False
+        _send(row)
+        row.status = Notification.Status.SENT
+        row.sent_at = now or timezone.now()
+        row.attempts += 1
+        row.last_error = ""
+        row.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+    return True
+
+
+def notification_fail(*, notification_id: int, error: str, final: bool) -> None:
+    """Count a failed attempt; after the last retry, mark the row failed for staff to see."""
+    from django.db.models import F
+
+    fields = {"last_error": error[:300]}
+    updates = Notification.objects.filter(pk=notification_id, status=Notification.Status.PENDING)
+    if final:
+        fields["status"] = Notification.Status.FAILED
+    updates.update(attempts=F("attempts") + 1, **fields)
+
+
+def notifications_requeue_stale(*, now: datetime | None = None, limit: int = 1000) -> int:
+    """Queue again the pending rows whose first task was lost (broker down at commit time)."""
+    now = now or timezone.now()
+    ids = list(
+        Notification.objects.filter(status=Notification.Status.PENDING, created_at__lt=now - STALE_PENDING)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    _queue_after_commit(ids)
+    return len(ids)
+

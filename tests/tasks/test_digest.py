@@ -1,0 +1,39 @@
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+
+from dsar.services.sweep import digests_send
+from dsar.workflow import transition
+from tests.factories import make_request
+from tests.tasks.conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_sends_each_staff_member_one_digest_a_day_in_the_operators_language(
+    operator, staff, django_capture_on_commit_callbacks
+):
+    operator.default_language = "kk"
+    operator.save()
+    overdue = make_request(operator, now=at(2026, 3, 2, 10, 0))
+    transition(overdue.pk, "confirm_identity", now=at(2026, 3, 2, 10, 0))
+    make_request(operator, now=at(2026, 3, 9, 7, 0))
+    morning = at(2026, 3, 10, 8, 0)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        digests_send(now=morning)
+    with django_capture_on_commit_callbacks(execute=True):
+        digests_send(now=morning + timedelta(hours=2))
+
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in staff.values())
+    body = mail.outbox[0].body
+    assert operator.name_kk in body and "2026-03-10" in mail.outbox[0].subject
+    assert "Overdue: 1" in body and "Awaiting identity confirmation: 1" in body and "Open: 2" in body
+
+
+def test_it_sends_a_new_digest_the_next_day(operator, staff, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        digests_send(now=at(2026, 3, 10, 8, 0))
+        digests_send(now=at(2026, 3, 11, 8, 0))
+    assert len(mail.outbox) == 2 * len(staff)
