@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 urlpatterns += i18n_patterns(
+    path("verify/", include("dsar.letters.urls")),
     path("", include("dsar.portal.urls")),
     prefix_default_language=True,
 )

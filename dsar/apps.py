@@ -11,3 +11,4 @@ class DsarConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+        from .letters import admin as letters_admin, signals as letters_signals  # noqa: F401

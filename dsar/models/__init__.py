@@ -1,6 +1,7 @@
 from .correspondence import Attachment, Message
 from .events import Event, EventChainHead
 from .letters import Letter, LetterKind
+from .letters import AccessRecord, LetterCounter, LetterTemplate, ProcessingActivity  # noqa: F401
 from .operators import CalendarOverride, Membership, Operator, Policy, ReferenceCounter, Role
 from .requests import DataRequest, State
 
