@@ -6,6 +6,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
 from .qr import qr_data_uri
 from .texts import LABELS
@@ -35,6 +36,12 @@ def _stylesheet():
     return CSS(string=css, font_config=fonts), fonts
 
 
+def css_string(text: str) -> str:
+    """A quoted CSS string; anything but plain letters and digits is escaped (\\hex ), so no text can
+    close the string or the rule."""
+    return '"' + "".join(ch if ch.isalnum() or ch in " .,:/" else f"\\{ord(ch):x} " for ch in text) + '"'
+
+
 def letter_html(*, context: dict, number: str, code: str) -> str:
     language = context["language"]
     url = verification_url(code=code, language=language)
@@ -49,6 +56,9 @@ def letter_html(*, context: dict, number: str, code: str) -> str:
                 "verify_url": url,
                 "verify_base": url.split("?")[0],
                 "qr": qr_data_uri(url),
+                "css_footer": mark_safe(css_string(f"{number} · {LABELS[language]['code']} {short_code(code)}")),
+                "css_page": mark_safe(css_string(LABELS[language]["page"] + " ")),
+                "css_of": mark_safe(css_string(" " + LABELS[language]["of"] + " ")),
             },
         )
 
