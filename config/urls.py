@@ -10,6 +10,7 @@ urlpatterns = [
     path("health/", health.health_view, name="health"),
 ]
 urlpatterns += i18n_patterns(
+    path("verify/", include("dsar.letters.urls")),
     path("", include("dsar.portal.urls")),
     prefix_default_language=True,
 )

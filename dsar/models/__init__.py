@@ -2,6 +2,7 @@ from .correspondence import Attachment, Message
 from .events import Event, EventChainHead
 from .letters import Letter, LetterKind
 from .notifications import Notification
+from .letters import AccessRecord, LetterCounter, LetterTemplate, ProcessingActivity  # noqa: F401
 from .operators import CalendarOverride, Membership, Operator, Policy, ReferenceCounter, Role
 from .requests import DataRequest, State
 

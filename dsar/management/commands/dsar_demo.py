@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from dsar.demo.operators import DEMO_PASSWORD, load_operators, load_staff
+from dsar.demo.register import load_register
 from dsar.demo.requests import load_requests
 from dsar.models import DataRequest
 
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             operators = load_operators()
             logins = load_staff(operators)
+            load_register(operators)
         if not DataRequest.objects.exists():
             load_requests(operators, count=requests)
         if quiet:

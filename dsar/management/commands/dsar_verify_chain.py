@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dsar.models import Operator
 from dsar.models.events import verify_chain
+from dsar.services.letters import letters_check
 
 
 class Command(BaseCommand):
@@ -24,5 +25,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"BROKEN {op.slug}: event #{found.seq} (id {found.event_id}): {found.reason}")
             else:
                 self.stdout.write(f"ok {op.slug}")
+            for problem in letters_check(operator_id=op.pk):  # stored letters against their audited digests
+                broken.append(problem)
+                self.stderr.write(f"BROKEN {op.slug}: {problem}")
         if broken:
             raise CommandError(f"{len(broken)} chain(s) broken.")

@@ -1,0 +1,1 @@
+"""Letters to data subjects: texts, rendering to PDF, QR codes, verification, the Celery task."""

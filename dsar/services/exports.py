@@ -1,0 +1,100 @@
+"""The machine-readable copy of an access answer: JSON and CSV in a zip, kept as a private attachment.
+
+The portal serves it to the subject only behind a fresh confirmation code; it is never e-mailed.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import zipfile
+from datetime import datetime
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Attachment, DataRequest, Event
+from ..models.letters import AccessRecord
+from .letters import register_for
+
+REGISTER_FIELDS = ["name", "purposes", "legal_grounds", "data_categories", "sources", "methods", "recipients",
+                   "cross_border", "storage_period"]
+RECORD_FIELDS = ["category", "content", "source", "file", "recorded_at"]
+# Fixed member timestamps: the same data gives the same zip, byte for byte.
+ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+
+
+def _csv(rows: list[dict], fields: list[str]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        # A leading =, +, - or @ makes spreadsheets run the cell as a formula.
+        writer.writerow({k: ("'" + v if isinstance(v, str) and v[:1] in "=+-@" else v) for k, v in row.items()})
+    # BOM: Excel then reads Cyrillic and Kazakh letters as UTF-8.
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def export_payload(*, request: DataRequest, now: datetime) -> dict:
+    operator = request.operator
+    language = request.language if request.language in ("kk", "ru", "en") else operator.default_language
+    tz = operator.tz
+    records = [
+        {"category": r.category, "content": r.content, "source": r.source,
+         "file": r.attachment.original_name if r.attachment_id else "",
+         "recorded_at": timezone.localtime(r.created_at, tz).isoformat()}
+        for r in AccessRecord.objects.filter(request=request).select_related("attachment")
+    ]
+    register = [{f: getattr(a, f) for f in REGISTER_FIELDS} for a in register_for(operator=operator, language=language)]
+    return {
+        "format": "dsar-export/1",
+        "generated_at": timezone.localtime(now, tz).isoformat(),
+        "operator": {"name": operator.legal_name(language), "bin_iin": operator.bin_iin,
+                     "address": operator.legal_address, "contact": operator.contact_email,
+                     "responsible_person": operator.responsible_person},
+        "request": {"reference": request.reference, "kind": request.kind,
+                    "received_at": timezone.localtime(request.received_at, tz).isoformat() if request.received_at else None},
+        "subject": {"name": request.subject_name, "email": request.subject_email, "phone": request.subject_phone,
+                    "iin": request.subject_iin},
+        "processing": register,
+        "records": records,
+    }
+
+
+def export_zip(payload: dict) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        def put(name: str, data: bytes):
+            zf.writestr(zipfile.ZipInfo(name, date_time=ZIP_TIME), data, compress_type=zipfile.ZIP_DEFLATED)
+
+        put("export.json", json.dumps(payload, ensure_ascii=False, indent=2).encode("utf-8"))
+        put("records.csv", _csv(payload["records"], RECORD_FIELDS))
+        put("processing.csv", _csv(payload["processing"], REGISTER_FIELDS))
+        subject_row = {**payload["subject"], "reference": payload["request"]["reference"]}
+        put("subject.csv", _csv([subject_row], ["reference", "name", "email", "phone", "iin"]))
+    return buf.getvalue()
+
+
+def export_create(*, request: DataRequest, actor=None, now: datetime | None = None) -> Attachment:
+    """Build the zip and store it as Attachment(purpose="export"); the audit event keeps its digest."""
+    now = now or timezone.now()
+    data = export_zip(export_payload(request=request, now=now))
+    digest = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        attachment = Attachment(
+            request=request,
+            purpose=Attachment.Purpose.EXPORT,
+            original_name=f"{request.reference}-export.zip",
+            content_type="application/zip",
+            size=len(data),
+            sha256=digest,
+            uploaded_by=actor,
+        )
+        attachment.file.save(f"{request.reference}-export.zip", ContentFile(data), save=False)
+        attachment.save()
+        Event.append(request=request, action="export_created", actor=actor, actor_label="staff" if actor else "system",
+                     data={"attachment": attachment.pk, "sha256": digest})
+    return attachment

@@ -1,0 +1,66 @@
+"""Drive requests through the real workflow to the point where each kind of letter is sent."""
+
+import re
+import subprocess
+from datetime import timedelta
+
+from dsar.kinds import Kind
+from dsar.models import DataRequest, LetterKind, Policy, Role
+from dsar.workflow import transition
+from tests.factories import make_request, staff_user
+
+# Every letter Kazakh has that Russian lacks, in a name that passes through each letter.
+KAZAKH_NAME = "Шаһизада Әбілқайырова-Ұңғарбекқызы Өтегенүлы"
+KAZAKH_LETTERS = "әғқңөұүһі"
+
+# kind of letter -> (kind of request, transitions after start_work, with their inputs)
+PLANS = {
+    LetterKind.ACKNOWLEDGMENT: (Kind.ACCESS, []),
+    LetterKind.CLARIFICATION: (Kind.RECTIFICATION, [("ask_subject", {"question": "Send a copy of the new passport."})]),
+    LetterKind.EXTENSION: (Kind.CLAIM, [("extend", {"reason": "We await the bank's statement."})]),
+    LetterKind.FULFILLED: (Kind.RECTIFICATION, [("fulfil", {})]),
+    LetterKind.PARTLY_FULFILLED: (Kind.RECTIFICATION, [("partly_fulfil", {"explanation": "The address could not be changed."})]),
+    LetterKind.REFUSAL: (Kind.DESTRUCTION, [("refuse", {"ground": "law_requires_keeping", "explanation": "Accounting law keeps invoices 5 years."})]),
+    LetterKind.BLOCKED: (Kind.BLOCKING, [("block", {})]),
+    LetterKind.UNBLOCKED: (Kind.BLOCKING, [("block", {}), ("unblock", {"explanation": "The consent form was signed."})]),
+    LetterKind.DESTROYED: (Kind.DESTRUCTION, [("destroy", {})]),
+    LetterKind.CLAIM_RESULT: (Kind.CLAIM, [("refuse", {"ground": "claim_unfounded", "explanation": "The data was kept as the contract says."})]),
+    LetterKind.ACCESS_ANSWER: (Kind.ACCESS, [("fulfil", {})]),
+}
+
+
+def allow_extensions(operator, kind=Kind.CLAIM):
+    Policy.objects.update_or_create(
+        operator=operator, kind=kind,
+        defaults=dict(deadline_n=30, deadline_unit="calendar_days", extension_allowed=True, extension_max_n=15),
+    )
+
+
+def request_ready_for(operator, letter_kind: str, *, language: str = "ru", **fields) -> DataRequest:
+    """A request taken through the workflow as far as the transition that sends `letter_kind`."""
+    request_kind, steps = PLANS[letter_kind]
+    if request_kind == Kind.CLAIM:
+        allow_extensions(operator)
+    worker = staff_user(operator, Role.MANAGER)
+    fields.setdefault("subject_name", KAZAKH_NAME)
+    request = make_request(operator, kind=request_kind, language=language, **fields)
+    transition(request.pk, "confirm_identity")
+    if steps:
+        transition(request.pk, "start_work", actor=worker)
+    for name, inputs in steps:
+        if name == "extend":
+            current = DataRequest.objects.get(pk=request.pk)
+            inputs = {**inputs, "new_due": current.due_at + timedelta(days=5)}
+        transition(request.pk, name, actor=worker, **inputs)
+    return DataRequest.objects.select_related("operator").get(pk=request.pk)
+
+
+def pdf_text(data: bytes) -> str:
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-layout", "-", "-"], input=data, capture_output=True, check=True)
+    return out.stdout.decode("utf-8")
+
+
+def flat(text: str) -> str:
+    """Text with line breaks and runs of spaces collapsed, for phrases the layout wraps
+    (a line may also break after a hyphen, as in "94-V")."""
+    return re.sub(r"-\s+", "-", " ".join(text.split()))

@@ -1,0 +1,126 @@
+"""Each transition issues its letter after it commits, and the letter is rendered by the task."""
+
+import pytest
+from django.core import mail
+
+from dsar.kinds import Kind
+from dsar.models import DataRequest, Event, Letter, LetterKind, Role
+from dsar.services.letters import letter_kind_for
+from dsar.workflow import transition
+from tests.factories import make_request, staff_user
+
+from .helpers import allow_extensions
+
+
+@pytest.fixture
+def manager(operator):
+    return staff_user(operator, Role.MANAGER)
+
+
+def kinds_of(request_id):
+    return list(Letter.objects.filter(request_id=request_id).order_by("pk").values_list("kind", flat=True))
+
+
+def test_it_issues_and_renders_the_acknowledgment_after_identity_is_confirmed(operator, run_tasks_inline,
+                                                                              django_capture_on_commit_callbacks):
+    request = make_request(operator, language="kk")
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(request.pk, "confirm_identity")
+    letter = Letter.objects.get(request=request)
+    assert letter.kind == LetterKind.ACKNOWLEDGMENT
+    assert letter.status == Letter.Status.READY and letter.sha256
+    assert letter.cause == f"event:{Event.objects.get(request=request, action='confirm_identity').pk}"
+    assert Event.objects.filter(request=request, action="letter_issued", data__letter=letter.pk).exists()
+
+
+def test_it_tells_the_subject_a_letter_waits_without_attaching_it(operator, run_tasks_inline,
+                                                                   django_capture_on_commit_callbacks):
+    request = make_request(operator, language="en", subject_email="dana@example.kz")
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(request.pk, "confirm_identity")
+    sent = [m for m in mail.outbox if request.reference in m.subject]
+    assert len(sent) == 1
+    assert sent[0].to == ["dana@example.kz"]
+    assert sent[0].attachments == []
+    assert "status page" in sent[0].body
+
+
+def test_it_sends_nothing_when_the_transition_rolls_back(operator, manager, run_tasks_inline,
+                                                          django_capture_on_commit_callbacks):
+    from dsar.workflow import TransitionInputError
+
+    request = make_request(operator)
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(request.pk, "confirm_identity")
+        transition(request.pk, "start_work", actor=manager)
+        with pytest.raises(TransitionInputError):
+            transition(request.pk, "refuse", actor=manager, ground="", explanation="")
+    assert kinds_of(request.pk) == [LetterKind.ACKNOWLEDGMENT]
+
+
+def test_it_issues_the_right_letter_through_a_whole_claim(operator, manager, run_tasks_inline,
+                                                          django_capture_on_commit_callbacks):
+    allow_extensions(operator)
+    request = make_request(operator, kind=Kind.CLAIM)
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(request.pk, "confirm_identity")
+        transition(request.pk, "start_work", actor=manager)
+        transition(request.pk, "ask_subject", actor=manager, question="Send the order number.")
+        transition(request.pk, "resume", actor=manager)
+        due = DataRequest.objects.get(pk=request.pk).due_at
+        from datetime import timedelta
+
+        transition(request.pk, "extend", actor=manager, new_due=due + timedelta(days=3), reason="Bank statement pending.")
+        transition(request.pk, "fulfil", actor=manager)
+    assert kinds_of(request.pk) == [LetterKind.ACKNOWLEDGMENT, LetterKind.CLARIFICATION, LetterKind.EXTENSION,
+                                    LetterKind.CLAIM_RESULT]
+    clarification = Letter.objects.get(request=request, kind=LetterKind.CLARIFICATION)
+    assert "Send the order number." in " ".join(clarification.context["paragraphs"])
+    assert all(s == Letter.Status.READY for s in Letter.objects.filter(request=request).values_list("status", flat=True))
+
+
+def test_it_issues_blocked_then_unblocked_notices(operator, manager, run_tasks_inline, django_capture_on_commit_callbacks):
+    request = make_request(operator, kind=Kind.BLOCKING)
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(request.pk, "confirm_identity")
+        transition(request.pk, "start_work", actor=manager)
+        transition(request.pk, "block", actor=manager)
+        transition(request.pk, "unblock", actor=manager, explanation="Consent was on file.")
+    assert kinds_of(request.pk) == [LetterKind.ACKNOWLEDGMENT, LetterKind.BLOCKED, LetterKind.UNBLOCKED]
+    unblocked = Letter.objects.get(request=request, kind=LetterKind.UNBLOCKED)
+    assert unblocked.context["refusal"]["explanation"] == "Consent was on file."
+    assert unblocked.context["appeal"] is True
+
+
+def test_it_issues_no_letter_for_a_withdrawal(operator, run_tasks_inline, django_capture_on_commit_callbacks):
+    request = make_request(operator)
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(request.pk, "withdraw")
+    assert kinds_of(request.pk) == []
+
+
+def test_it_issues_one_letter_when_the_commit_callback_runs_twice(operator, django_capture_on_commit_callbacks):
+    request = make_request(operator)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        transition(request.pk, "confirm_identity")
+    with django_capture_on_commit_callbacks(execute=False):  # the render queued by each issue is not run here
+        callbacks[0]()
+        callbacks[0]()
+    assert kinds_of(request.pk) == [LetterKind.ACKNOWLEDGMENT]
+
+
+@pytest.mark.parametrize(
+    "request_kind, name, expected",
+    [
+        (Kind.ACCESS, "fulfil", LetterKind.ACCESS_ANSWER),
+        (Kind.RECTIFICATION, "fulfil", LetterKind.FULFILLED),
+        (Kind.CLAIM, "refuse", LetterKind.CLAIM_RESULT),
+        (Kind.DESTRUCTION, "refuse", LetterKind.REFUSAL),
+        (Kind.DESTRUCTION, "destroy", LetterKind.DESTROYED),
+        (Kind.ACCESS, "start_work", None),
+        (Kind.ACCESS, "resume", None),
+        (Kind.ACCESS, "close_as_duplicate", None),
+    ],
+)
+def test_it_maps_transitions_to_letters(request_kind, name, expected):
+    assert letter_kind_for(request_kind=request_kind, transition=name) == expected

@@ -1,0 +1,104 @@
+"""The public verification page and the chain check catch a changed letter or digest."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from dsar.models import Event, Letter, LetterKind
+from dsar.models.events import verify_chain
+from dsar.services.letters import letter_issue, letter_render, letter_verify, letters_check
+from dsar.letters.rendering import short_code
+
+from .helpers import request_ready_for
+
+
+@pytest.fixture
+def letter(operator):
+    request = request_ready_for(operator, LetterKind.ACKNOWLEDGMENT, language="en", subject_name="Dana Serikova")
+    issued = letter_issue(request=request, kind=LetterKind.ACKNOWLEDGMENT)
+    return letter_render(letter_id=issued.pk)
+
+
+def page(client, code, lang="en"):
+    return client.get(f"/{lang}/verify/", {"code": code})
+
+
+def test_it_confirms_an_intact_letter_without_showing_personal_data(client, letter, operator):
+    response = page(client, short_code(letter.verification_code).lower())
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "This letter is authentic." in body
+    assert letter.number in body and letter.context["date"] in body and operator.name_en in body
+    for personal in ["Dana Serikova", "dana@example.kz", letter.request.reference]:
+        assert personal not in body
+
+
+def test_it_says_so_when_no_letter_has_the_code(client, db):
+    response = page(client, "ABCD-EFGH-JKMN")
+    assert response.status_code == 404
+    assert "No letter has this code." in response.content.decode()
+
+
+def test_it_shows_the_empty_form_without_a_code(client, db):
+    response = client.get("/kk/verify/")
+    assert response.status_code == 200
+    assert 'name="code"' in response.content.decode()
+
+
+def test_it_catches_a_changed_pdf(client, letter):
+    path = letter.file.path
+    data = open(path, "rb").read()
+    with open(path, "wb") as fh:
+        fh.write(data.replace(b"%%EOF", b"%%EOF\n% edited"))
+    assert not letter_verify(code=letter.verification_code).authentic
+    assert "This letter cannot be confirmed." in page(client, letter.verification_code).content.decode()
+    assert letters_check(operator_id=letter.request.operator_id) == [
+        f"letter {letter.number} (id {letter.pk}): stored file does not match its digest"
+    ]
+
+
+def test_it_catches_a_replaced_pdf_with_a_matching_digest_column(letter):
+    """Swap the file and update Letter.sha256 to match: the audit event still holds the original digest."""
+    import hashlib
+
+    forged = letter.file.read() + b"\n% a forged copy"
+    with open(letter.file.path, "wb") as fh:
+        fh.write(forged)
+    Letter.objects.filter(pk=letter.pk).update(sha256=hashlib.sha256(forged).hexdigest())
+    check = letter_verify(code=letter.verification_code)
+    assert not check.authentic and check.problem == "digest differs from the one in the audit event"
+
+
+def test_it_catches_an_edited_audit_digest_and_the_chain_check_fails(letter):
+    import hashlib
+
+    forged = letter.file.read() + b"\n"
+    with open(letter.file.path, "wb") as fh:
+        fh.write(forged)
+    digest = hashlib.sha256(forged).hexdigest()
+    Letter.objects.filter(pk=letter.pk).update(sha256=digest)
+    event = Event.objects.get(action="letter_issued", data__letter=letter.pk)
+    Event.objects.filter(pk=event.pk).update(data={**event.data, "sha256": digest})
+
+    assert letter_verify(code=letter.verification_code).problem == "the audit event was edited"
+    assert verify_chain(letter.request.operator_id).reason == "note or data was edited"
+    with pytest.raises(CommandError):
+        call_command("dsar_verify_chain", stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))
+
+
+def test_it_passes_the_chain_check_when_nothing_was_touched(letter, capsys):
+    call_command("dsar_verify_chain", operator=letter.request.operator.slug)
+    assert f"ok {letter.request.operator.slug}" in capsys.readouterr().out
+
+
+def test_it_reports_a_letter_still_being_prepared(client, operator):
+    request = request_ready_for(operator, LetterKind.ACKNOWLEDGMENT)
+    pending = letter_issue(request=request, kind=LetterKind.ACKNOWLEDGMENT)
+    assert letter_verify(code=pending.verification_code).pending
+    assert "still being prepared" in page(client, pending.verification_code).content.decode()
+
+
+def test_it_asks_again_for_a_code_made_of_punctuation(client, db):
+    response = page(client, "----")
+    assert response.status_code == 200
+    assert "Enter the code printed under the QR code" in response.content.decode()
