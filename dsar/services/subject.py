@@ -65,6 +65,8 @@ def identity_confirm(*, request: DataRequest, codes: dict[str, str], token: str,
     results = {}
     with transaction.atomic():
         for purpose in identity_pending(request=request):
+            if not codes.get(purpose):
+                continue
             results[purpose] = code_check(request=request, purpose=purpose, code=codes.get(purpose, ""), now=now)
         if identity_pending(request=request) or request.state != State.AWAITING_IDENTITY:
             return results

@@ -9,8 +9,8 @@ from .fields import DocumentsField
 CODE_WIDGET_ATTRS = {"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*", "maxlength": "8"}
 
 
-def code_field(label) -> forms.CharField:
-    return forms.CharField(label=label, max_length=8, widget=forms.TextInput(attrs=CODE_WIDGET_ATTRS))
+def code_field(label, required=True) -> forms.CharField:
+    return forms.CharField(label=label, max_length=8, required=required, widget=forms.TextInput(attrs=CODE_WIDGET_ATTRS))
 
 
 class IdentityForm(forms.Form):
@@ -19,9 +19,16 @@ class IdentityForm(forms.Form):
     def __init__(self, *args, pending, **kwargs):
         super().__init__(*args, **kwargs)
         if CodePurpose.EMAIL in pending:
-            self.fields[CodePurpose.EMAIL] = code_field(_("Code from the e-mail"))
+            self.fields[CodePurpose.EMAIL] = code_field(_("Code from the e-mail"), required=False)
         if CodePurpose.PHONE in pending:
-            self.fields[CodePurpose.PHONE] = code_field(_("Code from the SMS"))
+            self.fields[CodePurpose.PHONE] = code_field(_("Code from the SMS"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        # Either code may come first; at least one must be given.
+        if self.fields and not any(data.get(name) for name in self.fields):
+            raise forms.ValidationError(_("Enter the code we sent you."), code="required")
+        return data
 
 
 class CodeForm(forms.Form):
