@@ -1,7 +1,7 @@
 """The request form: one kind at a time, so it works without JavaScript."""
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
+from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -75,7 +75,11 @@ class RequestForm(forms.Form):
     )
 
     # Who asks.
-    acting_for_other = forms.BooleanField(label=_("I act for someone else (as their representative)"), required=False)
+    acting_for_other = forms.BooleanField(
+        label=_("I act for someone else (as their representative)"),
+        required=False,
+        help_text=_("Only if you are a parent, guardian or attorney of the person. The codes and answers then go to you."),
+    )
     representative_name = forms.CharField(label=_("Your full name"), max_length=200, required=False,
                                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
     representative_email = forms.EmailField(label=_("Your e-mail"), required=False,
@@ -92,8 +96,12 @@ class RequestForm(forms.Form):
 
     subject_name = forms.CharField(label=_("Full name"), max_length=200,
                                    widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    subject_email = forms.EmailField(label=_("E-mail"), required=False,
-                                     widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    subject_email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_("We send a confirmation code here. A representative may leave it empty."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     subject_phone = PhoneField(label=_("Phone"), required=False)
     subject_iin = forms.CharField(
         label=_("IIN (optional)"),
@@ -153,7 +161,6 @@ class RequestForm(forms.Form):
             ),
             Fieldset(
                 _("Acting for someone else"),
-                HTML('<p class="form-text mt-0">{% load i18n %}{% translate "Fill this in only if you are a parent, guardian or attorney of the person. The codes and answers then go to you." %}</p>'),
                 "acting_for_other",
                 Div(
                     "representative_name",
@@ -190,7 +197,7 @@ class RequestForm(forms.Form):
                 self.add_error("representative_phone", required)
         else:
             if not data.get("subject_email") and "subject_email" not in self.errors:
-                self.add_error("subject_email", _("We send a confirmation code to this address."))
+                self.add_error("subject_email", _("Enter your e-mail address: we send a confirmation code to it."))
             if need_phone and not data.get("subject_phone") and "subject_phone" not in self.errors:
                 self.add_error("subject_phone", _("This operator confirms your phone number: enter it."))
         return data
