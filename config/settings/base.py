@@ -216,3 +216,6 @@ LOGGING = {
     # Request lines carry paths only; personal data never goes into URLs.
     "loggers": {"django.request": {"level": "ERROR"}, "axes": {"level": "WARNING"}},
 }
+
+# Portal: turns django-ratelimit's Ratelimited into RATELIMIT_VIEW's polite 429 page.
+MIDDLEWARE += ["django_ratelimit.middleware.RatelimitMiddleware"]

@@ -23,3 +23,4 @@ __all__ = [
     "Role",
     "State",
 ]
+from .portal import CodePurpose, DownloadLink, OneTimeCode, StatusAccess  # noqa: E402,F401

@@ -1,0 +1,96 @@
+"""Pages anyone may see: the operators, their rights and windows, and the request form."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django_ratelimit.decorators import ratelimit
+
+from ...kinds import KIND_RULES, DeadlineUnit, Kind
+from ...models import Operator
+from ...services.subject import request_submit
+from ..forms import KindChoiceForm, RequestForm
+from ..texts import KIND_HELP, RIGHTS
+from .common import over_limit, private, ratelimited
+
+
+def home(request):
+    operators = Operator.objects.filter(is_active=True).order_by("short_name")
+    return render(request, "dsar/portal/home.html", {"operators": operators})
+
+
+def _operator(slug: str) -> Operator:
+    return get_object_or_404(Operator, slug=slug, is_active=True)
+
+
+def kind_windows(operator: Operator) -> list[dict]:
+    """Each kind the operator accepts, with its explanation and the window that applies."""
+    rows = []
+    for kind in Kind:
+        policy = operator.policy_for(kind)
+        if not policy.enabled:
+            continue
+        rows.append(
+            {
+                "kind": kind.value,
+                "label": kind.label,
+                "help": KIND_HELP[kind],
+                "n": policy.deadline_n,
+                "working": policy.deadline_unit == DeadlineUnit.WORKING_DAYS,
+                "promise": policy.promise_text,
+                "in_hours": KIND_RULES[kind].in_hours,
+                "extension": policy.extension_allowed,
+            }
+        )
+    return rows
+
+
+def operator_page(request, slug):
+    operator = _operator(slug)
+    return render(
+        request,
+        "dsar/portal/operator.html",
+        {"operator": operator, "windows": kind_windows(operator), "rights": RIGHTS,
+         "legal_name": operator.legal_name(get_language())},
+    )
+
+
+def kind_choice(request, slug):
+    """Step 1: choose the kind. A GET form, so it works without JavaScript."""
+    operator = _operator(slug)
+    windows = kind_windows(operator)
+    form = KindChoiceForm(request.GET or None, kinds=[w["kind"] for w in windows])
+    if form.is_valid():
+        return redirect("portal:request_form", slug=operator.slug, kind=form.cleaned_data["kind"])
+    return render(request, "dsar/portal/kind_choice.html", {"operator": operator, "windows": windows, "form": form})
+
+
+@private
+@ratelimit(key="ip", rate="30/h", method="POST", block=True)
+def request_form(request, slug, kind):
+    """Step 2: the details. Nothing is saved until every field and file passes."""
+    operator = _operator(slug)
+    window = next((w for w in kind_windows(operator) if w["kind"] == kind), None)
+    if window is None:
+        return redirect("portal:kind_choice", slug=operator.slug)
+    form = RequestForm(request.POST or None, request.FILES or None, operator=operator, kind=kind,
+                       language=get_language())
+    if request.method == "POST" and form.is_valid():
+        if form.is_bot:
+            # Looks like success to the bot; nothing is stored or sent.
+            return render(request, "dsar/portal/sent.html", {"operator": operator})
+        fields = form.request_fields()
+        requester = fields["representative_email"] if fields["acting_for_other"] else fields["subject_email"]
+        if over_limit(request, group="portal-submit-email", value=requester, rate="5/h"):
+            return ratelimited(request)
+        try:
+            submitted = request_submit(
+                operator=operator,
+                fields=fields,
+                evidence=form.cleaned_data.get("documents") or [],
+                authority=form.cleaned_data.get("authority_document") or [] if fields["acting_for_other"] else [],
+            )
+        except ValidationError as exc:
+            form.add_error("documents", exc)
+        else:
+            return redirect("portal:confirm", token=submitted.token)
+    return render(request, "dsar/portal/request_form.html", {"operator": operator, "window": window, "form": form})

@@ -1,0 +1,122 @@
+"""What the data subject (or their representative) does through the portal."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from .. import workflow
+from ..models import Attachment, DataRequest, Message, Operator, State
+from ..models.portal import CodePurpose
+from .intake import request_create
+from .notifications import notify
+from .uploads import attachment_store
+from .verification import code_check, code_confirmed, code_issue, identity_purposes, status_link_create
+
+
+@dataclass(frozen=True)
+class Submitted:
+    request: DataRequest
+    token: str
+
+
+def status_url(*, token: str, language: str) -> str:
+    with translation.override(language):
+        path = reverse("portal:status", kwargs={"token": token})
+    return settings.DSAR_PUBLIC_BASE_URL.rstrip("/") + path
+
+
+def request_submit(*, operator: Operator, fields: dict, evidence: list, authority: list,
+                   now: datetime | None = None) -> Submitted:
+    """Create the request with its files and send the identity codes, all or nothing.
+
+    `fields` are request_create's keyword arguments. Returns the new status-page token,
+    which the caller passes to the browser; only its hash is stored.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        request = request_create(operator=operator, now=now, **fields)
+        for upload in authority:
+            attachment_store(request=request, upload=upload, purpose=Attachment.Purpose.AUTHORITY)
+        for upload in evidence:
+            attachment_store(request=request, upload=upload, purpose=Attachment.Purpose.EVIDENCE)
+        token = status_link_create(request=request, now=now)
+        for purpose in identity_purposes(request=request):
+            code_issue(request=request, purpose=purpose, now=now)
+    return Submitted(request=request, token=token)
+
+
+def identity_pending(*, request: DataRequest) -> list[str]:
+    """The identity codes still to be entered."""
+    return [p for p in identity_purposes(request=request) if not code_confirmed(request=request, purpose=p)]
+
+
+def identity_confirm(*, request: DataRequest, codes: dict[str, str], token: str,
+                     now: datetime | None = None) -> dict[str, bool]:
+    """Check the codes given; once every required one is right, the request is received.
+
+    Returns {purpose: accepted} for the codes given. The acknowledgment with the reference
+    and due date goes out after commit.
+    """
+    now = now or timezone.now()
+    results = {}
+    with transaction.atomic():
+        for purpose in identity_pending(request=request):
+            if not codes.get(purpose):
+                continue
+            results[purpose] = code_check(request=request, purpose=purpose, code=codes.get(purpose, ""), now=now)
+        if identity_pending(request=request) or request.state != State.AWAITING_IDENTITY:
+            return results
+        received = workflow.transition(request.pk, "confirm_identity", actor_label="subject", now=now)
+        acknowledgment_send(request=received, token=token)
+    return results
+
+
+def acknowledgment_send(*, request: DataRequest, token: str) -> None:
+    with translation.override(request.language):
+        due = timezone.localtime(request.due_at, request.operator.tz) if request.due_at else None
+    notify(
+        key=f"ack:{request.pk}",
+        channel="email",
+        to=request.requester_email,
+        template="portal_acknowledgment",
+        context={
+            "reference": request.reference,
+            "operator_name": request.operator.legal_name(request.language),
+            "kind": request.kind,
+            "due_at": due,
+            "in_hours": request.in_hours,
+            "status_url": status_url(token=token, language=request.language),
+        },
+        language=request.language,
+        request=request,
+    )
+
+
+def status_code_send(*, request: DataRequest, purpose: str = CodePurpose.STATUS) -> None:
+    code_issue(request=request, purpose=purpose)
+
+
+def reply_create(*, request: DataRequest, body: str, uploads: list, now: datetime | None = None) -> Message:
+    """The subject answers the operator, with files; an answer to a question restarts the clock."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = DataRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.state not in (State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT, State.BLOCKED):
+            raise workflow.TransitionNotAllowed("closed")
+        message = Message.objects.create(request=locked, channel=Message.Channel.FROM_SUBJECT, body=body)
+        for upload in uploads:
+            attachment_store(request=locked, upload=upload, purpose=Attachment.Purpose.REPLY, message=message)
+        if locked.state == State.AWAITING_SUBJECT:
+            workflow.transition(locked.pk, "resume", actor_label="subject", now=now)
+        else:
+            DataRequest.objects.filter(pk=locked.pk).update(last_contact_at=now)
+    return message
+
+
+def request_withdraw(*, request: DataRequest, now: datetime | None = None) -> DataRequest:
+    """The subject withdraws the request. Raises TransitionNotAllowed once it is closed."""
+    return workflow.transition(request.pk, "withdraw", actor_label="subject", now=now)
