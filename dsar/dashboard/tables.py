@@ -129,7 +129,7 @@ def on_time_kind_table(*, scope: Scope, **unused) -> Table:
                   note=_("Requests answered in the period; on time means answered by the due date. "
                          "Withdrawn, expired and duplicate requests were never answered and are not counted."))
     _append_total(table)
-    table.chart = _bar_chart(table, [4], percent=True, skip_last=True)
+    table.chart = _bar_chart(table, [4], percent=True, horizontal=True, skip_last=True)
     return table
 
 
@@ -138,7 +138,8 @@ def on_time_operator_table(*, scope: Scope, **unused) -> Table:
     table = Table("on_time_operator", _("On-time rate by operator"), [_("Operator")] + RATE_COLUMNS,
                   rows=_rate_rows(rows, lambda r: r["operator"]),
                   empty_text=_("No request was answered in this period."))
-    table.chart = _bar_chart(table, [4], percent=True)
+    if len(table.rows) > 1:  # one bar compares nothing; the table says it all
+        table.chart = _bar_chart(table, [4], percent=True, horizontal=True)
     return table
 
 

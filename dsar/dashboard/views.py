@@ -19,12 +19,10 @@ def _filter(request):
     operators = dashboard_operators(user=request.user)
     if not operators.exists():
         raise PermissionDenied
-    form = DashboardFilterForm(request.GET or None, operators=operators)
-    if request.GET and not form.is_valid():
-        return form, None, operators
-    if not request.GET:
-        form = DashboardFilterForm({}, operators=operators)
-        form.is_valid()
+    # Always bound: every field is optional and the defaults are filled in clean().
+    form = DashboardFilterForm(request.GET, operators=operators)
+    if not form.is_valid():
+        return form, None, []
     scope = form.scope()
     chosen = form.cleaned_data.get("operator")
     shown = [chosen] if chosen else list(operators.order_by("short_name"))
@@ -39,6 +37,7 @@ def _page(request, template: str, builders: dict, page: str, status_title: str):
         "form": form,
         "page": page,
         "query": request.GET.urlencode(),
+        "shown_operators": operators,
     }
     if scope is None:
         return render(request, template, context, status=400)

@@ -106,7 +106,7 @@ def workload(*, operator_ids, now: datetime) -> list[dict]:
     )
     result = []
     for row in rows:
-        full = f"{row['assignee__first_name']} {row['assignee__last_name']}".strip()
+        full = " ".join(filter(None, (row["assignee__first_name"], row["assignee__last_name"])))
         result.append(
             {
                 "assignee_id": row["assignee_id"],
