@@ -117,6 +117,11 @@ class DataRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Model):
             # The beat sweep reads exactly this.
             models.Index(fields=["next_action_at"], name="req_next_action_idx", condition=models.Q(next_action_at__isnull=False)),
             models.Index(fields=["subject_email"], name="req_email_idx"),
+            # SLA dashboard: requests answered in a period, and those closed in it without an answer.
+            models.Index(fields=["operator", "answered_at"], name="req_answered_idx"),
+            models.Index(
+                fields=["operator", "closed_at"], name="req_closed_unanswered_idx", condition=models.Q(answered_at__isnull=True)
+            ),
         ]
 
     def __str__(self):
