@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("health/", health.health_view, name="health"),
+    path("dashboard/", include("dsar.dashboard.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("verify/", include("dsar.letters.urls")),

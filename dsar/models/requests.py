@@ -128,6 +128,11 @@ class DataRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["closed_at", "id"], name="req_closed_idx", condition=models.Q(closed_at__isnull=False)),
             models.Index(fields=["subject_phone"], name="req_phone_idx", condition=~models.Q(subject_phone="")),
             models.Index(fields=["subject_iin"], name="req_iin_idx", condition=~models.Q(subject_iin="")),
+            # SLA dashboard: requests answered in a period, and those closed in it without an answer.
+            models.Index(fields=["operator", "answered_at"], name="req_answered_idx"),
+            models.Index(
+                fields=["operator", "closed_at"], name="req_closed_unanswered_idx", condition=models.Q(answered_at__isnull=True)
+            ),
         ]
 
     def __str__(self):

@@ -1,0 +1,96 @@
+"""CSV responses: every dashboard table, and the regulator's register streamed row by row."""
+
+import csv
+from datetime import datetime
+
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
+
+from ..kinds import Kind, RefusalGround
+from ..models.requests import Outcome
+from ..workflow import State
+from .forms import DASHBOARD_TZ, Scope
+from .selectors.register import register_rows
+from .tables import Cell, Table
+
+# Excel reads a UTF-8 file as the local code page unless it starts with a byte-order mark;
+# Kazakh and Russian names would come out garbled.
+BOM = "\ufeff"
+# A cell starting with one of these is run as a formula by spreadsheet programs.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def safe(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Cell):
+        value = value.value
+    if isinstance(value, datetime):
+        return value.astimezone(DASHBOARD_TZ).strftime("%Y-%m-%d %H:%M")
+    text = str(value)
+    if text.startswith(FORMULA_START) and not _is_number(text):
+        return "'" + text
+    return text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _filename(key: str, scope: Scope) -> str:
+    return f"dsar-{key}-{scope.start.isoformat()}-{scope.end.isoformat()}.csv"
+
+
+def table_response(table: Table, scope: Scope) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(table.key, scope)}"'
+    response.write(BOM)
+    writer = csv.writer(response)
+    writer.writerow([safe(c) for c in table.columns])
+    for row in table.rows:
+        writer.writerow([safe(c) for c in row])
+    return response
+
+
+def _register_header() -> list[str]:
+    return [
+        _("Reference"), _("Operator"), _("Kind"), _("State"), _("Submitted"), _("Received"), _("Due"),
+        _("Originally due"), _("Answered"), _("Closed"), _("Answered on time"), _("Outcome"), _("Refusal ground"),
+        _("Legal basis of the refusal"), _("Letter numbers"),
+    ]
+
+
+def _label(choices, value) -> str:
+    return str(choices(value).label) if value in choices.values else (value or "")
+
+
+def _register_line(row: tuple) -> list[str]:
+    (reference, operator, kind, state, submitted, received, due, original_due, answered, closed,
+     outcome, ground, basis, letters) = row
+    on_time = "" if answered is None or due is None else (_("yes") if answered <= due else _("no"))
+    return [safe(v) for v in (
+        reference, operator, _label(Kind, kind), _label(State, state), submitted, received, due, original_due,
+        answered, closed, on_time, _label(Outcome, outcome), _label(RefusalGround, ground), basis, letters,
+    )]
+
+
+def register_lines(scope: Scope):
+    writer = csv.writer(_Echo())
+    yield BOM + writer.writerow(_register_header())
+    for row in register_rows(scope=scope):
+        yield writer.writerow(_register_line(row))
+
+
+def register_response(scope: Scope) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(register_lines(scope), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename("register", scope)}"'
+    return response
