@@ -6,7 +6,6 @@ Registered from DsarConfig.ready() so it lives apart from dsar/admin.py.
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Letter
 from ..models.letters import AccessRecord, LetterTemplate, ProcessingActivity
 from . import texts
 
@@ -28,24 +27,6 @@ class OperatorScopedAdmin(admin.ModelAdmin):
 
             kwargs["queryset"] = Operator.objects.filter(memberships__user=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-@admin.register(Letter)
-class LetterAdmin(OperatorScopedAdmin):
-    operator_path = "request__operator"
-    list_display = ["number", "kind", "language", "status", "request", "created_at", "rendered_at"]
-    list_filter = ["kind", "status", "language"]
-    search_fields = ["number", "request__reference"]
-    readonly_fields = [f.name for f in Letter._meta.fields]
-
-    def has_add_permission(self, request):
-        return False  # letters are issued by transitions, never typed in
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(LetterTemplate)
