@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -260,11 +261,11 @@ class DataRequestAdmin(RequestPageMixin, OperatorScopedAdmin):
                     self.message_user(request, gettext("Nothing was closed: %(why)s") % {"why": _message_of(exc)},
                                       messages.ERROR)
                     return None
-                url = f"../{original.pk}/change/"
+                url = reverse("admin:dsar_datarequest_change", args=[original.pk], current_app=self.admin_site.name)
                 self.message_user(
                     request,
-                    format_html(gettext("{} requests closed as duplicates of <a href=\"{}\">{}</a>."),
-                                len(closed), url, original.reference),
+                    format_html(gettext("{} closed as duplicates of <a href=\"{}\">{}</a>."),
+                                ", ".join(r.reference for r in closed), url, original.reference),
                     messages.SUCCESS,
                 )
                 return None
