@@ -114,7 +114,7 @@ def test_it_shows_the_timeline_messages_and_letter_button_only_when_letters_exis
 
     request_obj = in_state(op_a, worker_a, "awaiting_subject")
     body = client_a.get(f"/admin/dsar/datarequest/{request_obj.pk}/change/").content.decode()
-    assert "ask_subject" in body and "start_work" in body  # timeline
+    assert "Ask the subject" in body and "Start work" in body  # timeline labels, not buttons, in this state
     assert ("Issue a letter" in body) == (letters_service() is not None)
 
 
