@@ -43,7 +43,8 @@ def test_it_logs_in_with_the_second_factor_and_fulfils_a_request(live_server, ad
     done = DataRequest.objects.get(pk=request_obj.pk)
     assert (done.state, done.assignee_id) == ("fulfilled", user.pk)
 
-    page.goto(f"{live_server.url}/admin/dsar/datarequest/")
+    page.goto(f"{live_server.url}/admin/dsar/datarequest/?queue=closed")
+    assert page.locator(f"text={request_obj.reference}").is_visible()
     screenshot(page, "admin-list")
 
 
