@@ -5,6 +5,7 @@ Outside the `dsar.admin` package on purpose: Django imports this class while it 
 instance that is then thrown away.
 """
 
+from django import forms
 from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -13,13 +14,25 @@ from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
 
 class StaffLoginForm(OTPAdminAuthenticationForm):
-    """Username, password and the 6-digit code; the device is found from the code."""
+    """Username, password and the 6-digit code in one step.
 
-    otp_token = OTPAdminAuthenticationForm.base_fields["otp_token"].__class__(
+    django-otp asks which device to check; staff normally have exactly one authenticator,
+    so that one is used. With several, the form shows the device choice.
+    """
+
+    def _chosen_device(self, user):
+        device = super()._chosen_device(user)
+        if device is None and not self.cleaned_data.get("otp_device"):
+            from django_otp.plugins.otp_totp.models import TOTPDevice
+
+            only = list(TOTPDevice.objects.filter(user=user, confirmed=True)[:2])
+            if len(only) == 1:
+                return only[0]
+        return device
+
+    otp_token = forms.CharField(
         label=_("Code from your authenticator app"), required=False,
-        widget=OTPAdminAuthenticationForm.base_fields["otp_token"].widget.__class__(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 
 

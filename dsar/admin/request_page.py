@@ -22,6 +22,15 @@ from .forms import (
 
 CONFLICT = _("Someone else has just moved this request. Here it is as it stands now; check before you act again.")
 PERSONAL_DATA = "dsar.view_personal_data"
+EVENT_LABELS = {
+    **TRANSITION_LABELS,
+    "submitted": _("Submitted"),
+    "confirm_identity": _("Identity confirmed"),
+    "expire": _("Expired unconfirmed"),
+    "assigned": _("Assigned"),
+    "unassigned": _("Assignment removed"),
+    "note_added": _("Internal note added"),
+}
 
 
 def letters_service():
@@ -115,6 +124,8 @@ class RequestPageMixin:
             Event.objects.filter(request=obj).exclude(action=triage.VIEWED_PERSONAL_DATA)
             .select_related("actor").order_by("created_at", "seq")
         )
+        for event in events:
+            event.label = EVENT_LABELS.get(event.action, event.action)
         views = Event.objects.filter(request=obj, action=triage.VIEWED_PERSONAL_DATA).select_related("actor")
         msgs = list(obj.messages.select_related("author").order_by("created_at"))
         from .requests import time_left_label

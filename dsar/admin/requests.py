@@ -11,13 +11,14 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import StreamingHttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
 
-from ..kinds import HOURS_KINDS
+from ..kinds import HOURS_KINDS, Kind
 from ..models import DataRequest, Operator
 from ..selectors import (
     QUEUES, apply_queue, limit_to_user, operator_ids_for, queue_ordering, requests_for_user, staff_users_for,
@@ -37,6 +38,8 @@ QUEUE_LABELS = {
     "awaiting_subject": _("Awaiting the subject"),
     "closed": _("Closed"),
 }
+KIND_LABELS = dict(Kind.choices)
+STATE_LABELS = dict(State.choices)
 COUNT_CAP = 10_000
 REFERENCE_RE = re.compile(r"^[A-Za-z]{2,6}-\d{4}-\d{1,7}$")
 
@@ -123,7 +126,7 @@ class _Echo:
 
 @admin.register(DataRequest)
 class DataRequestAdmin(RequestPageMixin, OperatorScopedAdmin):
-    list_display = ["reference", "kind", "state", "time_left", "assignee_name"]
+    list_display = ["reference", "kind_label", "state_label", "time_left", "assignee_name"]
     list_display_links = ["reference"]
     list_filter = [
         QueueFilter,
@@ -150,11 +153,20 @@ class DataRequestAdmin(RequestPageMixin, OperatorScopedAdmin):
     def get_list_display(self, request):
         ids = operator_ids_for(request.user)
         if ids is None or len(ids) > 1:
-            return ["reference", "operator", "kind", "state", "time_left", "assignee_name"]
+            return ["reference", "operator", "kind_label", "state_label", "time_left", "assignee_name"]
         return self.list_display
 
     def get_ordering(self, request):
         return queue_ordering(request.GET.get("queue"))
+
+    # Plain look-ups: the admin's generic choice display rebuilds the choices dict for every cell.
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, obj):
+        return KIND_LABELS.get(obj.kind, obj.kind)
+
+    @admin.display(description=_("state"), ordering="state")
+    def state_label(self, obj):
+        return STATE_LABELS.get(obj.state, obj.state)
 
     @admin.display(description=_("time left"))
     def time_left(self, obj):
@@ -260,11 +272,11 @@ class DataRequestAdmin(RequestPageMixin, OperatorScopedAdmin):
                     self.message_user(request, gettext("Nothing was closed: %(why)s") % {"why": _message_of(exc)},
                                       messages.ERROR)
                     return None
-                url = f"../{original.pk}/change/"
+                url = reverse("admin:dsar_datarequest_change", args=[original.pk], current_app=self.admin_site.name)
                 self.message_user(
                     request,
-                    format_html(gettext("{} requests closed as duplicates of <a href=\"{}\">{}</a>."),
-                                len(closed), url, original.reference),
+                    format_html(gettext("{} closed as duplicates of <a href=\"{}\">{}</a>."),
+                                ", ".join(r.reference for r in closed), url, original.reference),
                     messages.SUCCESS,
                 )
                 return None
@@ -300,4 +312,3 @@ def _message_of(exc) -> str:
     return str(exc) or gettext("This is not possible now.")
 
 
-__all__ = ["DataRequestAdmin", "QUEUE_LABELS", "State", "queue_counts", "time_left_label"]

@@ -68,8 +68,9 @@ class OperatorScopedAdmin(admin.ModelAdmin):
         if db_field.related_model is Operator:
             kwargs["queryset"] = limit_to_user(Operator.objects.all(), request.user, "id")
         elif db_field.name in ("user", "assignee", "author", "uploaded_by", "issued_by"):
-            kwargs["queryset"] = staff_users_for(request.user) if not request.user.is_superuser else \
-                db_field.related_model.objects.filter(is_active=True)
+            # A subclass may have narrowed the choices already (e.g. membership candidates).
+            kwargs.setdefault("queryset", staff_users_for(request.user) if not request.user.is_superuser else
+                              db_field.related_model.objects.filter(is_active=True))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -126,6 +126,13 @@ class DataRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["operator", "closed_at", "id"], name="req_op_closed_idx",
                          condition=models.Q(closed_at__isnull=False)),
             models.Index(fields=["closed_at", "id"], name="req_closed_idx", condition=models.Q(closed_at__isnull=False)),
+            # Overdue / due today / due within a working day: the clock runs only in these two states.
+            models.Index(fields=["operator", "due_at", "id"], name="req_op_running_due_idx",
+                         condition=models.Q(state__in=["received", "in_progress"])),
+            models.Index(fields=["due_at", "id"], name="req_running_due_idx",
+                         condition=models.Q(state__in=["received", "in_progress"])),
+            models.Index(fields=["representative_email"], name="req_rep_email_idx",
+                         condition=~models.Q(representative_email="")),
             models.Index(fields=["subject_phone"], name="req_phone_idx", condition=~models.Q(subject_phone="")),
             models.Index(fields=["subject_iin"], name="req_iin_idx", condition=~models.Q(subject_iin="")),
             # SLA dashboard: requests answered in a period, and those closed in it without an answer.
