@@ -21,7 +21,9 @@ from django.db.models import Max
 from django.utils import timezone, translation
 
 from ...kinds import Kind
-from ...models import DataRequest, Event, Membership, Notification, Policy, Role
+from django.contrib.auth import get_user_model
+
+from ...models import DataRequest, Event, Membership, Notification, Operator, Policy, Role
 from ...workflow import State
 from ...workflow import transition as workflow_transition
 from ..notifications import notifications_record, notifications_requeue_stale
@@ -48,6 +50,31 @@ class SweepResult:
         return asdict(self)
 
 
+FIELDS = (
+    "id", "operator_id", "kind", "reference", "state", "language", "subject_email", "acting_for_other",
+    "representative_email", "submitted_at", "due_at", "clock_paused_at", "closed_at", "last_contact_at",
+    "purged_at", "assignee_id", "next_action_at",
+)
+
+
+class SweepRow:
+    """The columns of a due request that the sweep reads, without a model instance per row
+    (DataRequest's FSM mixins make instances costly by the ten thousand)."""
+
+    __slots__ = (*FIELDS, "operator", "assignee")
+    in_hours = property(DataRequest.in_hours.fget)
+    requester_email = property(DataRequest.requester_email.fget)
+
+    def __init__(self, values: dict):
+        for name in FIELDS:
+            setattr(self, name, values[name])
+        self.operator = self.assignee = None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
 class StaffDirectory:
     """Policies and staff of the operators met in one sweep, loaded once per operator."""
 
@@ -57,11 +84,22 @@ class StaffDirectory:
         self.escalation: dict[int, list] = {}
         self.everyone: dict[int, list] = {}
         self.labels: dict[tuple[str, str], str] = {}
+        self.operators: dict[int, Operator] = {}
+        self.users: dict[int, object] = {}
 
-    def load(self, requests: list[DataRequest]) -> None:
-        new = {r.operator_id: r.operator for r in requests if r.operator_id not in self.managers}
-        if not new:
-            return
+    def load(self, requests: list[SweepRow]) -> None:
+        users = {r.assignee_id for r in requests if r.assignee_id and r.assignee_id not in self.users}
+        if users:
+            self.users.update(get_user_model().objects.in_bulk(users))
+        new = {r.operator_id for r in requests if r.operator_id not in self.operators}
+        if new:
+            self._load_operators(new)
+        for r in requests:
+            r.operator = self.operators[r.operator_id]
+            r.assignee = self.users.get(r.assignee_id)
+
+    def _load_operators(self, new: set[int]) -> None:
+        self.operators.update(Operator.objects.in_bulk(new))
         for policy in Policy.objects.filter(operator_id__in=new):
             self.policies[(policy.operator_id, policy.kind)] = policy
         for operator_id in new:
@@ -85,7 +123,7 @@ class StaffDirectory:
                 self.labels[(kind, language)] = str(Kind(kind).label)
         return self.labels[(kind, language)]
 
-    def policy(self, request: DataRequest) -> Policy:
+    def policy(self, request: SweepRow) -> Policy:
         key = (request.operator_id, request.kind)
         if key not in self.policies:
             self.policies[key] = Policy.default_for(request.operator, request.kind)
@@ -130,7 +168,7 @@ def _staff_notes(request, action, recipients, template, now, staff, extra=None) 
                 template=template,
                 context=context | {"recipient_name": name},
                 language=language,
-                request=request,
+                request_id=request.pk,
             )
         )
     return notes
@@ -151,7 +189,7 @@ def _subject_note(request, action, template, until: datetime, since: datetime | 
             "portal_url": f"{settings.DSAR_PUBLIC_BASE_URL}/{language}/",
         },
         language=language,
-        request=request,
+        request_id=request.pk,
     )
 
 
@@ -230,12 +268,16 @@ def _process(request, now, staff: StaffDirectory, asked: dict, notes: list, resu
     return changed
 
 
-def _store_next_action(requests: list[DataRequest]) -> None:
-    """Write each request's new next_action_at in one statement."""
+def _store_next_action(requests: list[SweepRow]) -> None:
+    """Write each request's new next_action_at in one statement (PostgreSQL)."""
     if not requests:
         return
     if connection.vendor != "postgresql":
-        DataRequest.objects.bulk_update(requests, ["next_action_at"])
+        by_time: dict = {}
+        for r in requests:
+            by_time.setdefault(r.next_action_at, []).append(r.pk)
+        for at, ids in by_time.items():
+            DataRequest.objects.filter(pk__in=ids).update(next_action_at=at)
         return
     # bulk_update's CASE WHEN costs more to build than to run; a VALUES join is one short UPDATE.
     table = DataRequest._meta.db_table
@@ -250,12 +292,13 @@ def _store_next_action(requests: list[DataRequest]) -> None:
 
 def _sweep_batch(now: datetime, staff: StaffDirectory, result: SweepResult, batch_size: int) -> int:
     with transaction.atomic():
-        batch = list(
-            DataRequest.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("operator", "assignee")
+        batch = [
+            SweepRow(values)
+            for values in DataRequest.objects.select_for_update(skip_locked=True)
             .filter(next_action_at__lte=now)
-            .order_by("next_action_at")[:batch_size]
-        )
+            .order_by("next_action_at")
+            .values(*FIELDS)[:batch_size]
+        ]
         if not batch:
             return 0
         staff.load(batch)
