@@ -20,7 +20,7 @@ class Notification(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed after all retries")
 
-    key = models.CharField(_("key"), max_length=200, unique=True)
+    key = models.CharField(_("key"), max_length=200)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     to = models.CharField(_("recipient"), max_length=254)
     template = models.CharField(_("template"), max_length=100)
@@ -39,6 +39,9 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at"]
+        # A constraint rather than unique=True: PostgreSQL then builds no second (LIKE) index,
+        # which the sweep's bulk inserts would have to maintain for nothing.
+        constraints = [models.UniqueConstraint(fields=["key"], name="notification_key_unique")]
         indexes = [
             # What a stuck-outbox check (and the health page) reads.
             models.Index(fields=["created_at"], name="notif_pending_idx", condition=models.Q(status="pending")),

@@ -177,3 +177,22 @@ def test_it_runs_twice_at_the_same_moment_without_sending_twice(operator, staff,
     DataRequest.objects.filter(pk=request.pk).update(next_action_at=request.due_at - timedelta(hours=48))
     assert sweep(request.due_at - timedelta(hours=48)) == []
     assert len(mail.outbox) == 1
+
+
+def test_it_writes_plain_text_without_html_escaping(operator, staff, sweep):
+    operator.name_ru = 'ТОО "Qazeta & Co"'
+    operator.save()
+    request = _in_progress(operator, staff["caseworker"], when=at(2026, 3, 2, 10, 0))
+
+    sent = sweep(request.due_at - timedelta(hours=48))
+    assert 'ТОО "Qazeta & Co"' in sent[0].subject and 'ТОО "Qazeta & Co"' in sent[0].body
+    assert "Qazeta &amp; Co" in sent[0].alternatives[0][0]
+
+
+def test_it_reminds_the_representative_who_sent_the_request(operator, sweep):
+    start = at(2026, 3, 2, 10, 0)
+    with time_machine.travel(start, tick=False):
+        make_request(operator, now=start, acting_for_other=True, representative_name="Lawyer",
+                     representative_email="lawyer@example.kz", representative_basis="power_of_attorney")
+
+    assert [m.to for m in sweep(start + timedelta(days=4))] == [["lawyer@example.kz"]]
