@@ -3,10 +3,17 @@
 Registered from DsarConfig.ready() so it lives apart from dsar/admin.py.
 """
 
+import hashlib
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Letter
+from ..models import Attachment, DataRequest, Letter
 from ..models.letters import AccessRecord, LetterTemplate, ProcessingActivity
 from . import texts
 
@@ -30,13 +37,36 @@ class OperatorScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+def _pdf_link(letter: Letter):
+    if letter.status != Letter.Status.READY:
+        return letter.get_status_display()
+    return format_html('<a href="{}">{}</a>', reverse("admin:dsar_letter_pdf", args=[letter.pk]), _("PDF"))
+
+
 @admin.register(Letter)
 class LetterAdmin(OperatorScopedAdmin):
     operator_path = "request__operator"
-    list_display = ["number", "kind", "language", "status", "request", "created_at", "rendered_at"]
+    list_display = ["number", "kind", "language", "status", "request", "created_at", "pdf"]
     list_filter = ["kind", "status", "language"]
     search_fields = ["number", "request__reference"]
-    readonly_fields = [f.name for f in Letter._meta.fields]
+    readonly_fields = [f.name for f in Letter._meta.fields] + ["pdf"]
+
+    @admin.display(description=_("PDF"))
+    def pdf(self, obj):
+        return _pdf_link(obj)
+
+    def get_urls(self):
+        return [path("<int:pk>/pdf/", self.admin_site.admin_view(self.pdf_view), name="dsar_letter_pdf")] + super().get_urls()
+
+    def pdf_view(self, request, pk):
+        """The stored PDF, byte for byte, to staff of the letter's operator."""
+        letter = self.get_queryset(request).filter(pk=pk, status=Letter.Status.READY).first()
+        if letter is None:
+            raise Http404
+        if not self.has_view_permission(request, letter):
+            raise PermissionDenied
+        return FileResponse(letter.file.open("rb"), as_attachment=True, filename=f"{letter.number}.pdf",
+                            content_type="application/pdf")
 
     def has_add_permission(self, request):
         return False  # letters are issued by transitions, never typed in
@@ -79,15 +109,92 @@ class ProcessingActivityAdmin(OperatorScopedAdmin):
     ]
 
 
+class LetterInline(admin.TabularInline):
+    """For the request page: `inlines = [..., LetterInline]` in the request admin."""
+
+    model = Letter
+    extra = 0
+    can_delete = False
+    fields = ["number", "kind", "language", "status", "created_at", "pdf"]
+    readonly_fields = fields
+
+    @admin.display(description=_("PDF"))
+    def pdf(self, obj):
+        return _pdf_link(obj)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AccessRecordForm(forms.ModelForm):
+    upload = forms.FileField(label=_("or upload a file"), required=False)
+
+    class Meta:
+        model = AccessRecord
+        fields = ["request", "category", "content", "source", "upload"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_request(self):
+        request = self.cleaned_data["request"]
+        user = self.user
+        if user is not None and not user.is_superuser and not user.memberships.filter(operator_id=request.operator_id).exists():
+            raise ValidationError(_("You do not work for this request's operator."))
+        return request
+
+    def clean_upload(self):
+        from django.conf import settings
+
+        upload = self.cleaned_data.get("upload")
+        if upload and upload.size > settings.DSAR_MAX_UPLOAD_BYTES:
+            raise ValidationError(_("The file is too large."))
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("content") and not cleaned.get("upload") and not (self.instance.pk and self.instance.attachment_id):
+            raise ValidationError(_("Enter the data held, or upload a file with it."))
+        return cleaned
+
+
 @admin.register(AccessRecord)
 class AccessRecordAdmin(OperatorScopedAdmin):
     operator_path = "request__operator"
-    list_display = ["request", "category", "source", "created_at"]
+    form = AccessRecordForm
+    list_display = ["request", "category", "source", "attachment", "created_at"]
     search_fields = ["request__reference", "category"]
-    raw_id_fields = ["request", "attachment"]
-    readonly_fields = ["created_by", "created_at"]
+    raw_id_fields = ["request"]
+    readonly_fields = ["attachment", "created_by", "created_at"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class ScopedForm(form):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, user=request.user, **kw)
+
+        return ScopedForm
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "request" and not request.user.is_superuser:
+            kwargs["queryset"] = DataRequest.objects.filter(operator__memberships__user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        upload = form.cleaned_data.get("upload")
+        if upload:
+            data = upload.read()
+            attachment = Attachment(
+                request=obj.request, purpose=Attachment.Purpose.STAFF, original_name=upload.name[:255],
+                content_type=(upload.content_type or "application/octet-stream")[:100], size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(), uploaded_by=request.user,
+            )
+            upload.seek(0)
+            attachment.file.save(upload.name, upload, save=False)
+            attachment.save()
+            obj.attachment = attachment
         super().save_model(request, obj, form, change)
