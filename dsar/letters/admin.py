@@ -1,32 +1,20 @@
 """Admin for letters, letter texts, the processing register and the records staff keep for a subject.
 
-Registered from DsarConfig.ready() so it lives apart from dsar/admin.py.
+Registered from DsarConfig.ready(); operator isolation comes from dsar.admin.scoping.
+Letters themselves are listed by dsar/admin/events.py and downloaded from the request page.
 """
 
+import hashlib
+
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ..admin.scoping import OperatorScopedAdmin
+from ..models import Attachment, DataRequest
 from ..models.letters import AccessRecord, LetterTemplate, ProcessingActivity
 from . import texts
-
-
-class OperatorScopedAdmin(admin.ModelAdmin):
-    """Staff see and edit only the rows of operators they work for."""
-
-    operator_path = "operator"
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(**{f"{self.operator_path}__memberships__user": request.user}).distinct()
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "operator" and not request.user.is_superuser:
-            from ..models import Operator
-
-            kwargs["queryset"] = Operator.objects.filter(memberships__user=request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(LetterTemplate)
@@ -60,15 +48,75 @@ class ProcessingActivityAdmin(OperatorScopedAdmin):
     ]
 
 
+class AccessRecordForm(forms.ModelForm):
+    upload = forms.FileField(label=_("or upload a file"), required=False)
+
+    class Meta:
+        model = AccessRecord
+        fields = ["request", "category", "content", "source", "upload"]
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_request(self):
+        request = self.cleaned_data["request"]
+        user = self.user
+        if user is not None and not user.is_superuser and not user.memberships.filter(operator_id=request.operator_id).exists():
+            raise ValidationError(_("You do not work for this request's operator."))
+        return request
+
+    def clean_upload(self):
+        from django.conf import settings
+
+        upload = self.cleaned_data.get("upload")
+        if upload and upload.size > settings.DSAR_MAX_UPLOAD_BYTES:
+            raise ValidationError(_("The file is too large."))
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("content") and not cleaned.get("upload") and not (self.instance.pk and self.instance.attachment_id):
+            raise ValidationError(_("Enter the data held, or upload a file with it."))
+        return cleaned
+
+
 @admin.register(AccessRecord)
 class AccessRecordAdmin(OperatorScopedAdmin):
-    operator_path = "request__operator"
-    list_display = ["request", "category", "source", "created_at"]
+    operator_path = "request__operator_id"
+    form = AccessRecordForm
+    list_display = ["request", "category", "source", "attachment", "created_at"]
     search_fields = ["request__reference", "category"]
-    raw_id_fields = ["request", "attachment"]
-    readonly_fields = ["created_by", "created_at"]
+    raw_id_fields = ["request"]
+    readonly_fields = ["attachment", "created_by", "created_at"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+
+        class ScopedForm(form):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, user=request.user, **kw)
+
+        return ScopedForm
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "request" and not request.user.is_superuser:
+            kwargs["queryset"] = DataRequest.objects.filter(operator__memberships__user=request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        upload = form.cleaned_data.get("upload")
+        if upload:
+            data = upload.read()
+            attachment = Attachment(
+                request=obj.request, purpose=Attachment.Purpose.STAFF, original_name=upload.name[:255],
+                content_type=(upload.content_type or "application/octet-stream")[:100], size=len(data),
+                sha256=hashlib.sha256(data).hexdigest(), uploaded_by=request.user,
+            )
+            upload.seek(0)
+            attachment.file.save(upload.name, upload, save=False)
+            attachment.save()
+            obj.attachment = attachment
         super().save_model(request, obj, form, change)

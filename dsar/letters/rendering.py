@@ -63,11 +63,21 @@ def letter_html(*, context: dict, number: str, code: str) -> str:
         )
 
 
+@lru_cache(maxsize=1)
+def _url_fetcher():
+    # Letters embed everything (the QR is a data URI); refusing other schemes means no text that
+    # slipped into the HTML can make the worker read local files or call out to the network.
+    from weasyprint.urls import URLFetcher
+
+    return URLFetcher(allowed_protocols={"data"}, timeout=1)
+
+
 def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
     css, fonts = _stylesheet()
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[css], font_config=fonts)
+    document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_url_fetcher())
+    return document.write_pdf(stylesheets=[css], font_config=fonts)
 
 
 def letter_pdf(*, context: dict, number: str, code: str) -> bytes:

@@ -31,8 +31,24 @@ def issue_letter_after_transition(sender, instance, name, source, target, method
 def issue_for_transition(request_id: int, name: str, kind: str, actor, when, extra: dict):
     from ..services.letters import letter_issue
 
-    # Each transition writes exactly one event: it names the cause, so a replay issues nothing new.
-    event = Event.objects.filter(request_id=request_id, action=name).order_by("-seq").first()
+    # Each transition writes exactly one event, stamped with the transition's `now`: it names the
+    # cause, so a replayed callback issues nothing new, and two transitions of one name never merge.
+    events = Event.objects.filter(request_id=request_id, action=name)
+    if when is not None:
+        events = events.filter(created_at=when)
+    event = events.order_by("-seq").first()
     cause = f"event:{event.pk}" if event else f"{name}:{when.isoformat() if when else ''}"
     request = DataRequest.objects.select_related("operator").get(pk=request_id)
-    return letter_issue(request=request, kind=kind, actor=actor, cause=cause, now=when, extra=extra)
+    letter = letter_issue(request=request, kind=kind, actor=actor, cause=cause, now=when, extra=extra)
+    if letter.context.get("register") is not None:
+        _offer_export(request, actor)
+    return letter
+
+
+def _offer_export(request: DataRequest, actor) -> None:
+    """The access answer promises a machine-readable copy on the status page: make it now, once."""
+    from ..models import Attachment
+    from ..services.exports import export_create
+
+    if not Attachment.objects.filter(request=request, purpose=Attachment.Purpose.EXPORT).exists():
+        export_create(request=request, actor=actor)

@@ -7,6 +7,7 @@ catalogue lags behind; the operator can override the editable parts in the admin
 are not editable.
 """
 
+import re
 from string import Template
 
 LANGUAGES = ("kk", "ru", "en")
@@ -278,3 +279,22 @@ def fill(text: str, values: dict) -> str:
 
 def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+_LAW = {"ru": "Закон РК № 94-V", "kk": "ҚР № 94-V Заңы"}
+_CONTRACT = {"ru": "Договор / политика оператора", "kk": "Шарт / оператордың саясаты"}
+
+
+def localise_basis(basis: str, language: str) -> str:
+    """The stock bases are written in English ("Law No. 94-V, art. 13, art. 24(1)(2)"); say them in the
+    letter's language. A basis staff typed themselves is left as it is."""
+    if language == "en" or not basis:
+        return basis
+    if basis == "Contract / operator policy":
+        return _CONTRACT[language]
+    if not basis.startswith("Law No. 94-V"):
+        return basis
+    articles = re.findall(r"art\. ([0-9][0-9\-()]*)", basis)
+    if language == "ru":
+        return f"{_LAW['ru']}, " + ", ".join(f"ст. {a}" for a in articles)
+    return f"{_LAW['kk']}, " + ", ".join(f"{a}-бап" for a in articles)

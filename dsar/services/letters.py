@@ -185,7 +185,9 @@ def letter_context(*, request: DataRequest, kind: str, now: datetime, extra: dic
         ground = request.refusal_ground or "other"
         context["refusal"] = {
             "ground": texts.REFUSAL_GROUNDS[language].get(ground, ground),
-            "basis": request.refusal_basis or REFUSAL_BASIS.get(ground, "") or "Law No. 94-V, art. 24",
+            "basis": texts.localise_basis(
+                request.refusal_basis or REFUSAL_BASIS.get(ground, "") or "Law No. 94-V, art. 24", language
+            ),
             "explanation": request.refusal_explanation,
         }
         context["appeal"] = True

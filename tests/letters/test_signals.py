@@ -124,3 +124,39 @@ def test_it_issues_one_letter_when_the_commit_callback_runs_twice(operator, djan
 )
 def test_it_maps_transitions_to_letters(request_kind, name, expected):
     assert letter_kind_for(request_kind=request_kind, transition=name) == expected
+
+
+def test_it_issues_a_letter_for_each_of_two_questions_in_one_transaction(operator, manager,
+                                                                         django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    request = make_request(operator, kind=Kind.RECTIFICATION)
+    t0 = timezone.now()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        transition(request.pk, "confirm_identity", now=t0)
+        transition(request.pk, "start_work", actor=manager, now=t0 + timedelta(minutes=1))
+        transition(request.pk, "ask_subject", actor=manager, question="First?", now=t0 + timedelta(minutes=2))
+        transition(request.pk, "resume", actor=manager, now=t0 + timedelta(minutes=3))
+        transition(request.pk, "ask_subject", actor=manager, question="Second?", now=t0 + timedelta(minutes=4))
+    with django_capture_on_commit_callbacks(execute=False):
+        for callback in callbacks:
+            callback()
+    questions = [" ".join(c["paragraphs"]) for c in
+                 Letter.objects.filter(request=request, kind=LetterKind.CLARIFICATION).order_by("pk").values_list("context", flat=True)]
+    assert len(questions) == 2 and "First?" in questions[0] and "Second?" in questions[1]
+
+
+def test_it_makes_the_export_once_when_the_access_answer_is_issued(operator, manager, run_tasks_inline,
+                                                                   django_capture_on_commit_callbacks):
+    from dsar.models import Attachment
+
+    request = make_request(operator, kind=Kind.ACCESS)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        transition(request.pk, "confirm_identity")
+        transition(request.pk, "start_work", actor=manager)
+        transition(request.pk, "fulfil", actor=manager)
+    callbacks[-1]()  # a replay makes no second letter or export
+    assert kinds_of(request.pk) == [LetterKind.ACKNOWLEDGMENT, LetterKind.ACCESS_ANSWER]
+    assert Attachment.objects.filter(request=request, purpose=Attachment.Purpose.EXPORT).count() == 1

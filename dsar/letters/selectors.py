@@ -1,0 +1,17 @@
+"""Read queries for the pages that show letters: the subject's status page and the staff request page."""
+
+from django.db.models import QuerySet
+
+from ..models import Letter
+
+
+def letters_for_request(*, request, ready_only: bool = True) -> QuerySet[Letter]:
+    """Letters of one request, oldest first. The subject sees only READY ones; staff may see all."""
+    qs = Letter.objects.filter(request=request).order_by("created_at", "pk")
+    return qs.filter(status=Letter.Status.READY) if ready_only else qs
+
+
+def letter_file_for(*, request, letter_id: int) -> Letter | None:
+    """A READY letter of this request, or None: callers serve `letter.file` as application/pdf
+    (Content-Disposition: attachment) only after their own access check."""
+    return letters_for_request(request=request).filter(pk=letter_id).first()
