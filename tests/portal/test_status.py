@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
@@ -147,3 +149,19 @@ def test_it_never_reaches_another_operators_letters_or_files(client, operator):
     link_token = their_link.rstrip("/").split("/")[-1]
     assert client.get(_url("file", my_token, link=link_token)).status_code == 410
     assert mail.outbox  # both requesters were mailed their own codes
+
+
+def test_it_mails_a_new_link_only_to_the_address_on_file_and_answers_the_same(client, operator):
+    request, token = _received(client, operator)
+    client.get(_url("status", token))  # shows the confirmation message once
+    url = reverse("portal:find_request")
+    sent_before = len(mail.outbox)
+    wrong = client.post(url, {"reference": request.reference, "email": "intruder@example.kz"})
+    assert len(mail.outbox) == sent_before
+    right = client.post(url, {"reference": request.reference.lower(), "email": "DANA@example.kz"})
+    assert mail.outbox[-1].to == ["dana@example.kz"]
+    new_link = mail.outbox[-1].body.split("http://")[1].split()[0]
+    assert "/r/" in new_link
+    assert wrong.status_code == right.status_code == 200
+    strip = lambda r: re.sub(r'value="[A-Za-z0-9]{64}"', "", r.content.decode())  # noqa: E731
+    assert strip(wrong) == strip(right)
