@@ -23,6 +23,14 @@ def _received(client, operator, **fields):
     return DataRequest.objects.get(operator=operator), token
 
 
+def _awaiting_subject(client, operator, question="Send the document."):
+    request, token = _received(client, operator)
+    caseworker = staff_user(operator, Role.CASEWORKER)
+    transition(request.pk, "start_work", actor=caseworker)
+    transition(request.pk, "ask_subject", actor=caseworker, question=question)
+    return request, token
+
+
 def _url(name, token, **kwargs):
     return reverse(f"portal:{name}", kwargs={"token": token, **kwargs})
 
@@ -69,10 +77,7 @@ def test_it_shows_the_public_timeline_due_date_and_messages(client, operator):
 
 
 def test_it_resumes_the_request_when_the_subject_answers_with_a_file(client, operator):
-    request, token = _received(client, operator)
-    caseworker = staff_user(operator, Role.CASEWORKER)
-    transition(request.pk, "start_work", actor=caseworker)
-    transition(request.pk, "ask_subject", actor=caseworker, question="Send the document.")
+    request, token = _awaiting_subject(client, operator)
     response = client.post(_url("reply", token), {
         "body": "Here it is.", "documents": SimpleUploadedFile("doc.pdf", PDF, content_type="application/pdf")})
     assert response.status_code == 302
@@ -83,10 +88,7 @@ def test_it_resumes_the_request_when_the_subject_answers_with_a_file(client, ope
 
 
 def test_it_refuses_a_disguised_reply_file_and_keeps_waiting(client, operator):
-    request, token = _received(client, operator)
-    caseworker = staff_user(operator, Role.CASEWORKER)
-    transition(request.pk, "start_work", actor=caseworker)
-    transition(request.pk, "ask_subject", actor=caseworker, question="Send the document.")
+    request, token = _awaiting_subject(client, operator)
     response = client.post(_url("reply", token), {
         "body": "Here.", "documents": SimpleUploadedFile("doc.pdf", EXE, content_type="application/pdf")})
     assert response.status_code == 400

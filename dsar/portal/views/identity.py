@@ -38,8 +38,7 @@ def confirm(request, token):
     return render(
         request,
         "dsar/portal/confirm.html",
-        {"form": form, "token": token, "data_request": data_request, "pending": pending,
-         "email_to": data_request.requester_email},
+        {"form": form, "token": token, "data_request": data_request, "pending": pending},
     )
 
 
