@@ -167,3 +167,10 @@ def test_it_mails_a_new_link_only_to_the_address_on_file_and_answers_the_same(cl
     assert wrong.status_code == right.status_code == 200
     strip = lambda r: re.sub(r'value="[A-Za-z0-9]{64}"', "", r.content.decode())  # noqa: E731
     assert strip(wrong) == strip(right)
+
+
+def test_it_offers_a_way_back_on_an_unknown_link(client, settings):
+    settings.DEBUG = False
+    response = client.get(_url("status", "no-such-token"))
+    assert response.status_code == 404
+    assert reverse("portal:find_request") in response.content.decode()
