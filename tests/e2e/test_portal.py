@@ -182,3 +182,31 @@ def test_it_switches_language_on_every_page(page, outbox_dirs):
     page.click("header button[value=kk]")
     assert f"/kk/o/{operator.slug}/" in page.url
     assert page.get_attribute("html", "lang") == "kk"
+
+
+UNLABELLED_INPUTS_JS = """() => [...document.querySelectorAll('main input:not([type=hidden]), main select, main textarea')]
+    .filter(el => el.offsetParent !== null)
+    .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label'))
+    .map(el => el.name)"""
+
+
+def test_it_labels_every_field_and_works_from_the_keyboard(page, outbox_dirs):
+    operator = OperatorFactory()
+    page.goto(f"{page.base_url}/en/o/{operator.slug}/request/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('skip-link')")
+    # Keyboard only: focus the first kind, move to the next with the arrow key, continue with Enter.
+    page.focus("#kind-access")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/request/rectification/$"))
+    assert page.evaluate(UNLABELLED_INPUTS_JS) == []
+    page.focus("form.request-form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#form-errors")
+    # Errors sit next to their fields and are announced through aria-describedby.
+    field = page.locator("[name=what_is_wrong]")
+    assert field.get_attribute("aria-invalid") == "true"
+    error_id = field.get_attribute("aria-describedby")
+    assert page.locator(f"#{error_id}").inner_text().strip()
+    assert page.evaluate("document.activeElement.id") == "form-errors"
