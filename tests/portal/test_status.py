@@ -174,3 +174,20 @@ def test_it_offers_a_way_back_on_an_unknown_link(client, settings):
     response = client.get(_url("status", "no-such-token"))
     assert response.status_code == 404
     assert reverse("portal:find_request") in response.content.decode()
+
+
+def test_it_downloads_a_data_export_after_a_fresh_code(client, operator):
+    request, token = _received(client, operator)
+    export = Attachment(request=request, purpose="export", original_name="my-data.pdf", content_type="application/pdf",
+                        size=len(PDF), sha256="0" * 64)
+    export.file.save("x", ContentFile(PDF), save=False)
+    export.save()
+    assert "my-data.pdf" in client.get(_url("status", token)).content.decode()
+    url = _url("download", token, what="export", pk=export.pk)
+    # Without the code, no link.
+    assert client.post(url, {"code": "000000"}).status_code == 200
+    client.post(url, {"action": "send"})
+    link = client.post(url, {"code": last_code()})["Location"]
+    response = client.get(link)
+    assert response["Content-Disposition"] == 'attachment; filename="my-data.pdf"'
+    assert b"".join(response.streaming_content) == PDF
