@@ -145,3 +145,42 @@ def status_link_resend(*, reference: str, email: str) -> None:
             language=request.language,
             request=request,
         )
+
+
+# Staff steps the subject must hear about: a question to answer, a new deadline, an answer.
+SUBJECT_UPDATES = {
+    "ask_subject": "question",
+    "extend": "extended",
+    "fulfil": "answered",
+    "partly_fulfil": "answered",
+    "refuse": "answered",
+    "block": "answered",
+    "unblock": "answered",
+    "destroy": "answered",
+    "close_as_duplicate": "closed",
+}
+
+
+def subject_update_notify(*, request: DataRequest, transition_name: str) -> None:
+    """E-mail the requester that there is news, with a fresh link to the private page.
+
+    The e-mail says only what kind of news it is; the content stays behind the link and a code.
+    """
+    update = SUBJECT_UPDATES.get(transition_name)
+    if update is None or not request.requester_email:
+        return
+    token = status_link_create(request=request)
+    notify(
+        key=f"update:{request.pk}:{transition_name}:{token[:12]}",
+        channel="email",
+        to=request.requester_email,
+        template="portal_update",
+        context={
+            "reference": request.reference,
+            "operator_name": request.operator.short_name,
+            "update": update,
+            "status_url": status_url(token=token, language=request.language),
+        },
+        language=request.language,
+        request=request,
+    )

@@ -191,3 +191,17 @@ def test_it_downloads_a_data_export_after_a_fresh_code(client, operator):
     response = client.get(link)
     assert response["Content-Disposition"] == 'attachment; filename="my-data.pdf"'
     assert b"".join(response.streaming_content) == PDF
+
+
+def test_it_mails_the_subject_a_fresh_link_when_the_operator_asks_something(client, operator):
+    request, _token = _awaiting_subject(client, operator, question="Send the passport.")
+    update = mail.outbox[-1]
+    assert update.to == ["dana@example.kz"] and request.reference in update.subject
+    assert "Send the passport." not in update.body  # the content stays behind the link and a code
+    link = re.search(r"http://\S+/r/(\S+)/", update.body).group(1)
+    client.cookies.clear()
+    page = client.get(_url("status", link))
+    # The new link works, and still asks this new browser for a fresh code.
+    assert page.status_code == 200 and f"/r/{link}/code/" in page.content.decode()
+    assert request.reference not in page.content.decode()
+    assert DataRequest.objects.get(pk=request.pk).status_links.count() == 2
