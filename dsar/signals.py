@@ -10,3 +10,5 @@ from .models import EventChainHead, Operator
 def create_chain_head(sender, instance, created, **kwargs):
     if created:
         EventChainHead.objects.get_or_create(operator=instance)
+
+from .portal import signals as _portal_signals  # noqa: E402,F401  (subject e-mails on staff steps)

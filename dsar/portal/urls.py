@@ -8,6 +8,7 @@ urlpatterns = [
     path("o/<slug:slug>/", views.operator_page, name="operator"),
     path("o/<slug:slug>/request/", views.kind_choice, name="kind_choice"),
     path("o/<slug:slug>/request/<slug:kind>/", views.request_form, name="request_form"),
+    path("find/", views.find_request, name="find_request"),
     # <token> is a random 256-bit secret, never personal data.
     path("r/<str:token>/confirm/", views.confirm, name="confirm"),
     path("r/<str:token>/confirm/resend/", views.confirm_resend, name="confirm_resend"),

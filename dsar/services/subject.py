@@ -120,3 +120,67 @@ def reply_create(*, request: DataRequest, body: str, uploads: list, now: datetim
 def request_withdraw(*, request: DataRequest, now: datetime | None = None) -> DataRequest:
     """The subject withdraws the request. Raises TransitionNotAllowed once it is closed."""
     return workflow.transition(request.pk, "withdraw", actor_label="subject", now=now)
+
+
+def status_link_resend(*, reference: str, email: str) -> None:
+    """Mail a new status-page link when the reference and e-mail match a confirmed request.
+
+    The caller shows the same answer whether or not anything matched.
+    """
+    request = (
+        DataRequest.objects.select_related("operator")
+        .filter(reference__iexact=reference.strip(), identity_confirmed_at__isnull=False)
+        .first()
+    )
+    if request is None or request.requester_email.lower() != email.strip().lower():
+        return
+    with transaction.atomic():
+        token = status_link_create(request=request)
+        notify(
+            key=f"status-link:{request.pk}:{token[:8]}",
+            channel="email",
+            to=request.requester_email,
+            template="portal_status_link",
+            context={"reference": request.reference, "status_url": status_url(token=token, language=request.language)},
+            language=request.language,
+            request=request,
+        )
+
+
+# Staff steps the subject must hear about: a question to answer, a new deadline, an answer.
+SUBJECT_UPDATES = {
+    "ask_subject": "question",
+    "extend": "extended",
+    "fulfil": "answered",
+    "partly_fulfil": "answered",
+    "refuse": "answered",
+    "block": "answered",
+    "unblock": "answered",
+    "destroy": "answered",
+    "close_as_duplicate": "closed",
+}
+
+
+def subject_update_notify(*, request: DataRequest, transition_name: str) -> None:
+    """E-mail the requester that there is news, with a fresh link to the private page.
+
+    The e-mail says only what kind of news it is; the content stays behind the link and a code.
+    """
+    update = SUBJECT_UPDATES.get(transition_name)
+    if update is None or not request.requester_email:
+        return
+    token = status_link_create(request=request)
+    notify(
+        key=f"update:{request.pk}:{transition_name}:{token[:12]}",
+        channel="email",
+        to=request.requester_email,
+        template="portal_update",
+        context={
+            "reference": request.reference,
+            "operator_name": request.operator.short_name,
+            "update": update,
+            "status_url": status_url(token=token, language=request.language),
+        },
+        language=request.language,
+        request=request,
+    )

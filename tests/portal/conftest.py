@@ -42,7 +42,7 @@ def form_data(**overrides) -> dict:
         "subject_iin": "",
         "language": "ru",
         "consent": "on",
-        "website": "",
+        "leave_empty": "",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}

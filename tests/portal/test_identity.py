@@ -122,7 +122,7 @@ def test_it_validates_the_iin_check_digit_and_the_phone(client, operator):
 
 
 def test_it_stores_nothing_for_a_bot_that_fills_the_honeypot(client, operator):
-    response = submit(client, operator, website="http://spam.example")
+    response = submit(client, operator, leave_empty="http://spam.example")
     assert response.status_code == 200
     assert not DataRequest.objects.exists() and not mail.outbox
 

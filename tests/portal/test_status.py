@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
@@ -19,6 +21,14 @@ def _received(client, operator, **fields):
     token = token_from(submit(client, operator, **fields))
     client.post(reverse("portal:confirm", kwargs={"token": token}), {"email": last_code()})
     return DataRequest.objects.get(operator=operator), token
+
+
+def _awaiting_subject(client, operator, question="Send the document."):
+    request, token = _received(client, operator)
+    caseworker = staff_user(operator, Role.CASEWORKER)
+    transition(request.pk, "start_work", actor=caseworker)
+    transition(request.pk, "ask_subject", actor=caseworker, question=question)
+    return request, token
 
 
 def _url(name, token, **kwargs):
@@ -67,10 +77,7 @@ def test_it_shows_the_public_timeline_due_date_and_messages(client, operator):
 
 
 def test_it_resumes_the_request_when_the_subject_answers_with_a_file(client, operator):
-    request, token = _received(client, operator)
-    caseworker = staff_user(operator, Role.CASEWORKER)
-    transition(request.pk, "start_work", actor=caseworker)
-    transition(request.pk, "ask_subject", actor=caseworker, question="Send the document.")
+    request, token = _awaiting_subject(client, operator)
     response = client.post(_url("reply", token), {
         "body": "Here it is.", "documents": SimpleUploadedFile("doc.pdf", PDF, content_type="application/pdf")})
     assert response.status_code == 302
@@ -81,10 +88,7 @@ def test_it_resumes_the_request_when_the_subject_answers_with_a_file(client, ope
 
 
 def test_it_refuses_a_disguised_reply_file_and_keeps_waiting(client, operator):
-    request, token = _received(client, operator)
-    caseworker = staff_user(operator, Role.CASEWORKER)
-    transition(request.pk, "start_work", actor=caseworker)
-    transition(request.pk, "ask_subject", actor=caseworker, question="Send the document.")
+    request, token = _awaiting_subject(client, operator)
     response = client.post(_url("reply", token), {
         "body": "Here.", "documents": SimpleUploadedFile("doc.pdf", EXE, content_type="application/pdf")})
     assert response.status_code == 400
@@ -147,3 +151,57 @@ def test_it_never_reaches_another_operators_letters_or_files(client, operator):
     link_token = their_link.rstrip("/").split("/")[-1]
     assert client.get(_url("file", my_token, link=link_token)).status_code == 410
     assert mail.outbox  # both requesters were mailed their own codes
+
+
+def test_it_mails_a_new_link_only_to_the_address_on_file_and_answers_the_same(client, operator):
+    request, token = _received(client, operator)
+    client.get(_url("status", token))  # shows the confirmation message once
+    url = reverse("portal:find_request")
+    sent_before = len(mail.outbox)
+    wrong = client.post(url, {"reference": request.reference, "email": "intruder@example.kz"})
+    assert len(mail.outbox) == sent_before
+    right = client.post(url, {"reference": request.reference.lower(), "email": "DANA@example.kz"})
+    assert mail.outbox[-1].to == ["dana@example.kz"]
+    new_link = mail.outbox[-1].body.split("http://")[1].split()[0]
+    assert "/r/" in new_link
+    assert wrong.status_code == right.status_code == 200
+    strip = lambda r: re.sub(r'value="[A-Za-z0-9]{64}"', "", r.content.decode())  # noqa: E731
+    assert strip(wrong) == strip(right)
+
+
+def test_it_offers_a_way_back_on_an_unknown_link(client, settings):
+    settings.DEBUG = False
+    response = client.get(_url("status", "no-such-token"))
+    assert response.status_code == 404
+    assert reverse("portal:find_request") in response.content.decode()
+
+
+def test_it_downloads_a_data_export_after_a_fresh_code(client, operator):
+    request, token = _received(client, operator)
+    export = Attachment(request=request, purpose="export", original_name="my-data.pdf", content_type="application/pdf",
+                        size=len(PDF), sha256="0" * 64)
+    export.file.save("x", ContentFile(PDF), save=False)
+    export.save()
+    assert "my-data.pdf" in client.get(_url("status", token)).content.decode()
+    url = _url("download", token, what="export", pk=export.pk)
+    # Without the code, no link.
+    assert client.post(url, {"code": "000000"}).status_code == 200
+    client.post(url, {"action": "send"})
+    link = client.post(url, {"code": last_code()})["Location"]
+    response = client.get(link)
+    assert response["Content-Disposition"] == 'attachment; filename="my-data.pdf"'
+    assert b"".join(response.streaming_content) == PDF
+
+
+def test_it_mails_the_subject_a_fresh_link_when_the_operator_asks_something(client, operator):
+    request, _token = _awaiting_subject(client, operator, question="Send the passport.")
+    update = mail.outbox[-1]
+    assert update.to == ["dana@example.kz"] and request.reference in update.subject
+    assert "Send the passport." not in update.body  # the content stays behind the link and a code
+    link = re.search(r"http://\S+/r/(\S+)/", update.body).group(1)
+    client.cookies.clear()
+    page = client.get(_url("status", link))
+    # The new link works, and still asks this new browser for a fresh code.
+    assert page.status_code == 200 and f"/r/{link}/code/" in page.content.decode()
+    assert request.reference not in page.content.decode()
+    assert DataRequest.objects.get(pk=request.pk).status_links.count() == 2

@@ -116,8 +116,8 @@ class RequestForm(forms.Form):
         label=_("I agree that the operator processes the personal data in this request only to answer it."),
         error_messages={"required": _("We cannot handle the request without this consent.")},
     )
-    # Honeypot: hidden from people, filled in by bots.
-    website = forms.CharField(required=False, label=_("Leave this field empty"))
+    # Honeypot: hidden from people, filled in by bots. Named so browsers never autofill it.
+    leave_empty = forms.CharField(required=False, label=_("Leave this field empty"))
 
     def __init__(self, *args, operator, kind, language=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -172,7 +172,7 @@ class RequestForm(forms.Form):
                 ),
             ),
             Fieldset(_("The answer"), "language", "consent"),
-            Div(Field("website", tabindex="-1", autocomplete="off"), css_class="visually-hidden", aria_hidden="true"),
+            Div(Field("leave_empty", tabindex="-1", autocomplete="off"), css_class="visually-hidden", aria_hidden="true"),
         )
         return helper
 
@@ -204,7 +204,7 @@ class RequestForm(forms.Form):
 
     @property
     def is_bot(self) -> bool:
-        return bool(self.data.get("website"))
+        return bool(self.data.get("leave_empty"))
 
     def request_fields(self) -> dict:
         """request_create's keyword arguments from the cleaned form."""

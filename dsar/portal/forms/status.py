@@ -47,3 +47,11 @@ class WithdrawForm(forms.Form):
         label=_("Yes, I withdraw this request. I understand the operator will stop working on it."),
         error_messages={"required": _("Tick the box to confirm.")},
     )
+
+
+class FindRequestForm(forms.Form):
+    reference = forms.CharField(
+        label=_("Reference number"), max_length=32, help_text=_("From the acknowledgment e-mail, e.g. QZT-2026-000123.")
+    )
+    email = forms.EmailField(label=_("E-mail given in the request"),
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))

@@ -1,7 +1,7 @@
 """Public portal views, split by what the person is doing."""
 
 from .common import ratelimited
-from .identity import confirm, confirm_resend
+from .identity import confirm, confirm_resend, find_request
 from .public import home, kind_choice, operator_page, request_form
 from .status import download, file, reply, status, status_code, status_unlock, withdraw
 
@@ -10,6 +10,7 @@ __all__ = [
     "confirm_resend",
     "download",
     "file",
+    "find_request",
     "home",
     "kind_choice",
     "operator_page",

@@ -7,9 +7,9 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from ...models import State
-from ...services.subject import identity_confirm, identity_pending
+from ...services.subject import identity_confirm, identity_pending, status_link_resend
 from ...services.verification import code_issue
-from ..forms import IdentityForm
+from ..forms import FindRequestForm, IdentityForm
 from .common import access_or_404, over_limit, private, ratelimited, session_unlock
 
 
@@ -38,8 +38,7 @@ def confirm(request, token):
     return render(
         request,
         "dsar/portal/confirm.html",
-        {"form": form, "token": token, "data_request": data_request, "pending": pending,
-         "email_to": data_request.requester_email},
+        {"form": form, "token": token, "data_request": data_request, "pending": pending},
     )
 
 
@@ -56,3 +55,17 @@ def confirm_resend(request, token):
             code_issue(request=data_request, purpose=purpose)
         messages.info(request, _("We have sent new codes. Older codes no longer work."))
     return redirect("portal:confirm", token=token)
+
+
+@private
+@ratelimit(key="ip", rate="10/h", method="POST", block=True)
+def find_request(request):
+    """A lost status link: a new one goes to the e-mail on file, and the answer never says whether it matched."""
+    form = FindRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].lower()
+        if over_limit(request, group="portal-find-email", value=email, rate="3/h"):
+            return ratelimited(request)
+        status_link_resend(reference=form.cleaned_data["reference"], email=email)
+        return render(request, "dsar/portal/find_request.html", {"form": FindRequestForm(), "sent": True})
+    return render(request, "dsar/portal/find_request.html", {"form": form})
