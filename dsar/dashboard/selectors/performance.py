@@ -162,11 +162,14 @@ def volume_by_week(*, scope: Scope) -> dict:
 
 def outcomes(*, scope: Scope) -> list[dict]:
     """Outcome counts; a refusal is split by its legal ground. Sorted as the outcome list."""
-    decided = DataRequest.objects.filter(operator_id__in=scope.operator_ids).filter(
-        Q(answered_at__gte=scope.start_at, answered_at__lt=scope.end_before)
-        | Q(answered_at__isnull=True, closed_at__gte=scope.start_at, closed_at__lt=scope.end_before)
-    ).exclude(outcome="")
-    rows = decided.values("outcome", "refusal_ground").annotate(n=Count(ROWS)).order_by()
+    # Two queries rather than one with OR: each is an index-only scan of its own index.
+    unanswered = DataRequest.objects.filter(
+        operator_id__in=scope.operator_ids, answered_at__isnull=True,
+        closed_at__gte=scope.start_at, closed_at__lt=scope.end_before,
+    )
+    rows = []
+    for qs in (_answered(scope), unanswered):
+        rows += qs.exclude(outcome="").values("outcome", "refusal_ground").annotate(n=Count(ROWS)).order_by()
     by_outcome: dict[str, int] = {}
     by_ground: dict[str, int] = {}
     for row in rows:
