@@ -184,6 +184,8 @@ def main(argv=None) -> int:
         return 2
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     call_command("migrate", verbosity=0)
+    # DEBUG off, as in production: the manifest storage needs the collected files.
+    call_command("collectstatic", interactive=False, verbosity=0)
     prepare(args.requests)
     from dsar.models import DataRequest, Letter
 

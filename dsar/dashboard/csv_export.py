@@ -69,25 +69,25 @@ def _register_header() -> list[str]:
     ]
 
 
-def _label(choices, value) -> str:
-    return str(choices(value).label) if value in choices.values else (value or "")
-
-
-def _register_line(row: tuple) -> list[str]:
-    (reference, operator, kind, state, submitted, received, due, original_due, answered, closed,
-     outcome, ground, basis, letters) = row
-    on_time = "" if answered is None or due is None else (_("yes") if answered <= due else _("no"))
-    return [safe(v) for v in (
-        reference, operator, _label(Kind, kind), _label(State, state), submitted, received, due, original_due,
-        answered, closed, on_time, _label(Outcome, outcome), _label(RefusalGround, ground), basis, letters,
-    )]
+def _labels(choices) -> dict[str, str]:
+    # Translated once per export: per row, gettext and Choices.values dominate the run time.
+    return {value: str(label) for value, label in choices.choices}
 
 
 def register_lines(scope: Scope):
+    kinds, states, outcomes, grounds = _labels(Kind), _labels(State), _labels(Outcome), _labels(RefusalGround)
+    yes, no = _("yes"), _("no")
     writer = csv.writer(_Echo())
     yield BOM + writer.writerow(_register_header())
     for row in register_rows(scope=scope):
-        yield writer.writerow(_register_line(row))
+        (reference, operator, kind, state, submitted, received, due, original_due, answered, closed,
+         outcome, ground, basis, letters) = row
+        on_time = "" if answered is None or due is None else (yes if answered <= due else no)
+        yield writer.writerow([safe(v) for v in (
+            reference, operator, kinds.get(kind, kind), states.get(state, state), submitted, received, due,
+            original_due, answered, closed, on_time, outcomes.get(outcome, outcome), grounds.get(ground, ground),
+            basis, letters,
+        )])
 
 
 def register_response(scope: Scope) -> StreamingHttpResponse:

@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 
 from ...models import DataRequest, Operator
 from ...workflow import ACTIVE_STATES, State
+from .rows import ROWS
 
 # A request whose clock is paused (waiting for the subject under a pausing policy) has a
 # due date that will move when the subject answers: it is neither due nor overdue.
@@ -59,12 +60,12 @@ def now_figures(*, operators: list[Operator], now: datetime) -> list[OperatorNow
         DataRequest.objects.filter(operator_id__in=[op.pk for op in operators], state__in=ACTIVE_STATES)
         .values("operator_id")
         .annotate(
-            open=Count("pk"),
-            due_today=Count("pk", filter=not_late & due_today),
-            due_1wd=Count("pk", filter=not_late & due_1wd),
-            overdue=Count("pk", filter=CLOCK_RUNNING & Q(due_at__lt=now)),
-            awaiting_subject=Count("pk", filter=Q(state=State.AWAITING_SUBJECT)),
-            unassigned=Count("pk", filter=Q(assignee__isnull=True)),
+            open=Count(ROWS),
+            due_today=Count(ROWS, filter=not_late & due_today),
+            due_1wd=Count(ROWS, filter=not_late & due_1wd),
+            overdue=Count(ROWS, filter=CLOCK_RUNNING & Q(due_at__lt=now)),
+            awaiting_subject=Count(ROWS, filter=Q(state=State.AWAITING_SUBJECT)),
+            unassigned=Count(ROWS, filter=Q(assignee__isnull=True)),
         )
         .order_by()
     )
@@ -85,8 +86,8 @@ def age_of_open(*, operator_ids, now: datetime) -> list[dict]:
         bucket = Q(received_at__lte=now - timedelta(days=lo))
         if hi is not None:
             bucket &= Q(received_at__gt=now - timedelta(days=hi))
-        aggregates[f"n_{key}"] = Count("pk", filter=bucket)
-        aggregates[f"late_{key}"] = Count("pk", filter=bucket & CLOCK_RUNNING & Q(due_at__lt=now))
+        aggregates[f"n_{key}"] = Count(ROWS, filter=bucket)
+        aggregates[f"late_{key}"] = Count(ROWS, filter=bucket & CLOCK_RUNNING & Q(due_at__lt=now))
     totals = DataRequest.objects.filter(
         operator_id__in=operator_ids, state__in=ACTIVE_STATES, received_at__isnull=False
     ).aggregate(**aggregates)
@@ -101,7 +102,7 @@ def workload(*, operator_ids, now: datetime) -> list[dict]:
     rows = (
         DataRequest.objects.filter(operator_id__in=operator_ids, state__in=ACTIVE_STATES)
         .values("assignee_id", "assignee__username", "assignee__first_name", "assignee__last_name")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=CLOCK_RUNNING & Q(due_at__lt=now)))
+        .annotate(open=Count(ROWS), overdue=Count(ROWS, filter=CLOCK_RUNNING & Q(due_at__lt=now)))
         .order_by("-overdue", "-open", "assignee__username")
     )
     result = []

@@ -23,6 +23,7 @@ from ...models import DataRequest
 from ...models.requests import Outcome
 from ..aggregates import PercentileCont, has_percentile_cont
 from ..forms import DASHBOARD_TZ, Scope
+from .rows import ROWS
 
 ON_TIME = Q(answered_at__lte=F("due_at"))
 
@@ -38,7 +39,7 @@ def _rate(on_time: int, answered: int) -> float | None:
 
 
 def on_time_by_kind(*, scope: Scope) -> list[dict]:
-    rows = _answered(scope).values("kind").annotate(answered=Count("pk"), on_time=Count("pk", filter=ON_TIME))
+    rows = _answered(scope).values("kind").annotate(answered=Count(ROWS), on_time=Count(ROWS, filter=ON_TIME))
     found = {row["kind"]: row for row in rows.order_by()}
     result = []
     for kind in Kind:
@@ -53,7 +54,7 @@ def on_time_by_operator(*, scope: Scope) -> list[dict]:
     rows = (
         _answered(scope)
         .values("operator_id", "operator__short_name")
-        .annotate(answered=Count("pk"), on_time=Count("pk", filter=ON_TIME))
+        .annotate(answered=Count(ROWS), on_time=Count(ROWS, filter=ON_TIME))
         .order_by("operator__short_name")
     )
     return [
@@ -74,7 +75,7 @@ class AnswerTime:
 
 def _percentiles_postgresql(qs) -> dict[str, tuple[int, float, float]]:
     rows = qs.values("kind").annotate(
-        n=Count("pk"),
+        n=Count(ROWS),
         median=PercentileCont("answer_working_seconds", 0.5),
         p90=PercentileCont("answer_working_seconds", 0.9),
     )
@@ -99,7 +100,7 @@ def _percentiles_fallback(qs) -> dict[str, tuple[int, float, float]]:
     """For databases without PERCENTILE_CONT (SQLite): the same interpolation from two
     indexed look-ups per quantile, never the whole column in Python."""
     result = {}
-    for row in qs.values("kind").annotate(n=Count("pk")).order_by():
+    for row in qs.values("kind").annotate(n=Count(ROWS)).order_by():
         n = row["n"]
         quantiles = []
         for fraction in (0.5, 0.9):
@@ -137,7 +138,7 @@ def volume_by_week(*, scope: Scope) -> dict:
         )
         .annotate(week=TruncWeek("received_at", tzinfo=DASHBOARD_TZ))
         .values("week", "kind")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count(ROWS))
         .order_by()
     )
     counts: dict[tuple[date, str], int] = {}
@@ -161,11 +162,14 @@ def volume_by_week(*, scope: Scope) -> dict:
 
 def outcomes(*, scope: Scope) -> list[dict]:
     """Outcome counts; a refusal is split by its legal ground. Sorted as the outcome list."""
-    decided = DataRequest.objects.filter(operator_id__in=scope.operator_ids).filter(
-        Q(answered_at__gte=scope.start_at, answered_at__lt=scope.end_before)
-        | Q(answered_at__isnull=True, closed_at__gte=scope.start_at, closed_at__lt=scope.end_before)
-    ).exclude(outcome="")
-    rows = decided.values("outcome", "refusal_ground").annotate(n=Count("pk")).order_by()
+    # Two queries rather than one with OR: each is an index-only scan of its own index.
+    unanswered = DataRequest.objects.filter(
+        operator_id__in=scope.operator_ids, answered_at__isnull=True,
+        closed_at__gte=scope.start_at, closed_at__lt=scope.end_before,
+    )
+    rows = []
+    for qs in (_answered(scope), unanswered):
+        rows += qs.exclude(outcome="").values("outcome", "refusal_ground").annotate(n=Count(ROWS)).order_by()
     by_outcome: dict[str, int] = {}
     by_ground: dict[str, int] = {}
     for row in rows:
