@@ -68,3 +68,17 @@ def make_request(operator: Operator, *, kind: str = "access", now: datetime | No
     defaults = dict(subject_name="Dana Serikova", subject_email="dana@example.kz", subject_phone="+77011234567")
     defaults.update(fields)
     return request_create(operator=operator, kind=kind, now=now or timezone.now(), **defaults)
+
+
+def otp_login(client, user):
+    """Log in as after a password and a TOTP code: the session carries the verified device."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from dsar.demo.staff_otp import ensure_demo_device
+
+    device = ensure_demo_device(user)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client

@@ -14,3 +14,5 @@ AXES_ENABLED = True
 # captureOnCommitCallbacks), so tests see mail after commit and never before. Integration
 # tests switch this off and talk to a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
+# Tests read English unless they ask for a language; the product's default stays Russian.
+LANGUAGE_CODE = "en"

@@ -15,6 +15,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from ..models import DataRequest, Event, Message
 from ..selectors import duplicate_candidates
 from ..services import triage
+from ..services.letters import letter_issue
 from ..workflow import STAFF_TRANSITIONS, TransitionInputError, available_transitions, transition
 from .forms import (
     FINAL_TRANSITIONS, SEEN_STATE, TRANSITION_LABELS, AssignForm, LetterForm, NoteForm, form_for,
@@ -31,15 +32,6 @@ EVENT_LABELS = {
     "unassigned": _("Assignment removed"),
     "note_added": _("Internal note added"),
 }
-
-
-def letters_service():
-    """`dsar.services.letters` once the letters area is merged; None until then."""
-    try:
-        from ..services import letters
-    except ImportError:
-        return None
-    return letters if hasattr(letters, "letter_issue") else None
 
 
 def mask(value: str, how: str) -> str:
@@ -131,7 +123,6 @@ class RequestPageMixin:
         from .requests import time_left_label
 
         time_text, time_css = time_left_label(obj)
-        letters = letters_service()
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -154,7 +145,7 @@ class RequestPageMixin:
             "can_change": can_change,
             "assign_form": AssignForm(user=user, operator_id=obj.operator_id, initial={"assignee": obj.assignee_id}),
             "note_form": NoteForm(),
-            "letter_form": LetterForm() if letters and can_change else None,
+            "letter_form": LetterForm() if can_change else None,
             "duplicates": list(duplicate_candidates(obj)),
             "time_left": time_text,
             "time_css": time_css,
@@ -253,13 +244,12 @@ class RequestPageMixin:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         obj = self._load(request, object_id, change=True)
-        letters = letters_service()
         form = LetterForm(request.POST)
-        if letters is None or not form.is_valid():
+        if not form.is_valid():
             messages.error(request, gettext("Choose the letter to issue."))
             return redirect(self._page_url(obj))
         try:
-            letter = letters.letter_issue(request=obj, kind=form.cleaned_data["kind"], actor=request.user)
+            letter = letter_issue(request=obj, kind=form.cleaned_data["kind"], actor=request.user)
         except (ValidationError, PermissionDenied, ValueError) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         else:

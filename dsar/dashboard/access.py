@@ -6,7 +6,11 @@ The permission alone is not enough: a caseworker of operator A who is a manager 
 holds `dsar.view_dashboard` through the manager group, yet sees only B.
 """
 
+from django.conf import settings
+from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import QuerySet
+from django.urls import reverse_lazy
+from django_otp.decorators import otp_required
 
 from ..models import Operator, Role
 
@@ -26,3 +30,10 @@ def dashboard_operators(*, user) -> QuerySet[Operator]:
 
 def may_see_dashboard(*, user) -> bool:
     return dashboard_operators(user=user).exists()
+
+
+def staff_verified_required(view):
+    """Staff only, and only after the second factor, like the admin (the login is the admin's)."""
+    if settings.DSAR_REQUIRE_STAFF_OTP:
+        view = otp_required(view, login_url=reverse_lazy("admin:login"))
+    return staff_member_required(view)

@@ -2,7 +2,6 @@
 and renders tables built by tables.py; a tampered operator id is a 400, never data."""
 
 from django.contrib import admin
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import render
@@ -10,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import csv_export
-from .access import dashboard_operators
+from .access import dashboard_operators, staff_verified_required
 from .forms import DashboardFilterForm
 from .tables import ALL_TABLES, NOW_PAGE, PERFORMANCE_PAGE, now_totals
 
@@ -50,12 +49,12 @@ def _page(request, template: str, builders: dict, page: str, status_title: str):
     return render(request, template, context)
 
 
-@staff_member_required
+@staff_verified_required
 def now_view(request):
     return _page(request, "dsar/dashboard/now.html", NOW_PAGE, "now", _("SLA dashboard: now"))
 
 
-@staff_member_required
+@staff_verified_required
 def performance_view(request):
     return _page(request, "dsar/dashboard/performance.html", PERFORMANCE_PAGE, "performance", _("SLA dashboard: performance"))
 
@@ -68,7 +67,7 @@ def _validated_scope(request):
     return scope, operators, None
 
 
-@staff_member_required
+@staff_verified_required
 def table_csv(request, key: str):
     if key not in ALL_TABLES:
         raise Http404
@@ -79,7 +78,7 @@ def table_csv(request, key: str):
     return csv_export.table_response(table, scope)
 
 
-@staff_member_required
+@staff_verified_required
 def register_csv(request):
     scope, _operators, error = _validated_scope(request)
     if error:

@@ -273,36 +273,17 @@ def letter_render(*, letter_id: int) -> Letter:
             data={"letter": letter.pk, "sha256": digest, "number": letter.number, "kind": letter.kind},
             public=True,
         )
-        # The letter is never attached: the subject is told to fetch it from the status page.
-        notify(
-            key=f"letter:{letter.pk}",
-            channel="email",
-            to=request.requester_email,
-            template="letter_ready",
-            context={"reference": request.reference, "number": letter.number, "title": letter.context.get("title", ""),
-                     "status_url": _status_url(letter.language)},
-            language=letter.language,
-            request=request,
-        )
+        # The letter is never attached. A letter that a transition caused is announced by that
+        # transition's own e-mail (dsar.services.subject); one staff issued by hand gets its own.
+        if not letter.cause:
+            from .subject import subject_update_notify
+
+            subject_update_notify(request=request, transition_name="letter")
     return letter
 
 
 def letter_mark_failed(*, letter_id: int) -> None:
     Letter.objects.filter(pk=letter_id, status=Letter.Status.PENDING).update(status=Letter.Status.FAILED)
-
-
-def _status_url(language: str) -> str:
-    from django.urls import NoReverseMatch, reverse
-    from django.utils import translation
-
-    base = settings.DSAR_PUBLIC_BASE_URL.rstrip("/")
-    with translation.override(language):
-        for name in ("portal:status", "portal:home"):
-            try:
-                return base + reverse(name)
-            except NoReverseMatch:
-                continue
-    return f"{base}/{language}/"
 
 
 # --- verification -------------------------------------------------------------------

@@ -158,6 +158,7 @@ SUBJECT_UPDATES = {
     "unblock": "answered",
     "destroy": "answered",
     "close_as_duplicate": "closed",
+    "letter": "letter",  # a letter issued by hand, not by a transition
 }
 
 

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from ..models import DataRequest, Event, Membership, Message
 from ..workflow import TransitionInputError, transition
-from .notifications import notify
 
 VIEWED_PERSONAL_DATA = "viewed_personal_data"
 
@@ -88,21 +87,14 @@ def request_note_add(*, request_id: int, body: str, actor, now: datetime | None 
 
 
 def request_ask_subject(*, request_id: int, question: str, actor, now: datetime | None = None) -> DataRequest:
-    """Move to "awaiting subject", keep the question as a message and send it to the requester."""
+    """Move to "awaiting subject" and keep the question as a message for the status page.
+
+    The requester hears of it from the transition's news e-mail (dsar.services.subject), which
+    carries a fresh link, not the question: the content stays behind the link and a code."""
     with transaction.atomic():
         request = transition(request_id, "ask_subject", actor=actor, now=now, question=question)
         message = Message.objects.create(
             request=request, channel=Message.Channel.TO_SUBJECT, author=actor, body=question.strip()
-        )
-        notify(
-            key=f"question:{message.pk}",
-            channel="email",
-            to=request.requester_email,
-            template="triage_question",
-            context={"reference": request.reference, "question": message.body,
-                     "operator": request.operator.short_name},
-            language=request.language,
-            request=request,
         )
     return request
 

@@ -1,22 +1,10 @@
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
-from django_otp import DEVICE_ID_SESSION_KEY
 
-from dsar.demo.staff_otp import ensure_demo_device
 from dsar.models import Attachment, DataRequest, Letter, Message, Policy, Role
 from dsar.workflow import transition
-from tests.factories import OperatorFactory, UserFactory, make_request, staff_user
-
-
-def otp_login(client, user):
-    """Log in as after a password and a TOTP code: the session carries the verified device."""
-    device = ensure_demo_device(user)
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
+from tests.factories import OperatorFactory, UserFactory, make_request, otp_login, staff_user  # noqa: F401
 
 
 def advance(request, *steps, actor=None, **fields):

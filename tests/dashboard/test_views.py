@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from dsar.models import Membership, Role
-from tests.factories import UserFactory, staff_user
+from tests.factories import UserFactory, staff_user, otp_login
 
 from .fixture import PERIOD
 
@@ -40,7 +40,7 @@ def test_it_sends_anonymous_visitors_to_the_login(client, world):
 
 
 def test_it_refuses_a_caseworker(client, world):
-    client.force_login(world.caseworker)
+    otp_login(client, world.caseworker)
     for url, params in _all_urls():
         assert client.get(url, params).status_code == 403, url
 
@@ -48,12 +48,12 @@ def test_it_refuses_a_caseworker(client, world):
 def test_it_refuses_a_manager_without_the_permission(client, world):
     user = UserFactory(username="no-perm")
     Membership.objects.create(user=user, operator=world.a, role=Role.MANAGER)
-    client.force_login(user)
+    otp_login(client, user)
     assert client.get(reverse("dashboard:now")).status_code == 403
 
 
 def test_it_shows_a_manager_the_figures_linked_to_the_admin_queues(client, world):
-    client.force_login(world.manager_a)
+    otp_login(client, world.manager_a)
     response = client.get(reverse("dashboard:now"))
     assert response.status_code == 200
     body = response.content.decode()
@@ -67,7 +67,7 @@ def test_it_shows_a_manager_the_figures_linked_to_the_admin_queues(client, world
 
 
 def test_it_renders_charts_and_tables_with_the_same_numbers(client, world):
-    client.force_login(world.manager_a)
+    otp_login(client, world.manager_a)
     response = client.get(reverse("dashboard:performance"), PERIOD_QUERY)
     assert response.status_code == 200
     chart = response.context["charts"]["on_time_kind"]
@@ -79,7 +79,7 @@ def test_it_renders_charts_and_tables_with_the_same_numbers(client, world):
 
 
 def test_it_shows_a_manager_only_their_operator(client, world):
-    client.force_login(world.manager_b)
+    otp_login(client, world.manager_b)
     for url, params in _all_urls():
         body = _body(client.get(url, params))
         assert "Alpha" not in body, url
@@ -89,7 +89,7 @@ def test_it_shows_a_manager_only_their_operator(client, world):
 
 
 def test_it_rejects_another_operator_in_the_filter(client, world):
-    client.force_login(world.manager_b)
+    otp_login(client, world.manager_b)
     for url, params in _all_urls({"operator": world.a.pk}):
         response = client.get(url, params)
         assert response.status_code == 400, url
@@ -99,14 +99,14 @@ def test_it_rejects_another_operator_in_the_filter(client, world):
 
 def test_it_limits_a_caseworker_of_one_operator_who_manages_another(client, world):
     Membership.objects.create(user=world.manager_b, operator=world.a, role=Role.CASEWORKER)
-    client.force_login(world.manager_b)
+    otp_login(client, world.manager_b)
     assert "Alpha" not in _body(client.get(reverse("dashboard:now")))
     assert client.get(reverse("dashboard:now"), {"operator": world.a.pk}).status_code == 400
 
 
 def test_it_shows_the_platform_administrator_every_operator(client, world):
     admin = get_user_model().objects.create_superuser("root", "root@example.kz", "pw-for-tests-123")
-    client.force_login(admin)
+    otp_login(client, admin)
     rows = _csv(client.get(reverse("dashboard:csv", args=["on_time_operator"]), PERIOD_QUERY))
     assert rows[1:] == [["Alpha", "8", "6", "2", "75.0"], ["Bravo", "1", "1", "0", "100.0"]]
     rows = _csv(client.get(reverse("dashboard:csv", args=["now"]), {"operator": world.b.pk}))
@@ -114,7 +114,7 @@ def test_it_shows_the_platform_administrator_every_operator(client, world):
 
 
 def test_it_exports_every_table_as_csv(client, world):
-    client.force_login(world.manager_a)
+    otp_login(client, world.manager_a)
     for key in TABLE_KEYS:
         response = client.get(reverse("dashboard:csv", args=[key]), PERIOD_QUERY)
         assert response.status_code == 200, key
@@ -135,7 +135,7 @@ def test_it_exports_every_table_as_csv(client, world):
 
 
 def test_it_streams_the_register_with_dates_in_almaty(client, world):
-    client.force_login(world.manager_a)
+    otp_login(client, world.manager_a)
     response = client.get(reverse("dashboard:register"), PERIOD_QUERY)
     assert response.status_code == 200 and response.streaming
     rows = _csv(response)
@@ -163,7 +163,7 @@ def test_it_neutralises_formulas_in_csv_cells(client, world):
 @pytest.mark.parametrize("params", [{"start": "2026-11-15", "end": "2026-11-01"}, {"start": "not-a-date"},
                                     {"start": "2020-01-01", "end": "2026-01-01"}, {"operator": "x"}])
 def test_it_answers_bad_filters_with_a_clear_error(client, world, params):
-    client.force_login(world.manager_a)
+    otp_login(client, world.manager_a)
     response = client.get(reverse("dashboard:performance"), params)
     assert response.status_code == 400
     assert response.context["form"].errors
@@ -174,8 +174,14 @@ def test_it_shows_empty_states(client, db, roles):
     from tests.factories import OperatorFactory
 
     manager = staff_user(OperatorFactory(), Role.DPO)
-    client.force_login(manager)
+    otp_login(client, manager)
     body = client.get(reverse("dashboard:performance")).content.decode()
     assert "No request was answered in this period." in body
     assert "No request was received in this period." in body
     assert "No open requests." in client.get(reverse("dashboard:now")).content.decode()
+
+
+def test_it_asks_staff_for_the_second_factor_first(client, world):
+    client.force_login(world.manager_a)  # password only, no verified TOTP device
+    response = client.get("/dashboard/")
+    assert response.status_code == 302 and response["Location"].startswith("/admin/login/")

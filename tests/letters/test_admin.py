@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from dsar.models import Attachment, LetterKind, Role
 from dsar.models.letters import AccessRecord
 from dsar.services.letters import letter_issue, letter_render
-from tests.factories import OperatorFactory, staff_user
+from tests.factories import OperatorFactory, otp_login, staff_user
 
 from .helpers import pdf_text, request_ready_for
 
@@ -22,22 +22,22 @@ def letter(operator):
 
 
 def test_it_gives_staff_of_the_operator_the_stored_pdf_unchanged(client, letter, operator):
-    client.force_login(grant(staff_user(operator, Role.CASEWORKER), "view_letter"))
-    response = client.get(f"/admin/dsar/letter/{letter.pk}/pdf/")
+    otp_login(client, grant(staff_user(operator, Role.CASEWORKER), "view_letter"))
+    response = client.get(f"/admin/dsar/datarequest/{letter.request_id}/letter/{letter.pk}/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert b"".join(response.streaming_content) == letter.file.open("rb").read()
 
 
 def test_it_hides_a_letter_from_staff_of_another_operator(client, letter):
     other = OperatorFactory()
-    client.force_login(grant(staff_user(other, Role.DPO), "view_letter"))
-    assert client.get(f"/admin/dsar/letter/{letter.pk}/pdf/").status_code == 404
+    otp_login(client, grant(staff_user(other, Role.DPO), "view_letter"))
+    assert client.get(f"/admin/dsar/datarequest/{letter.request_id}/letter/{letter.pk}/").status_code == 404
 
 
 def test_it_stores_an_uploaded_record_privately_and_lists_it_in_the_access_answer(client, operator):
     request = request_ready_for(operator, LetterKind.ACCESS_ANSWER, language="en")
     user = grant(staff_user(operator, Role.CASEWORKER), "add_accessrecord", "view_accessrecord")
-    client.force_login(user)
+    otp_login(client, user)
     response = client.post("/admin/dsar/accessrecord/add/", {
         "request": request.pk, "category": "Call recordings", "content": "", "source": "Call centre",
         "upload": SimpleUploadedFile("calls.csv", b"date,length\n2026-03-01,42\n", content_type="text/csv"),
@@ -53,7 +53,7 @@ def test_it_stores_an_uploaded_record_privately_and_lists_it_in_the_access_answe
 
 def test_it_refuses_a_record_for_another_operators_request(client, operator):
     other_request = request_ready_for(OperatorFactory(), LetterKind.ACCESS_ANSWER)
-    client.force_login(grant(staff_user(operator, Role.CASEWORKER), "add_accessrecord", "view_accessrecord"))
+    otp_login(client, grant(staff_user(operator, Role.CASEWORKER), "add_accessrecord", "view_accessrecord"))
     response = client.post("/admin/dsar/accessrecord/add/", {"request": other_request.pk, "category": "X", "content": "Y"})
     assert response.status_code == 200
     assert not AccessRecord.objects.exists()
@@ -61,7 +61,7 @@ def test_it_refuses_a_record_for_another_operators_request(client, operator):
 
 def test_it_asks_for_the_data_or_a_file(client, operator):
     request = request_ready_for(operator, LetterKind.ACCESS_ANSWER)
-    client.force_login(grant(staff_user(operator, Role.CASEWORKER), "add_accessrecord", "view_accessrecord"))
+    otp_login(client, grant(staff_user(operator, Role.CASEWORKER), "add_accessrecord", "view_accessrecord"))
     response = client.post("/admin/dsar/accessrecord/add/", {"request": request.pk, "category": "X", "content": ""})
     assert "Enter the data held, or upload a file with it." in response.content.decode()
     assert not AccessRecord.objects.exists()

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from dsar.demo.operators import load_operators
 from dsar.demo.register import REGISTERS, load_register
 from dsar.models.letters import ProcessingActivity
+from tests.factories import otp_login
 
 
 def test_it_fills_the_five_seed_registers_once(db):
@@ -22,7 +23,7 @@ def test_it_fills_the_five_seed_registers_once(db):
 
 def test_it_starts_a_new_letter_text_from_the_default_wording(client, db):
     admin = get_user_model().objects.create_superuser("root", "root@example.kz", "pw-for-tests-123")
-    client.force_login(admin)
+    otp_login(client, admin)
     response = client.get("/admin/dsar/lettertemplate/add/?kind=refusal&language=kk")
     assert response.status_code == 200
     assert "Дәлелді бас тарту" in response.content.decode()

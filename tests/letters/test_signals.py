@@ -33,16 +33,35 @@ def test_it_issues_and_renders_the_acknowledgment_after_identity_is_confirmed(op
     assert Event.objects.filter(request=request, action="letter_issued", data__letter=letter.pk).exists()
 
 
-def test_it_tells_the_subject_a_letter_waits_without_attaching_it(operator, run_tasks_inline,
-                                                                   django_capture_on_commit_callbacks):
+def test_it_announces_a_letter_staff_issue_by_hand_without_attaching_it(operator, manager, run_tasks_inline,
+                                                                        django_capture_on_commit_callbacks):
+    from dsar.services.letters import letter_issue
+
     request = make_request(operator, language="en", subject_email="dana@example.kz")
     with django_capture_on_commit_callbacks(execute=True):
         transition(request.pk, "confirm_identity")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        letter_issue(request=request, kind=LetterKind.CLARIFICATION, actor=manager)
     sent = [m for m in mail.outbox if request.reference in m.subject]
     assert len(sent) == 1
     assert sent[0].to == ["dana@example.kz"]
     assert sent[0].attachments == []
-    assert "status page" in sent[0].body
+    assert "not attached" in sent[0].body and "/r/" in sent[0].body
+
+
+def test_it_sends_one_e_mail_for_a_transition_that_also_issues_a_letter(operator, manager, run_tasks_inline,
+                                                                        django_capture_on_commit_callbacks):
+    request = make_request(operator, language="en", subject_email="dana@example.kz")
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(request.pk, "confirm_identity")
+        transition(request.pk, "start_work", actor=manager)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(request.pk, "ask_subject", actor=manager, question="Which account?")
+    assert Letter.objects.filter(request=request, kind=LetterKind.CLARIFICATION, status="ready").exists()
+    sent = [m for m in mail.outbox if request.reference in m.subject]
+    assert len(sent) == 1 and sent[0].to == ["dana@example.kz"] and sent[0].attachments == []
 
 
 def test_it_sends_nothing_when_the_transition_rolls_back(operator, manager, run_tasks_inline,
