@@ -29,6 +29,20 @@ def status_url(*, token: str, language: str) -> str:
     return settings.DSAR_PUBLIC_BASE_URL.rstrip("/") + path
 
 
+def _mail_link(*, request: DataRequest, key: str, template: str, token: str, **context) -> None:
+    """One e-mail to the requester, in their language, carrying a status-page link."""
+    notify(
+        key=key,
+        channel="email",
+        to=request.requester_email,
+        template=template,
+        context={"reference": request.reference, "status_url": status_url(token=token, language=request.language),
+                 **context},
+        language=request.language,
+        request=request,
+    )
+
+
 def request_submit(*, operator: Operator, fields: dict, evidence: list, authority: list,
                    now: datetime | None = None) -> Submitted:
     """Create the request with its files and send the identity codes, all or nothing.
@@ -78,22 +92,9 @@ def identity_confirm(*, request: DataRequest, codes: dict[str, str], token: str,
 def acknowledgment_send(*, request: DataRequest, token: str) -> None:
     with translation.override(request.language):
         due = timezone.localtime(request.due_at, request.operator.tz) if request.due_at else None
-    notify(
-        key=f"ack:{request.pk}",
-        channel="email",
-        to=request.requester_email,
-        template="portal_acknowledgment",
-        context={
-            "reference": request.reference,
-            "operator_name": request.operator.legal_name(request.language),
-            "kind": request.kind,
-            "due_at": due,
-            "in_hours": request.in_hours,
-            "status_url": status_url(token=token, language=request.language),
-        },
-        language=request.language,
-        request=request,
-    )
+    _mail_link(request=request, key=f"ack:{request.pk}", template="portal_acknowledgment", token=token,
+               operator_name=request.operator.legal_name(request.language), kind=request.kind, due_at=due,
+               in_hours=request.in_hours)
 
 
 def status_code_send(*, request: DataRequest, purpose: str = CodePurpose.STATUS) -> None:
@@ -136,15 +137,8 @@ def status_link_resend(*, reference: str, email: str) -> None:
         return
     with transaction.atomic():
         token = status_link_create(request=request)
-        notify(
-            key=f"status-link:{request.pk}:{token[:8]}",
-            channel="email",
-            to=request.requester_email,
-            template="portal_status_link",
-            context={"reference": request.reference, "status_url": status_url(token=token, language=request.language)},
-            language=request.language,
-            request=request,
-        )
+        _mail_link(request=request, key=f"status-link:{request.pk}:{token[:8]}", template="portal_status_link",
+                   token=token)
 
 
 # Staff steps the subject must hear about: a question to answer, a new deadline, an answer.
@@ -171,17 +165,5 @@ def subject_update_notify(*, request: DataRequest, transition_name: str) -> None
     if update is None or not request.requester_email:
         return
     token = status_link_create(request=request)
-    notify(
-        key=f"update:{request.pk}:{transition_name}:{token[:12]}",
-        channel="email",
-        to=request.requester_email,
-        template="portal_update",
-        context={
-            "reference": request.reference,
-            "operator_name": request.operator.short_name,
-            "update": update,
-            "status_url": status_url(token=token, language=request.language),
-        },
-        language=request.language,
-        request=request,
-    )
+    _mail_link(request=request, key=f"update:{request.pk}:{transition_name}:{token[:12]}", template="portal_update",
+               token=token, operator_name=request.operator.short_name, update=update)
