@@ -4,9 +4,18 @@ import pytest
 from django.conf import settings
 
 
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `integration` need real PostgreSQL and Redis. Without them they skip,
+    """Browser tests run last: Playwright's sync API keeps an event loop on the main thread
+    from the first browser test to the end of the session.
+
+    Tests marked `integration` need real PostgreSQL and Redis. Without them they skip,
     unless DSAR_REQUIRE_SERVICES=1 (CI), where a missing service is a failure."""
+    items.sort(key=lambda item: "e2e" in item.keywords)
     if os.environ.get("DSAR_REQUIRE_SERVICES") == "1":
         return
     on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
@@ -32,3 +41,19 @@ def roles(db):
     from dsar.roles import ensure_role_groups
 
     return ensure_role_groups()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for every browser test (never a downloaded browser)."""
+    if not os.path.exists(CHROMIUM) and os.environ.get("DSAR_REQUIRE_SERVICES") != "1":
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    # live_server answers from another thread while this one runs Playwright's event loop;
+    # Django would otherwise take the test's ORM calls for calls from async code.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()

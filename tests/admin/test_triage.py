@@ -109,13 +109,11 @@ def test_it_refuses_an_empty_note(op_a, worker_a):
     assert not Message.objects.filter(request=request_obj).exists()
 
 
-def test_it_shows_the_timeline_messages_and_letter_button_only_when_letters_exist(client_a, op_a, worker_a):
-    from dsar.admin.request_page import letters_service
-
+def test_it_shows_the_timeline_and_the_letter_button(client_a, op_a, worker_a):
     request_obj = in_state(op_a, worker_a, "awaiting_subject")
     body = client_a.get(f"/admin/dsar/datarequest/{request_obj.pk}/change/").content.decode()
     assert "Ask the subject" in body and "Start work" in body  # timeline labels, not buttons, in this state
-    assert ("Issue a letter" in body) == (letters_service() is not None)
+    assert "Issue a letter" in body
 
 
 def test_it_lists_queues_on_the_admin_front_page(client, dpo_a, op_a):
@@ -124,3 +122,17 @@ def test_it_lists_queues_on_the_admin_front_page(client, dpo_a, op_a):
     body = client.get("/admin/").content.decode()
     assert "?queue=overdue" in body and "?queue=awaiting_subject" in body
     assert client.get("/admin/").context["queues"][5] == ("awaiting_subject", "Awaiting the subject", 1)
+
+
+def test_it_issues_a_letter_from_the_request_page_once_committed(client_a, op_a, worker_a,
+                                                                 django_capture_on_commit_callbacks):
+    from dsar.models import Letter
+
+    request_obj = in_state(op_a, worker_a, "in_progress")
+    before = set(Letter.objects.filter(request=request_obj).values_list("pk", flat=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_a.post(f"/admin/dsar/datarequest/{request_obj.pk}/issue-letter/", {"kind": "clarification"})
+    assert response.status_code == 302
+    letter = Letter.objects.filter(request=request_obj).exclude(pk__in=before).get()
+    assert (letter.kind, letter.status, letter.issued_by) == ("clarification", "ready", worker_a)
+    assert len(letter.sha256) == 64

@@ -13,7 +13,8 @@ PROD_ENV = {
 
 
 def _manage(*args, env):
-    base = {k: v for k, v in os.environ.items() if k not in PROD_ENV and not k.startswith("DSAR_")}
+    base = {k: v for k, v in os.environ.items()
+            if k not in PROD_ENV and not k.startswith("DSAR_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     base.update(env, DJANGO_SETTINGS_MODULE="config.settings.production")
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=base, capture_output=True, text=True)
 
