@@ -16,3 +16,11 @@ def services(transactional_db, tmp_path):
     env = Services(tmp_path, broker_url=url)
     yield env
     env.close()
+
+
+@pytest.fixture
+def operator(db):
+    """Staff mail is written in the operator's language; these tests read English ones."""
+    from tests.factories import OperatorFactory
+
+    return OperatorFactory(default_language="en")

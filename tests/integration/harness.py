@@ -116,7 +116,9 @@ class Services:
             "DB_CONN_MAX_AGE": "0",
             "PYTHONPATH": str(ROOT),
         }
-        self.client = Celery("dsar-integration", broker=broker_url)
+        # Not the current app: the project's shared tasks must keep resolving to config.celery_app
+        # in the tests that run after this one.
+        self.client = Celery("dsar-integration", broker=broker_url, set_as_current=False)
         self.client.conf.update(task_serializer="json", accept_content=["json"])
         self.workers: list[Worker] = []
 

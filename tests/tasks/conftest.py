@@ -36,3 +36,11 @@ def sweep(django_capture_on_commit_callbacks):
         return mail.outbox[before:]
 
     return run
+
+
+@pytest.fixture
+def operator(db):
+    """Staff mail is written in the operator's language; these tests read English ones."""
+    from tests.factories import OperatorFactory
+
+    return OperatorFactory(default_language="en")

@@ -39,7 +39,7 @@ def test_it_reminds_the_assignee_at_each_offset_and_not_before(operator, staff, 
     sent = sweep(first)
     assert [m.to for m in sent] == [[staff["caseworker"].email]]
     assert request.reference in sent[0].subject
-    assert operator.name_ru in sent[0].body  # the operator's name, in its language (ru)
+    assert operator.name_en in sent[0].body  # the operator's name, in its language (en here)
     assert "Asel Nurova" in sent[0].body
     assert sent[0].alternatives[0][1] == "text/html"
     assert sweep(first + timedelta(hours=1)) == []
@@ -181,12 +181,12 @@ def test_it_runs_twice_at_the_same_moment_without_sending_twice(operator, staff,
 
 
 def test_it_writes_plain_text_without_html_escaping(operator, staff, sweep):
-    operator.name_ru = 'ТОО "Qazeta & Co"'
+    operator.name_en = '"Qazeta & Co" LLP'
     operator.save()
     request = _in_progress(operator, staff["caseworker"], when=at(2026, 3, 2, 10, 0))
 
     sent = sweep(request.due_at - timedelta(hours=48))
-    assert 'ТОО "Qazeta & Co"' in sent[0].subject and 'ТОО "Qazeta & Co"' in sent[0].body
+    assert '"Qazeta & Co" LLP' in sent[0].subject and '"Qazeta & Co" LLP' in sent[0].body
     assert "Qazeta &amp; Co" in sent[0].alternatives[0][0]
 
 
