@@ -88,7 +88,7 @@ def bench_celery(count: int, concurrency: int, timeout: float) -> None:
         ids = [letter_issue(request=request, kind=LetterKind.ACKNOWLEDGMENT).pk for _ in range(count)]
     print(f"celery: queued {count} letters; starting a worker with concurrency {concurrency}")
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config.celery_app", "worker", "-c", str(concurrency),
+        [sys.executable, "-m", "celery", "-A", "config.celery_app", "worker", "-Q", "celery,letters", "-c", str(concurrency),
          "--pool", "prefork", "-l", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT, env=os.environ.copy(),
     )

@@ -193,6 +193,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 # Each beat entry expires before the next one is due, so a backlog after downtime runs once.
 _SWEEP_EVERY = env_int("DSAR_SWEEP_INTERVAL_SECONDS", 60)
 DSAR_HEARTBEAT_INTERVAL_SECONDS = env_int("DSAR_HEARTBEAT_INTERVAL_SECONDS", 60)
+# PDFs go to their own queue so a burst of letters never holds up the sweep, reminders or the
+# heartbeat. One worker may consume both (bin/dev does: -Q celery,letters); kombu serves the
+# queues in turn. In production run a worker per queue.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {"dsar.letters.tasks.*": {"queue": "letters"}}
 CELERY_BEAT_SCHEDULE: dict = {
     "sweep": {"task": "dsar.tasks.sweep", "schedule": _SWEEP_EVERY, "options": {"expires": _SWEEP_EVERY}},
     "heartbeat": {

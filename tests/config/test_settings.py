@@ -45,3 +45,12 @@ def test_a_bad_boolean_in_the_environment_fails_loudly(monkeypatch):
         env_bool("SOME_FLAG")
     with pytest.raises(ImproperlyConfigured):
         env_int("SOME_NUMBER", 1)
+
+
+def test_letters_go_to_their_own_queue_and_everything_else_to_the_default():
+    from config.celery_app import app
+
+    router = app.amqp.router
+    assert router.route({}, "dsar.letters.tasks.render_letter")["queue"].name == "letters"
+    assert router.route({}, "dsar.tasks.sweep")["queue"].name == "celery"
+    assert router.route({}, "dsar.tasks.deliver_notification")["queue"].name == "celery"
