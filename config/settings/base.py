@@ -187,6 +187,8 @@ else:
         "data_folder_out": _queue_dir,
         "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
+        # Polled files, not pushed messages: the default 1 s would cap the worker at a task a second.
+        "polling_interval": 0.1,
         "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
     }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
