@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from .deadlines import KZ_TZ, WorkCalendar
 from .models import CalendarOverride, DataRequest, Membership
-from .workflow import CLOSED_STATES, OPEN_STATES, State
+from .states import CLOSED_STATES, OPEN_STATES, State
 
 # Staff work: open, and past identity confirmation.
 WORK_STATES = [State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT, State.BLOCKED]

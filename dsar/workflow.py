@@ -20,32 +20,10 @@ from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm, t
 
 from . import deadlines
 from .kinds import GROUNDS_BY_KIND, REFUSAL_BASIS, Kind, RefusalGround
+from .states import ACTIVE_STATES, ANSWERED_STATES, CLOSED_STATES, OPEN_STATES, Outcome, State  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
     from .models import DataRequest
-
-
-class State(models.TextChoices):
-    AWAITING_IDENTITY = "awaiting_identity", _("Awaiting identity confirmation")
-    RECEIVED = "received", _("Received")
-    IN_PROGRESS = "in_progress", _("In progress")
-    AWAITING_SUBJECT = "awaiting_subject", _("Awaiting the subject")
-    BLOCKED = "blocked", _("Data blocked")
-    FULFILLED = "fulfilled", _("Fulfilled")
-    PARTLY_FULFILLED = "partly_fulfilled", _("Partly fulfilled")
-    REFUSED = "refused", _("Refused")
-    UNBLOCKED = "unblocked", _("Unblocked")
-    DESTROYED = "destroyed", _("Data destroyed")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-    EXPIRED = "expired", _("Expired")
-    DUPLICATE = "duplicate", _("Closed as duplicate")
-
-
-OPEN_STATES = [State.AWAITING_IDENTITY, State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT, State.BLOCKED]
-# Open, and the operator's clock is (or was) running: what SLA figures count.
-ACTIVE_STATES = [State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT]
-CLOSED_STATES = [s for s in State if s not in OPEN_STATES]
-ANSWERED_STATES = [State.FULFILLED, State.PARTLY_FULFILLED, State.REFUSED, State.BLOCKED, State.UNBLOCKED, State.DESTROYED]
 
 
 class TransitionInputError(ValidationError):
@@ -121,7 +99,7 @@ class RequestWorkflow:
         )
         self.original_due_at = self.due_at
 
-    def _close(self, now: datetime, outcome: str, answered: bool = True) -> None:
+    def _close(self, now: datetime, outcome: Outcome, answered: bool = True) -> None:
         self.outcome = outcome
         self.closed_at = now
         self._stop_pause(now)
@@ -155,7 +133,7 @@ class RequestWorkflow:
 
     @transition(field="state", source=State.AWAITING_IDENTITY, target=State.EXPIRED, conditions=[is_unconfirmed])
     def expire(self, *, now: datetime, **_ignored):
-        self._close(now, "expired", answered=False)
+        self._close(now, Outcome.EXPIRED, answered=False)
 
     # Work ----------------------------------------------------------------------
 
@@ -217,13 +195,13 @@ class RequestWorkflow:
 
     @transition(field="state", source=State.IN_PROGRESS, target=State.FULFILLED, permission=can_decide)
     def fulfil(self, *, now: datetime, **_ignored):
-        self._close(now, "fulfilled")
+        self._close(now, Outcome.FULFILLED)
 
     @transition(field="state", source=State.IN_PROGRESS, target=State.PARTLY_FULFILLED, permission=can_decide)
     def partly_fulfil(self, *, now: datetime, explanation: str = "", **_ignored):
         _require(explanation, "explanation", _("Explain to the subject what was not done and why."))
         self.refusal_explanation = explanation
-        self._close(now, "partly_fulfilled")
+        self._close(now, Outcome.PARTLY_FULFILLED)
 
     @transition(field="state", source=State.IN_PROGRESS, target=State.REFUSED, permission=can_decide)
     def refuse(self, *, now: datetime, ground: str = "", basis: str = "", explanation: str = "", **_ignored):
@@ -234,7 +212,7 @@ class RequestWorkflow:
         _require(basis, "basis", _("Give the legal basis of the refusal."))
         _require(explanation, "explanation", _("Explain the refusal to the subject."))
         self.refusal_ground, self.refusal_basis, self.refusal_explanation = ground, basis, explanation
-        self._close(now, "refused")
+        self._close(now, Outcome.REFUSED)
 
     @transition(
         field="state", source=State.IN_PROGRESS, target=State.BLOCKED, conditions=[is_blocking], permission=can_decide
@@ -242,14 +220,14 @@ class RequestWorkflow:
     def block(self, *, now: datetime, **_ignored):
         # The blocking request is answered now; the review of the violation goes on.
         self._mark_answered(now)
-        self.outcome = "blocked"
+        self.outcome = Outcome.BLOCKED
 
     @transition(field="state", source=State.BLOCKED, target=State.UNBLOCKED, permission=can_decide)
     def unblock(self, *, now: datetime, explanation: str = "", **_ignored):
         _require(explanation, "explanation", _("Explain why the violation was not confirmed."))
         self.refusal_ground = "violation_not_confirmed"
         self.refusal_explanation = explanation
-        self._close(now, "unblocked")
+        self._close(now, Outcome.UNBLOCKED)
 
     @transition(
         field="state",
@@ -259,13 +237,13 @@ class RequestWorkflow:
         permission=can_decide,
     )
     def destroy(self, *, now: datetime, **_ignored):
-        self._close(now, "destroyed")
+        self._close(now, Outcome.DESTROYED)
 
     # Closing without an answer --------------------------------------------------
 
     @transition(field="state", source=OPEN_STATES, target=State.WITHDRAWN, permission=can_triage)
     def withdraw(self, *, now: datetime, **_ignored):
-        self._close(now, "withdrawn", answered=False)
+        self._close(now, Outcome.WITHDRAWN, answered=False)
 
     @transition(
         field="state",
@@ -278,7 +256,7 @@ class RequestWorkflow:
         if original.pk == self.pk or original.operator_id != self.operator_id:
             raise TransitionInputError({"original": _("The original must be another request of the same operator.")})
         self.duplicate_of = original
-        self._close(now, "duplicate", answered=False)
+        self._close(now, Outcome.DUPLICATE, answered=False)
 
 
     # The sweep, when a clarification went unanswered and the policy says to refuse.
@@ -289,7 +267,7 @@ class RequestWorkflow:
         )
         self.refusal_ground, self.refusal_basis = ground, REFUSAL_BASIS[ground]
         self.refusal_explanation = str(_("You did not answer our request for clarification or documents in time."))
-        self._close(now, "refused")
+        self._close(now, Outcome.REFUSED)
 
 
 STAFF_TRANSITIONS = [

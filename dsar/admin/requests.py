@@ -24,7 +24,8 @@ from ..selectors import (
     QUEUES, apply_queue, limit_to_user, operator_ids_for, queue_ordering, requests_for_user, staff_users_for,
 )
 from ..services import triage
-from ..workflow import OPEN_STATES, State, TransitionInputError
+from ..workflow import TransitionInputError
+from ..states import OPEN_STATES, State
 from .forms import AssignForm
 from .request_page import RequestPageMixin
 from .scoping import OperatorScopedAdmin

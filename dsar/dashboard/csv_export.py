@@ -7,8 +7,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
 from ..kinds import Kind, RefusalGround
-from ..models.requests import Outcome
-from ..workflow import State
+from ..states import Outcome, State
 from .forms import DASHBOARD_TZ, Scope
 from .selectors.register import register_rows
 from .tables import Cell, Table

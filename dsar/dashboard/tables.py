@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..kinds import Kind, RefusalGround
-from ..models.requests import Outcome
+from ..states import Outcome
 from . import selectors
 from .forms import Scope
 

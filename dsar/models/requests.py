@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 
 from ..kinds import KIND_RULES, Kind, RefusalGround
-from ..workflow import ACTIVE_STATES, OPEN_STATES, RequestWorkflow, State
+from ..states import ACTIVE_STATES, OPEN_STATES, Outcome, State  # noqa: F401 (Outcome re-exported)
+from ..workflow import RequestWorkflow
 from .operators import LANGUAGE_CHOICES, Operator
 
 
@@ -12,18 +13,6 @@ class RepresentativeBasis(models.TextChoices):
     POWER_OF_ATTORNEY = "power_of_attorney", _("Power of attorney")
     PARENT = "parent", _("Parent of a minor")
     GUARDIAN = "guardian", _("Guardian or trustee")
-
-
-class Outcome(models.TextChoices):
-    FULFILLED = "fulfilled", _("Fulfilled")
-    PARTLY_FULFILLED = "partly_fulfilled", _("Partly fulfilled")
-    REFUSED = "refused", _("Refused")
-    BLOCKED = "blocked", _("Data blocked")
-    UNBLOCKED = "unblocked", _("Unblocked: violation not confirmed")
-    DESTROYED = "destroyed", _("Data destroyed")
-    WITHDRAWN = "withdrawn", _("Withdrawn by the subject")
-    EXPIRED = "expired", _("Expired: identity never confirmed")
-    DUPLICATE = "duplicate", _("Closed as a duplicate")
 
 
 class DataRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Model):

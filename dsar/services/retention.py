@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Attachment, DataRequest, Event, Letter, Notification
-from ..workflow import CLOSED_STATES
+from ..states import CLOSED_STATES
 
 logger = logging.getLogger(__name__)
 

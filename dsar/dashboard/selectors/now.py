@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import Count, Q
 
 from ...models import DataRequest, Operator
-from ...workflow import ACTIVE_STATES, State
+from ...states import ACTIVE_STATES, State
 from .rows import ROWS
 
 # A request whose clock is paused (waiting for the subject under a pausing policy) has a

@@ -20,7 +20,7 @@ from django.db.models.functions import TruncWeek
 
 from ...kinds import HOURS_KINDS, Kind
 from ...models import DataRequest
-from ...models.requests import Outcome
+from ...states import Outcome
 from ..aggregates import PercentileCont, has_percentile_cont
 from ..forms import DASHBOARD_TZ, Scope
 from .rows import ROWS

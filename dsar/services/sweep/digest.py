@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from ...models import DataRequest, Membership, Notification, Operator
-from ...workflow import OPEN_STATES, State
+from ...states import OPEN_STATES, State
 from ..notifications import notifications_record
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ...workflow import CLOSED_STATES, State
+from ...states import CLOSED_STATES, State
 
 STAFF_REMINDER = "staff_reminder"
 ESCALATION = "escalation"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_fsm.signals import post_transition
 
 from ...models import DataRequest
-from ...workflow import State
+from ...states import State
 from . import plan
 
 

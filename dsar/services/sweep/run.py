@@ -24,7 +24,7 @@ from ...kinds import Kind
 from django.contrib.auth import get_user_model
 
 from ...models import DataRequest, Event, Membership, Notification, Operator, Policy, Role
-from ...workflow import State
+from ...states import State
 from ...workflow import transition as workflow_transition
 from ..notifications import notifications_record, notifications_requeue_stale
 from . import plan

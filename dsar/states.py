@@ -1,0 +1,43 @@
+"""Request states and outcomes: plain values, no behaviour, importable from anywhere.
+
+The transitions between them live in `workflow.py`; models, selectors and views import
+the values from here so that nothing needs the state machine just to name a state.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class State(models.TextChoices):
+    AWAITING_IDENTITY = "awaiting_identity", _("Awaiting identity confirmation")
+    RECEIVED = "received", _("Received")
+    IN_PROGRESS = "in_progress", _("In progress")
+    AWAITING_SUBJECT = "awaiting_subject", _("Awaiting the subject")
+    BLOCKED = "blocked", _("Data blocked")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    PARTLY_FULFILLED = "partly_fulfilled", _("Partly fulfilled")
+    REFUSED = "refused", _("Refused")
+    UNBLOCKED = "unblocked", _("Unblocked")
+    DESTROYED = "destroyed", _("Data destroyed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Expired")
+    DUPLICATE = "duplicate", _("Closed as duplicate")
+
+
+OPEN_STATES = [State.AWAITING_IDENTITY, State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT, State.BLOCKED]
+# Open, and the operator's clock is (or was) running: what SLA figures count.
+ACTIVE_STATES = [State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT]
+CLOSED_STATES = [s for s in State if s not in OPEN_STATES]
+ANSWERED_STATES = [State.FULFILLED, State.PARTLY_FULFILLED, State.REFUSED, State.BLOCKED, State.UNBLOCKED, State.DESTROYED]
+
+
+class Outcome(models.TextChoices):
+    FULFILLED = "fulfilled", _("Fulfilled")
+    PARTLY_FULFILLED = "partly_fulfilled", _("Partly fulfilled")
+    REFUSED = "refused", _("Refused")
+    BLOCKED = "blocked", _("Data blocked")
+    UNBLOCKED = "unblocked", _("Unblocked: violation not confirmed")
+    DESTROYED = "destroyed", _("Data destroyed")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the subject")
+    EXPIRED = "expired", _("Expired: identity never confirmed")
+    DUPLICATE = "duplicate", _("Closed as a duplicate")
