@@ -24,7 +24,8 @@ def calendar_override_before(sender, instance, raw=False, **kwargs):
     # A global day, or a day moved between operators: look at every operator.
     only = next(iter(scope)) if len(scope) == 1 else None
     instance._dsar_calendar_before = calendars_before(operator_id=only)
-    instance._dsar_days = {instance.date} | ({old["date"]} if old else set())
+    day = CalendarOverride._meta.get_field("date").to_python(instance.date)  # may still be a string
+    instance._dsar_days = {day} | ({old["date"]} if old else set())
 
 
 @receiver(post_save, sender=CalendarOverride, dispatch_uid="dsar_override_after_save")
