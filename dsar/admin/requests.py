@@ -18,7 +18,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
 
+from .. import deadlines
 from ..kinds import HOURS_KINDS, Kind
+from ..queues import clock_due
 from ..models import DataRequest, Operator
 from ..selectors import (
     QUEUES, apply_queue, limit_to_user, operator_ids_for, queue_ordering, requests_for_user, staff_users_for,
@@ -96,11 +98,11 @@ def time_left_label(obj, now=None) -> tuple[str, str]:
     """(text, css class) for the "time left" column: hours for the one-working-day kinds, else days."""
     if obj.state not in OPEN_STATES:
         return "—", "tl-closed"
-    if obj.due_at is None:
+    due = clock_due(obj)  # a blocked request counts down to the check of its data
+    if due is None:
         return gettext("not started"), "tl-none"
     now = now or timezone.now()
-    left = obj.due_at - (obj.clock_paused_at or now)
-    seconds = left.total_seconds()
+    seconds = deadlines.time_left(now=obj.clock_paused_at or now, due_at=due).total_seconds()
     if obj.kind in HOURS_KINDS:
         amount = gettext("%(n)s h") % {"n": int(abs(seconds) // 3600)}
     else:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from ... import deadlines
 from ...deadlines import WorkCalendar
+from ...queues import clock_due
 from ...states import CLOSED_STATES, State
 
 STAFF_REMINDER = "staff_reminder"
@@ -37,13 +38,6 @@ def _subject_reminders(start: datetime, end: datetime, kind: str) -> list[Action
     """Half-way through the wait and a day before its end, whichever fall inside it."""
     times = {start + (end - start) / 2, end - timedelta(days=1)}
     return [Action(at, kind, f"{int((end - at).total_seconds() // 3600)}h") for at in sorted(times) if start < at < end]
-
-
-def clock_due(request) -> datetime | None:
-    """The deadline staff work to: the answer's, or once the data is blocked, the check's."""
-    if request.state == State.BLOCKED:
-        return request.review_due_at
-    return request.due_at
 
 
 def _staff_actions(due: datetime, offsets, *, operator, calendar: WorkCalendar) -> list[Action]:
