@@ -11,6 +11,7 @@ from .. import deadlines
 from ..kinds import GROUNDS_BY_KIND, REFUSAL_BASIS, RefusalGround
 from ..models import DataRequest
 from ..selectors import staff_users_for
+from ..workflow import extension_latest
 
 # The state the page showed; a different state on submit means someone else moved the request.
 SEEN_STATE = "seen_state"
@@ -76,10 +77,8 @@ class ExtendForm(TransitionForm):
         super().__init__(*args, **kwargs)
         op = self.request_obj.operator
         policy = op.policy_for(self.request_obj.kind)
-        base = self.request_obj.original_due_at or self.request_obj.due_at
-        if base and policy.extension_allowed and policy.extension_max_n:
-            self.latest = deadlines.extend_due(due_at=base, n=policy.extension_max_n, unit=policy.extension_unit,
-                                               calendar=op.work_calendar(), tz=op.tz)
+        self.latest = extension_latest(self.request_obj, now=timezone.now(), policy=policy)
+        if self.latest:
             self.fields["new_due"].help_text = _("No later than %(date)s (the policy allows %(n)s %(unit)s).") % {
                 "date": timezone.localtime(self.latest, op.tz).date().isoformat(),
                 "n": policy.extension_max_n, "unit": policy.get_extension_unit_display(),

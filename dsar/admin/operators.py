@@ -66,7 +66,7 @@ class OperatorAdmin(OperatorScopedAdmin):
         ]}),
         (_("Requests"), {"fields": [
             "languages", "default_language", "timezone", "require_phone_confirmation", "minimum_age",
-            "retention_days", "is_active",
+            "retention_days", ("working_hours_start", "working_hours_end"), "is_active",
         ]}),
     ]
 
@@ -84,6 +84,12 @@ class OperatorAdmin(OperatorScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # requests and the audit chain hang off it
+
+    def save_formset(self, request, form, formset, change):
+        # Calendar days saved here move deadlines too; the audit events name who saved them.
+        for inline_form in formset.forms:
+            inline_form.instance._dsar_actor = request.user
+        super().save_formset(request, form, formset, change)
 
     def has_view_permission(self, request, obj=None):
         # Managers change policies through the operator page without being allowed to edit the profile.
@@ -125,7 +131,12 @@ class CalendarOverrideAdmin(OperatorScopedAdmin):
     def save_model(self, request, obj, form, change):
         if obj.operator_id is None and not request.user.is_superuser:
             raise PermissionDenied
+        obj._dsar_actor = request.user  # named on the audit event of each deadline it moves
         super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        obj._dsar_actor = request.user
+        super().delete_model(request, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -1,3 +1,4 @@
+from datetime import time
 from functools import cached_property
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -9,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..deadlines import WorkCalendar, calendar_for
-from ..kinds import KIND_RULES, DeadlineUnit, Kind, window_exceeds_cap
+from ..kinds import EXTENDABLE_KINDS, KIND_RULES, DeadlineUnit, Kind, window_exceeds_cap
 from ..validators import validate_iin_bin
 
 LANGUAGE_CHOICES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
@@ -48,6 +49,11 @@ class Operator(models.Model):
     retention_days = models.PositiveIntegerField(
         _("retention of request records (days after last contact)"), default=3 * 365, validators=[MinValueValidator(30)]
     )
+    working_hours_start = models.TimeField(
+        _("working hours start"), default=time(9, 0),
+        help_text=_("Staff reminders and escalations go out within working hours on working days."),
+    )
+    working_hours_end = models.TimeField(_("working hours end"), default=time(18, 0))
     about = models.TextField(_("about (shown on the operator page)"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -64,6 +70,8 @@ class Operator(models.Model):
         bad = [code for code in self.languages or [] if code not in dict(LANGUAGE_CHOICES)]
         if bad or not self.languages:
             raise ValidationError({"languages": _("Choose one or more of: kk, ru, en.")})
+        if self.working_hours_start and self.working_hours_end and self.working_hours_start >= self.working_hours_end:
+            raise ValidationError({"working_hours_end": _("The working day must end after it starts.")})
         if self.default_language not in self.languages:
             raise ValidationError({"default_language": _("The default language must be one of the languages offered.")})
 
@@ -74,6 +82,10 @@ class Operator(models.Model):
     @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def working_hours(self) -> tuple[time, time]:
+        return (self.working_hours_start, self.working_hours_end)
 
     def work_calendar(self) -> WorkCalendar:
         """Global overrides, with this operator's own overrides winning on the same date."""
@@ -144,7 +156,8 @@ class Policy(models.Model):
 
     def clean(self):
         if self.kind and self.deadline_n and self.deadline_unit:
-            if window_exceeds_cap(kind=self.kind, n=self.deadline_n, unit=self.deadline_unit):
+            calendar = self.operator.work_calendar() if self.operator_id else None
+            if window_exceeds_cap(kind=self.kind, n=self.deadline_n, unit=self.deadline_unit, calendar=calendar):
                 rule = KIND_RULES[self.kind]
                 raise ValidationError(
                     {
@@ -154,7 +167,7 @@ class Policy(models.Model):
                         % {"cap": rule.cap_n, "unit": DeadlineUnit(rule.cap_unit).label, "basis": rule.basis}
                     }
                 )
-        if self.extension_allowed and self.kind in KIND_RULES and KIND_RULES[self.kind].cap_n is not None:
+        if self.extension_allowed and self.kind not in EXTENDABLE_KINDS:
             raise ValidationError(
                 {"extension_allowed": _("Law No. 94-V gives no extensions for this kind of request.")}
             )

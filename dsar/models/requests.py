@@ -49,7 +49,10 @@ class DataRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Model):
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     original_due_at = models.DateTimeField(_("originally due"), null=True, blank=True)
     clock_paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True)
-    paused_seconds = models.PositiveBigIntegerField(_("time paused (seconds)"), default=0)
+    # Working seconds (deadlines.working_seconds_between) the clock stood still, for "time to answer".
+    paused_seconds = models.PositiveBigIntegerField(_("time paused (working seconds)"), default=0)
+    # A blocked request's own clock: check the data, then unblock or destroy (1 working day).
+    review_due_at = models.DateTimeField(_("check of blocked data due"), null=True, blank=True)
     extension_reason = models.TextField(_("reason for the extension"), blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
