@@ -1,5 +1,5 @@
 from .correspondence import Attachment, Message
-from .events import Event, EventChainHead
+from .events import ChainCheckpoint, Event, EventChainHead
 from .letters import Letter, LetterKind
 from .notifications import Notification
 from .letters import AccessRecord, LetterCounter, LetterTemplate, ProcessingActivity  # noqa: F401
@@ -10,6 +10,7 @@ __all__ = [
     "Attachment",
     "CalendarOverride",
     "DataRequest",
+    "ChainCheckpoint",
     "Event",
     "Letter",
     "LetterKind",
