@@ -131,7 +131,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Permissions follow the role at each operator (Membership.role), never global groups.
+    "dsar.permissions.RolePermissionBackend",
 ]
 
 # --- i18n: Kazakh (state language), Russian, English ------------------------

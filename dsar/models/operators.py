@@ -194,6 +194,9 @@ class Policy(models.Model):
 
 
 class Role(models.TextChoices):
+    """What a member may do at that operator: see dsar/permissions.py (ROLE_PERMISSIONS)."""
+
+    ASSISTANT = "assistant", _("Intake assistant (no personal data, no decisions)")
     CASEWORKER = "caseworker", _("Caseworker")
     MANAGER = "manager", _("Manager")
     DPO = "dpo", _("Responsible person (DPO)")
