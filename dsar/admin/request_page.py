@@ -15,7 +15,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from ..models import DataRequest, Event, Message
 from ..selectors import duplicate_candidates
 from ..services import triage
-from ..services.letters import letter_issue
+from ..letters.services import letter_issue
 from ..workflow import STAFF_TRANSITIONS, TransitionInputError, available_transitions, transition
 from .forms import (
     FINAL_TRANSITIONS, SEEN_STATE, TRANSITION_LABELS, AssignForm, LetterForm, NoteForm, form_for,

@@ -39,7 +39,7 @@ def request_assign(*, request_id: int, assignee, actor, now: datetime | None = N
     """Assign (or with None, release) one request. No-op when nothing changes."""
     now = now or timezone.now()
     with transaction.atomic():
-        request = DataRequest.objects.select_for_update().get(pk=request_id)
+        request = DataRequest.objects.select_for_update(of=("self",), no_key=True).get(pk=request_id)
         _check_member(user=actor, operator_id=request.operator_id)
         if not actor.has_perm("dsar.triage_datarequest"):
             raise PermissionDenied(_("You may not assign requests."))

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dsar.models import Operator
 from dsar.models.events import verify_chain
-from dsar.services.letters import letters_check
+from dsar.letters.services import letters_check
 
 
 class Command(BaseCommand):
