@@ -19,7 +19,7 @@ from ..models import DataRequest, Event, Message
 from ..selectors import duplicate_candidates
 from ..states import OPEN_STATES
 from ..services import triage
-from ..services.letters import letter_issue
+from ..letters.services import letter_issue
 from ..workflow import STAFF_TRANSITIONS, TransitionInputError, available_transitions, transition
 from .forms import (
     FINAL_TRANSITIONS, SEEN_STATE, TRANSITION_LABELS, AssignForm, LetterForm, NoteForm, form_for,

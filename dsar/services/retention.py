@@ -59,7 +59,7 @@ def request_purge(*, request_id: int, now: datetime | None = None) -> DataReques
     """Remove the personal data of one closed request. Idempotent; raises RetentionError if open."""
     now = now or timezone.now()
     with transaction.atomic():
-        request = DataRequest.objects.select_for_update().get(pk=request_id)
+        request = DataRequest.objects.select_for_update(of=("self",), no_key=True).get(pk=request_id)
         if request.state not in CLOSED_STATES:
             raise RetentionError(f"Request {request_id} is still open")
         if request.purged_at is not None:
