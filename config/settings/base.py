@@ -113,6 +113,8 @@ AUTHENTICATION_BACKENDS = [
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates, times and numbers per language (Django has no kk module; see config/formats/).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True

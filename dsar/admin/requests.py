@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
 
+from ..csvsafe import csv_cell
 from ..kinds import HOURS_KINDS, Kind
 from ..models import DataRequest, Operator
 from ..selectors import (
@@ -112,12 +113,6 @@ def time_left_label(obj, now=None) -> tuple[str, str]:
     if seconds < 86400:
         return amount, "tl-soon"
     return amount, "tl-ok"
-
-
-def _csv_safe(value) -> str:
-    text = "" if value is None else str(value)
-    # Spreadsheet formula injection: a leading = + - @ would run as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 class _Echo:
@@ -298,7 +293,7 @@ class DataRequestAdmin(RequestPageMixin, OperatorScopedAdmin):
         def stream():
             yield writer.writerow(header)
             for row in rows.iterator(chunk_size=2000):
-                yield writer.writerow([_csv_safe(v.isoformat() if hasattr(v, "isoformat") else v) for v in row])
+                yield writer.writerow([csv_cell(v.isoformat() if hasattr(v, "isoformat") else v) for v in row])
 
         response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="requests.csv"'

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from ..models import Attachment, DataRequest, Event
 from ..models.letters import AccessRecord
+from ..csvsafe import csv_cell
 from .letters import register_for
 
 REGISTER_FIELDS = ["name", "purposes", "legal_grounds", "data_categories", "sources", "methods", "recipients",
@@ -32,8 +33,7 @@ def _csv(rows: list[dict], fields: list[str]) -> bytes:
     writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        # A leading =, +, - or @ makes spreadsheets run the cell as a formula.
-        writer.writerow({k: ("'" + v if isinstance(v, str) and v[:1] in "=+-@" else v) for k, v in row.items()})
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     # BOM: Excel then reads Cyrillic and Kazakh letters as UTF-8.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
