@@ -17,6 +17,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "t
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin: operator texts per language (dsar/translation.py)
     "dsar.apps.DsarAdminConfig",  # django.contrib.admin with our default site
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -139,6 +140,12 @@ AUTHENTICATION_BACKENDS = [
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Operator texts (address, responsible person, about, policy wording) per language; a missing
+# translation falls back to Russian, then English, then Kazakh.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "ru"
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("ru", "en", "kk")}
+# Dates, times and numbers per language (Django has no kk module; see config/formats/).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True

@@ -51,7 +51,10 @@ class PolicyInline(ScopedInline, admin.StackedInline):
     extra = 0
     can_delete = False
     fieldsets = [
-        (None, {"fields": [("kind", "enabled"), ("deadline_n", "deadline_unit"), "promise_text", "clock_starts"]}),
+        (None, {"fields": [
+            ("kind", "enabled"), ("deadline_n", "deadline_unit"), "promise_text_kk", "promise_text_ru",
+            "promise_text_en", "clock_starts",
+        ]}),
         (_("Pauses and extensions"), {"fields": [
             "pause_while_awaiting_subject", ("extension_allowed", "extension_max_n", "extension_unit"),
         ]}),
@@ -98,7 +101,13 @@ class OperatorAdmin(OperatorScopedAdmin):
     fieldsets = [
         (_("Profile"), {"fields": [
             ("short_name", "slug"), "name_kk", "name_ru", "name_en", ("bin_iin", "reference_prefix"),
-            "legal_address", ("contact_email", "contact_phone"), "website", "responsible_person", "about",
+            ("contact_email", "contact_phone"), "website",
+        ]}),
+        # Per language (dsar/translation.py); an empty one falls back to Russian, then English.
+        (_("Texts for subjects, per language"), {"fields": [
+            "legal_address_kk", "legal_address_ru", "legal_address_en",
+            "responsible_person_kk", "responsible_person_ru", "responsible_person_en",
+            "about_kk", "about_ru", "about_en",
         ]}),
         (_("Requests"), {"fields": [
             "languages", "default_language", "timezone", "require_phone_confirmation", "minimum_age",

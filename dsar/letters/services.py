@@ -147,11 +147,11 @@ def letter_context(*, request: DataRequest, kind: str, now: datetime, extra: dic
         "operator": {
             "name": operator.legal_name(language),
             "bin_iin": operator.bin_iin,
-            "address": operator.legal_address,
+            "address": operator.translated("legal_address", language),
             "email": operator.contact_email,
             "phone": operator.contact_phone,
             "website": operator.website,
-            "responsible": operator.responsible_person,
+            "responsible": operator.translated("responsible_person", language),
         },
         "subject": {"name": request.subject_name},
         "request": {

@@ -18,7 +18,7 @@ class RepresentativeBasis(models.TextChoices):
 class DataRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Model):
     """One request from a data subject (or their representative) to one operator."""
 
-    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, related_name="requests")
+    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, related_name="requests", verbose_name=_("operator"))
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     reference = models.CharField(_("reference"), max_length=32)
     state = FSMField(_("state"), default=State.AWAITING_IDENTITY, choices=State.choices, protected=True)
@@ -80,8 +80,8 @@ class DataRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Model):
     next_action_at = models.DateTimeField(null=True, blank=True)
     last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
     purged_at = models.DateTimeField(_("personal data purged"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     class Meta:
         verbose_name = _("request")
