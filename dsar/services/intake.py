@@ -30,7 +30,8 @@ def request_create(*, operator: Operator, kind: str, subject_name: str, subject_
     """
     now = now or timezone.now()
     policy = operator.policy_for(kind)
-    with transaction.atomic():
+    # No savepoint of its own: an error here rolls back the caller's transaction anyway.
+    with transaction.atomic(savepoint=False):
         request = DataRequest(
             operator=operator,
             kind=kind,
