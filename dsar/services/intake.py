@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import DataRequest, Event, Operator, Policy, ReferenceCounter
+from .rollup import rollup_apply, snapshot
 
 
 def reference_next(*, operator: Operator, at: datetime) -> str:
@@ -65,4 +66,5 @@ def request_create(*, operator: Operator, kind: str, subject_name: str, subject_
             public=True,
             at=now,
         )
+        rollup_apply(before=None, after=snapshot(request))
     return request
