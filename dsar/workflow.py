@@ -328,6 +328,7 @@ def transition(request_id: int, name: str, *, actor=None, actor_label: str = "",
     Raises TransitionNotAllowed, PermissionDenied or TransitionInputError.
     """
     from .models import DataRequest, Event
+    from .services import rollup
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -346,6 +347,7 @@ def transition(request_id: int, name: str, *, actor=None, actor_label: str = "",
         if actor is not None and not has_transition_perm(method, actor):
             raise PermissionDenied(_("You may not do this to this request."))
         source = request.state
+        counted = rollup.snapshot(request)
         method(now=now, by=actor, **kwargs)
         request.save()
         Event.append(
@@ -360,6 +362,7 @@ def transition(request_id: int, name: str, *, actor=None, actor_label: str = "",
             public=public,
             at=now,
         )
+        rollup.rollup_apply(before=counted, after=rollup.snapshot(request))
     return request
 
 

@@ -193,6 +193,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 DSAR_REQUIRE_STAFF_OTP = env_bool("DSAR_REQUIRE_STAFF_OTP", True)
 RATELIMIT_USE_CACHE = "default"
+# Off only for load tests (bench/README in bench/RESULTS.md): DSAR_RATELIMIT_ENABLE=0. Never in production.
+RATELIMIT_ENABLE = env_bool("DSAR_RATELIMIT_ENABLE", True)
 RATELIMIT_VIEW = "dsar.portal.views.ratelimited"
 
 # --- Celery: Redis when REDIS_URL is set, else kombu's filesystem transport --

@@ -5,10 +5,13 @@ from .notifications import Notification
 from .letters import AccessRecord, LetterCounter, LetterTemplate, ProcessingActivity  # noqa: F401
 from .operators import CalendarOverride, Membership, Operator, Policy, ReferenceCounter, Role
 from .requests import DataRequest, State
+from .rollup import DailyFigure, DailyOutcome
 
 __all__ = [
     "Attachment",
     "CalendarOverride",
+    "DailyFigure",
+    "DailyOutcome",
     "DataRequest",
     "ChainCheckpoint",
     "Event",

@@ -107,7 +107,13 @@ class Operator(models.Model):
         return calendar_for(overrides=by_date.items())
 
     def policy_for(self, kind: str) -> "Policy":
-        policy = self.policies.filter(kind=kind).first()
+        # With prefetch_related("policies") (the portal does it) every kind costs no query:
+        # the form page asks for all eight.
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("policies")
+        if prefetched is not None:
+            policy = next((p for p in prefetched if p.kind == kind), None)
+        else:
+            policy = self.policies.filter(kind=kind).first()
         return policy or Policy.default_for(self, kind)
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import DataRequest, Event, Operator, Policy, ReferenceCounter
+from .rollup import rollup_apply, snapshot
 
 
 def reference_next(*, operator: Operator, at: datetime) -> str:
@@ -85,8 +86,10 @@ def request_create(*, operator: Operator, now: datetime | None = None, actor=Non
     and the clock starts from then.
     """
     now = now or timezone.now()
-    with transaction.atomic():
+    # No savepoint of its own: an error here rolls back the caller's transaction anyway.
+    with transaction.atomic(savepoint=False):
         request = request_draft(operator=operator, now=now, **fields)
         request_number(request=request, now=now)
         request_submitted_event(request=request, now=now, actor=actor)
+        rollup_apply(before=None, after=snapshot(request))
     return request

@@ -13,6 +13,7 @@ from ..models import Attachment, DataRequest, Message, Operator, State
 from ..models.portal import CodePurpose
 from ..files import atomic_with_files
 from .intake import request_draft, request_number, request_submitted_event
+from .rollup import rollup_apply, snapshot
 from .notifications import notify
 from .uploads import attachment_store
 from .verification import code_check, code_confirmed, code_issue, identity_purposes, status_link_create
@@ -65,6 +66,7 @@ def request_submit(*, operator: Operator, fields: dict, evidence: list, authorit
         for purpose in identity_purposes(request=request):
             code_issue(request=request, purpose=purpose, now=now)
         request_submitted_event(request=request, now=now)
+        rollup_apply(before=None, after=snapshot(request))  # after the chain head (rollup.py)
     return Submitted(request=request, token=token)
 
 
