@@ -12,3 +12,4 @@ def create_chain_head(sender, instance, created, **kwargs):
         EventChainHead.objects.get_or_create(operator=instance)
 
 from .portal import signals as _portal_signals  # noqa: E402,F401  (subject e-mails on staff steps)
+from .webhooks import receivers as _webhook_receivers  # noqa: E402,F401  (webhook outbox on transitions, letters)

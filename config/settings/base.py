@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "axes",
     "crispy_forms",
     "crispy_bootstrap5",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "dsar",
 ]
 
@@ -210,6 +213,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # 08:00 in CELERY_TIMEZONE (Asia/Almaty), the start of the working day.
     "digests": {"task": "dsar.tasks.send_digests", "schedule": crontab(hour=8, minute=0)},
     "purge-exports": {"task": "dsar.tasks.purge_exports", "schedule": crontab(minute=17)},
+    "webhooks": {"task": "dsar.webhooks.tasks.webhooks_sweep", "schedule": _SWEEP_EVERY,
+                 "options": {"expires": _SWEEP_EVERY}},
 }
 # Data exports and their download links are deleted this long after they were made.
 DSAR_EXPORT_TTL_HOURS = env_int("DSAR_EXPORT_TTL_HOURS", 7 * 24)
@@ -226,3 +231,37 @@ LOGGING = {
 
 # Portal: turns django-ratelimit's Ratelimited into RATELIMIT_VIEW's polite 429 page.
 MIDDLEWARE += ["django_ratelimit.middleware.RatelimitMiddleware"]
+
+# --- Operators' API and webhooks (dsar/api, dsar/webhooks) --------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["dsar.api.auth.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["dsar.api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["dsar.api.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "dsar.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "DSAR portal API",
+    "DESCRIPTION": "Requests under Law No. 94-V for operators' apps and systems. Authenticate with "
+                   "`Authorization: Bearer <key>`; send an `Idempotency-Key` with every POST. Errors are "
+                   "`application/problem+json` (RFC 9457).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "APPEND_COMPONENTS": {"securitySchemes": {"ApiKey": {"type": "http", "scheme": "bearer"}}},
+    "SECURITY": [{"ApiKey": []}],
+}
+# Webhooks: https only and no private, loopback or link-local targets, unless these allow them.
+# Production forces https (config/settings/production.py); tests allow loopback.
+DSAR_WEBHOOK_ALLOW_HTTP = env_bool("DSAR_WEBHOOK_ALLOW_HTTP", True)
+DSAR_WEBHOOK_ALLOW_PRIVATE = env_bool("DSAR_WEBHOOK_ALLOW_PRIVATE", False)
+DSAR_WEBHOOK_DISABLE_AFTER_DAYS = env_int("DSAR_WEBHOOK_DISABLE_AFTER_DAYS", 3)

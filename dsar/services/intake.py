@@ -21,7 +21,7 @@ def request_create(*, operator: Operator, kind: str, subject_name: str, subject_
                    subject_phone: str = "", subject_iin: str = "", language: str = "ru",
                    description: str = "", details: dict | None = None, acting_for_other: bool = False,
                    representative_name: str = "", representative_email: str = "", representative_phone: str = "",
-                   representative_basis: str = "", received_at: datetime | None = None,
+                   representative_basis: str = "", received_at: datetime | None = None, channel: str = "web",
                    now: datetime | None = None, actor=None) -> DataRequest:
     """Record a new request awaiting identity confirmation.
 
@@ -47,6 +47,7 @@ def request_create(*, operator: Operator, kind: str, subject_name: str, subject_
             representative_email=representative_email,
             representative_phone=representative_phone,
             representative_basis=representative_basis,
+            channel=channel,
             submitted_at=now,
             last_contact_at=now,
         )
@@ -61,6 +62,7 @@ def request_create(*, operator: Operator, kind: str, subject_name: str, subject_
             actor=actor,
             actor_label="staff" if actor else "subject",
             to_state=request.state,
+            data={"channel": channel},
             public=True,
             at=now,
         )
