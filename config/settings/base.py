@@ -257,8 +257,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "APPEND_COMPONENTS": {"securitySchemes": {"ApiKey": {"type": "http", "scheme": "bearer"}}},
-    "SECURITY": [{"ApiKey": []}],
+    "ENUM_NAME_OVERRIDES": {"RequestStateEnum": "dsar.states.State", "JobStatusEnum": "dsar.models.channels.SystemJob.Status"},
 }
 # Webhooks: https only and no private, loopback or link-local targets, unless these allow them.
 # Production forces https (config/settings/production.py); tests allow loopback.

@@ -38,13 +38,20 @@ def problem_response(**kwargs) -> JsonResponse:
     return JsonResponse(body, status=body["status"], content_type=CONTENT_TYPE)
 
 
-def _flatten(detail) -> dict:
+def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested errors as one level: {"subject.email": [...], "records.0.category": [...]}."""
+    out: dict[str, list[str]] = {}
     if isinstance(detail, dict):
-        return {str(k): [str(m) for m in (v if isinstance(v, list) else [v])] if not isinstance(v, dict) else _flatten(v)
-                for k, v in detail.items()}
-    if isinstance(detail, list):
-        return {"non_field_errors": [str(m) for m in detail]}
-    return {"non_field_errors": [str(detail)]}
+        for key, value in detail.items():
+            out.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(detail, list) and any(isinstance(v, (dict, list)) for v in detail):
+        for index, value in enumerate(detail):
+            if value:
+                out.update(_flatten(value, f"{prefix}.{index}" if prefix else str(index)))
+    else:
+        messages = detail if isinstance(detail, list) else [detail]
+        out.setdefault(prefix or "non_field_errors", []).extend(str(m) for m in messages)
+    return out
 
 
 def exception_handler(exc, context):

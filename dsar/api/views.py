@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -21,9 +22,9 @@ from ..services import triage
 from ..services.channels import records_add, request_submit_api, system_job_answer
 from . import serializers as s
 from .idempotency import HEADER, idempotent
-from .problems import Conflict
+from .problems import Conflict, problem_response
 
-PROBLEMS = {code: OpenApiResponse(s.Problem, description=text) for code, text in [
+PROBLEMS = {(code, "application/problem+json"): OpenApiResponse(s.Problem, description=text) for code, text in [
     (400, "Malformed input, or no Idempotency-Key"), (401, "No or bad API key"), (403, "The key lacks the scope"),
     (404, "Not found (or another operator's)"), (409, "Not possible in the request's state"),
     (422, "Input breaks a rule of the request or the workflow"), (429, "Over the key's rate limit"),
@@ -33,7 +34,7 @@ IDEMPOTENCY = OpenApiParameter(HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER
 
 
 def _problems(*codes):
-    return {c: PROBLEMS[c] for c in codes}
+    return {(c, "application/problem+json"): PROBLEMS[(c, "application/problem+json")] for c in codes}
 
 
 class OperatorScoped:
@@ -50,7 +51,7 @@ class OperatorScoped:
 class KindsView(OperatorScoped, APIView):
     required_scopes = {"GET": "submit|read|manage"}
 
-    @extend_schema(operation_id="kinds_list", responses={200: s.KindWindow(many=True), **_problems(401, 403, 429)},
+    @extend_schema(operation_id="kinds_list", responses={(200, "application/json"): s.KindWindow(many=True), **_problems(401, 403, 429)},
                    summary="The operator's kinds of request and their answer windows")
     def get(self, request):
         operator = self.operator()
@@ -77,7 +78,7 @@ class RequestListView(OperatorScoped, generics.GenericAPIView):
     serializer_class = s.RequestOut
 
     @extend_schema(operation_id="requests_list", parameters=[s.ListFilters],
-                   responses={200: s.RequestOut(many=True), **_problems(400, 401, 403, 429)},
+                   responses={(200, "application/json"): s.RequestOut(many=True), **_problems(400, 401, 403, 429)},
                    summary="List requests, newest first, with filters and cursor pagination")
     def get(self, request):
         filters = s.ListFilters(data=request.query_params)
@@ -86,7 +87,7 @@ class RequestListView(OperatorScoped, generics.GenericAPIView):
         return self.get_paginated_response(s.RequestOut(page, many=True).data)
 
     @extend_schema(operation_id="requests_submit", request=s.SubmitIn, parameters=[IDEMPOTENCY],
-                   responses={201: s.SubmittedOut, **_problems(400, 401, 403, 422, 429)},
+                   responses={(201, "application/json"): s.SubmittedOut, **_problems(400, 401, 403, 422, 429)},
                    summary="Submit a request (for a signed-in app user with the verified_identity scope)")
     @idempotent
     def post(self, request):
@@ -108,7 +109,7 @@ class RequestListView(OperatorScoped, generics.GenericAPIView):
 class RequestDetailView(OperatorScoped, APIView):
     required_scopes = {"GET": "read"}
 
-    @extend_schema(operation_id="requests_read", responses={200: s.RequestDetailOut, **_problems(401, 403, 404, 429)},
+    @extend_schema(operation_id="requests_read", responses={(200, "application/json"): s.RequestDetailOut, **_problems(401, 403, 404, 429)},
                    summary="A request's status and timeline")
     def get(self, request, reference):
         return Response(s.RequestDetailOut(self.get_request(reference)).data)
@@ -117,7 +118,7 @@ class RequestDetailView(OperatorScoped, APIView):
 class TransitionListView(OperatorScoped, APIView):
     required_scopes = {"GET": "read|manage"}
 
-    @extend_schema(operation_id="transitions_list", responses={200: s.TransitionOut(many=True),
+    @extend_schema(operation_id="transitions_list", responses={(200, "application/json"): s.TransitionOut(many=True),
                                                                **_problems(401, 403, 404, 429)},
                    summary="The steps the key (as its creator) may take on this request now, and their fields")
     def get(self, request, reference):
@@ -134,7 +135,7 @@ class TransitionView(OperatorScoped, APIView):
     required_scopes = {"POST": "manage"}
 
     @extend_schema(operation_id="transitions_take", request=s.TransitionIn, parameters=[IDEMPOTENCY],
-                   responses={200: s.RequestDetailOut, **_problems(400, 401, 403, 404, 409, 422, 429)},
+                   responses={(200, "application/json"): s.RequestDetailOut, **_problems(400, 401, 403, 404, 409, 422, 429)},
                    summary="Take one step, with the same rules and required fields as the admin")
     @idempotent
     def post(self, request, reference, name):
@@ -167,7 +168,7 @@ class RecordsView(OperatorScoped, APIView):
     required_scopes = {"POST": "manage"}
 
     @extend_schema(operation_id="records_add", request=s.RecordsIn, parameters=[IDEMPOTENCY],
-                   responses={201: s.RecordOut(many=True), **_problems(400, 401, 403, 404, 409, 429)},
+                   responses={(201, "application/json"): s.RecordOut(many=True), **_problems(400, 401, 403, 404, 409, 429)},
                    summary="Add what the operator holds about the subject, for the access answer")
     @idempotent
     def post(self, request, reference):
@@ -182,7 +183,7 @@ class RecordsView(OperatorScoped, APIView):
 class JobListView(OperatorScoped, APIView):
     required_scopes = {"GET": "system|read"}
 
-    @extend_schema(operation_id="jobs_list", responses={200: s.JobDetailOut(many=True), **_problems(401, 403, 429)},
+    @extend_schema(operation_id="jobs_list", responses={(200, "application/json"): s.JobDetailOut(many=True), **_problems(401, 403, 429)},
                    summary="Data-system jobs still waiting for an answer")
     def get(self, request):
         jobs = (SystemJob.objects.filter(system__operator=self.operator(), status=SystemJob.Status.SENT)
@@ -194,7 +195,7 @@ class JobAnswerView(OperatorScoped, APIView):
     required_scopes = {"POST": "system"}
 
     @extend_schema(operation_id="jobs_answer", request=s.JobAnswerIn, parameters=[IDEMPOTENCY],
-                   responses={200: s.JobDetailOut, **_problems(400, 401, 403, 404, 409, 429)},
+                   responses={(200, "application/json"): s.JobDetailOut, **_problems(400, 401, 403, 404, 409, 429)},
                    summary="A data system answers its job: records, done, or nothing held")
     @idempotent
     def post(self, request, job_id):
@@ -209,3 +210,8 @@ class JobAnswerView(OperatorScoped, APIView):
 
 
 
+
+
+@csrf_exempt
+def not_found(request, *args, **kwargs):
+    return problem_response(status_code=404, code="not-found", title=_("Not found."))
