@@ -79,7 +79,7 @@ def test_it_reports_invalid_input_as_a_problem_with_field_errors(op):
     response = post(client, "/api/v1/requests/", {"kind": "rectification", "subject": {"name": "X", "iin": "123"}})
     assert response.status_code == 400
     problem = response.json()
-    assert problem["status"] == 400 and {"subject.iin", "details"} <= set(problem["errors"])
+    assert problem["status"] == 400 and "subject.iin" in problem["errors"]
 
 
 def test_it_reads_status_and_timeline(op):
