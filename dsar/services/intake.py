@@ -24,7 +24,7 @@ def request_draft(*, operator: Operator, kind: str, subject_name: str, subject_e
                   subject_phone: str = "", subject_iin: str = "", language: str = "ru",
                   description: str = "", details: dict | None = None, acting_for_other: bool = False,
                   representative_name: str = "", representative_email: str = "", representative_phone: str = "",
-                  representative_basis: str = "", received_at: datetime | None = None,
+                  representative_basis: str = "", received_at: datetime | None = None, channel: str = "web",
                   now: datetime) -> DataRequest:
     """Insert the request row under a provisional reference; `request_register()` completes it.
 
@@ -49,6 +49,7 @@ def request_draft(*, operator: Operator, kind: str, subject_name: str, subject_e
         representative_email=representative_email,
         representative_phone=representative_phone,
         representative_basis=representative_basis,
+        channel=channel,
         submitted_at=now,
         last_contact_at=now,
     )
@@ -74,6 +75,7 @@ def request_submitted_event(*, request: DataRequest, now: datetime, actor=None) 
         actor=actor,
         actor_label="staff" if actor else "subject",
         to_state=request.state,
+        data={"channel": request.channel},
         public=True,
         at=now,
     )
