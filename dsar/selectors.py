@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from . import queues
-from .models import DataRequest, Membership, Operator
+from .models import DataRequest, Operator
 from .states import CLOSED_STATES, OPEN_STATES, State
 
 QUEUES = ("mine", "unassigned", "due_today", "due_1wd", "overdue", "awaiting_subject", "closed")
@@ -20,15 +20,11 @@ QUEUES = ("mine", "unassigned", "due_today", "due_1wd", "overdue", "awaiting_sub
 
 def operator_ids_for(user) -> list[int] | None:
     """The operators a user works for; None means all (platform administrator)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return []
-    if user.is_superuser:
+    from .permissions import _is_admin, roles_of
+
+    if _is_admin(user):
         return None
-    cached = getattr(user, "_dsar_operator_ids", None)
-    if cached is None:
-        cached = list(Membership.objects.filter(user=user).values_list("operator_id", flat=True))
-        user._dsar_operator_ids = cached
-    return cached
+    return sorted(roles_of(user))
 
 
 def limit_to_user(qs: QuerySet, user, field: str = "operator_id") -> QuerySet:

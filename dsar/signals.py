@@ -42,3 +42,4 @@ def calendar_override_after(sender, instance, raw=False, **kwargs):
 
 
 from .portal import signals as _portal_signals  # noqa: E402,F401  (subject e-mails on staff steps)
+from .webhooks import receivers as _webhook_receivers  # noqa: E402,F401  (webhook outbox on transitions, letters)

@@ -35,22 +35,19 @@ class ConcurrentChange(Exception):
 
 
 # --- permissions: django-fsm-2 calls these with (instance, user) ------------
-
-
-def _member(instance, user) -> bool:
-    if user is None or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return user.memberships.filter(operator_id=instance.operator_id).exists()
+# The role the user holds at *this request's* operator decides (dsar/permissions.py).
 
 
 def can_triage(instance, user) -> bool:
-    return _member(instance, user) and user.has_perm("dsar.triage_datarequest")
+    from . import permissions
+
+    return permissions.can(user, "triage", instance)
 
 
 def can_decide(instance, user) -> bool:
-    return _member(instance, user) and user.has_perm("dsar.decide_datarequest")
+    from . import permissions
+
+    return permissions.can(user, "decide", instance)
 
 
 # --- conditions --------------------------------------------------------------
@@ -331,6 +328,7 @@ def transition(request_id: int, name: str, *, actor=None, actor_label: str = "",
     Raises TransitionNotAllowed, PermissionDenied or TransitionInputError.
     """
     from .models import DataRequest, Event
+    from .services import rollup
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -338,7 +336,7 @@ def transition(request_id: int, name: str, *, actor=None, actor_label: str = "",
         method = getattr(request, name, None)
         if name not in STAFF_TRANSITIONS and name not in SUBJECT_TRANSITIONS or method is None:
             raise TransitionNotAllowed(f"Unknown transition {name!r}")
-        if actor is not None and (name not in STAFF_TRANSITIONS or not _member(request, actor)):
+        if actor is not None and (name not in STAFF_TRANSITIONS or not can_triage(request, actor)):
             raise PermissionDenied(_("You may not do this to this request."))
         if actor is None and name not in SUBJECT_TRANSITIONS:
             raise PermissionDenied(_("Only staff may do this."))
@@ -349,6 +347,7 @@ def transition(request_id: int, name: str, *, actor=None, actor_label: str = "",
         if actor is not None and not has_transition_perm(method, actor):
             raise PermissionDenied(_("You may not do this to this request."))
         source = request.state
+        counted = rollup.snapshot(request)
         method(now=now, by=actor, **kwargs)
         request.save()
         Event.append(
@@ -363,6 +362,7 @@ def transition(request_id: int, name: str, *, actor=None, actor_label: str = "",
             public=public,
             at=now,
         )
+        rollup.rollup_apply(before=counted, after=rollup.snapshot(request))
     return request
 
 

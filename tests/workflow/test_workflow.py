@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django_fsm import TransitionNotAllowed
 
-from dsar.models import DataRequest, Event, Policy, Role
+from dsar.models import DataRequest, Event, Membership, Policy, Role
 from dsar.workflow import State, TransitionInputError, available_transitions, transition
 from tests.factories import OperatorFactory, make_request, staff_user
 
@@ -75,15 +75,17 @@ def test_it_refuses_staff_of_another_operator(operator):
     assert DataRequest.objects.get(pk=request.pk).state == State.IN_PROGRESS
 
 
-def test_it_refuses_a_staff_user_without_the_role_permission(operator):
-    request, _worker = _in_progress(operator)
-    from tests.factories import UserFactory
-    from dsar.models import Membership
+def test_it_decides_by_the_role_at_the_requests_operator_not_elsewhere(operator):
+    from tests.factories import OperatorFactory, staff_user
 
-    bare = UserFactory()
-    Membership.objects.create(user=bare, operator=operator, role=Role.CASEWORKER)
+    request, _worker = _in_progress(operator)
+    elsewhere = OperatorFactory()
+    person = staff_user(elsewhere, Role.DPO)  # DPO at another operator...
+    Membership.objects.create(user=person, operator=operator, role=Role.ASSISTANT)  # ...only an assistant here
     with pytest.raises(PermissionDenied):
-        transition(request.pk, "fulfil", actor=bare)
+        transition(request.pk, "fulfil", actor=person)
+    assert DataRequest.objects.get(pk=request.pk).state == State.IN_PROGRESS
+    transition(request.pk, "ask_subject", actor=person, question="Send your ID.")  # triage is an assistant's work
 
 
 def test_it_requires_a_ground_basis_and_explanation_to_refuse(operator):

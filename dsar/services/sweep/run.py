@@ -307,7 +307,7 @@ def _sweep_batch(now: datetime, staff: StaffDirectory, result: SweepResult, batc
     with transaction.atomic():
         batch = [
             SweepRow(values)
-            for values in DataRequest.objects.select_for_update(skip_locked=True)
+            for values in DataRequest.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
             .filter(next_action_at__lte=now)
             .order_by("next_action_at")
             .values(*FIELDS)[:batch_size]
