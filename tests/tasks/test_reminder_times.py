@@ -38,6 +38,16 @@ def test_it_escalates_at_once_a_request_already_overdue_when_its_clock_starts(op
     assert sweep(confirmed + timedelta(days=1)) == []
 
 
+def test_it_escalates_a_request_confirmed_overdue_at_night_when_the_working_day_starts(operator, staff, sweep):
+    Policy.objects.create(operator=operator, kind="rectification", deadline_n=1, deadline_unit="working_days",
+                          clock_starts=Policy.ClockStart.SUBMISSION)
+    request = make_request(operator, kind="rectification", now=at(2026, 3, 2, 10, 0))
+    transition(request.pk, "confirm_identity", now=at(2026, 3, 5, 2, 0))
+    assert DataRequest.objects.get(pk=request.pk).next_action_at == at(2026, 3, 5, 9, 0)
+    assert sweep(at(2026, 3, 5, 2, 0)) == []
+    assert len(sweep(at(2026, 3, 5, 9, 0))) == 2
+
+
 def test_it_reminds_a_friday_afternoon_one_day_request_on_the_monday_morning(operator, staff, sweep):
     request = _in_progress(operator, staff["caseworker"], kind="destruction", when=at(2026, 3, 13, 15, 0))
     assert request.due_at == at(2026, 3, 16, 23, 59, 59)

@@ -92,17 +92,21 @@ def next_action_at(actions: list[Action], *, after: datetime) -> datetime | None
     return min((a.at for a in actions if a.at > after), default=None)
 
 
-def first_pending(actions: list[Action], *, since: datetime) -> datetime | None:
+def first_pending(actions: list[Action], *, since: datetime, hours=None, calendar: WorkCalendar | None = None,
+                  tz=None) -> datetime | None:
     """After a change at `since`: the earliest action not yet behind us (may be in the past
     when the change itself is back-dated, e.g. a paper request recorded late).
 
     A deadline already missed at `since` (a clock started late, at a late confirmation or
     from a back-dated paper receipt) is escalated at once: without this its reminders and
     escalation would all lie behind and nothing would ever be sent. Escalations are keyed
-    by the due date, so one already sent is not sent again.
+    by the due date, so one already sent is not sent again. Given the operator's working
+    `hours`, `calendar` and `tz`, "at once" means the next moment people are at work.
     """
     if any(a.kind == ESCALATION and a.at < since for a in actions):
-        return since
+        if hours is None or calendar is None:
+            return since
+        return deadlines.snap_forward_to_working_hours(since, hours=hours, calendar=calendar, tz=tz)
     return min((a.at for a in actions if a.at >= since), default=None)
 
 
