@@ -128,3 +128,15 @@ def test_it_sends_the_digest_on_working_days_covering_the_next_working_day(
         with django_capture_on_commit_callbacks(execute=True):
             digests_send(now=weekend)
         assert len(mail.outbox) == before
+
+
+def test_it_escalates_an_unanswered_clarification_on_the_next_working_morning(operator, staff, sweep):
+    Policy.objects.create(operator=operator, kind="access", deadline_n=3, deadline_unit="working_days",
+                          clarification_timeout_days=10, clarification_outcome="keep_open")
+    request = _in_progress(operator, staff["caseworker"], when=at(2026, 3, 4, 10, 0), subject_email="s@example.kz")
+    transition(request.pk, "ask_subject", actor=staff["caseworker"], question="Which account?",
+               now=at(2026, 3, 4, 12, 0))
+    sweep(at(2026, 3, 13, 12, 0))  # the subject's reminder, a day before the wait ends
+    assert _staff_mail(sweep(at(2026, 3, 14, 12, 0)), staff) == []  # the wait ends on a Saturday
+    sent = _staff_mail(sweep(at(2026, 3, 16, 9, 0)), staff)
+    assert sorted(m.to[0] for m in sent) == sorted([staff["manager"].email, staff["dpo"].email])

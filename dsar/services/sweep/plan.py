@@ -80,6 +80,12 @@ def actions_for(request, policy, *, asked_at: datetime | None = None, calendar: 
     if state == State.AWAITING_SUBJECT and asked_at is not None:
         lapse = asked_at + timedelta(days=policy.clarification_timeout_days)
         actions += _subject_reminders(asked_at, lapse, CLARIFICATION_REMINDER)
+        if policy.clarification_outcome == "keep_open":
+            # Nothing changes but an escalation to staff: it comes when they are at work.
+            calendar = calendar if calendar is not None else request.operator.work_calendar()
+            lapse = deadlines.snap_forward_to_working_hours(
+                lapse, hours=request.operator.working_hours, calendar=calendar, tz=request.operator.tz
+            )
         actions.append(Action(lapse, CLARIFICATION_LAPSE))
     if state in CLOSED_STATES and request.purged_at is None:
         last = request.last_contact_at or request.closed_at or request.submitted_at
