@@ -109,7 +109,8 @@ REDIS_SOCKET_TIMEOUT = env_int("REDIS_SOCKET_TIMEOUT", 2)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Counts in process memory while Redis is down (dsar/cache.py): no 500 from rate limits.
+            "BACKEND": "dsar.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT, "socket_timeout": REDIS_SOCKET_TIMEOUT},
         }
@@ -206,7 +207,7 @@ CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60)
 # a bounded number of times and exits for its supervisor to restart.
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_BROKER_CONNECTION_MAX_RETRIES = env_int("CELERY_BROKER_CONNECTION_MAX_RETRIES", 100)
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
 if REDIS_URL:
@@ -214,12 +215,13 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
         "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
-        # Longer than the socket timeout of the cache: a worker's blocking read (BRPOP) waits
-        # up to kombu's 1 s polling interval for a message on an idle queue.
-        "socket_timeout": REDIS_SOCKET_TIMEOUT + 3,
+        # Bounds synchronous commands (a publish). Above kombu's 1 s BRPOP timeout, which a
+        # worker outside the event loop waits for on an idle queue.
+        "socket_timeout": REDIS_SOCKET_TIMEOUT + 1,
         "socket_keepalive": True,
-        "retry_on_timeout": False,
-        "max_retries": 1,
+        # The worker's BRPOP connection (no socket timeout in the event loop) is dropped when
+        # its reply is this overdue: a half-open connection recovers in about 1 + 2 x 10 s.
+        "health_check_interval": 10,
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
