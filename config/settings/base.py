@@ -262,6 +262,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 DSAR_CHAIN_SIGNING_KEY = env_str("DSAR_CHAIN_SIGNING_KEY", "")
 DSAR_CHAIN_SIGNING_KEY_FILE = env_str("DSAR_CHAIN_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "chain-signing-key.pem"))
 DSAR_CHAIN_SIGNING_KEY_CREATE = env_bool("DSAR_CHAIN_SIGNING_KEY_CREATE", True)
+# Public keys (base64 of 32 bytes) of retired signing keys: their checkpoints still verify.
+DSAR_CHAIN_OLD_PUBLIC_KEYS = env_list("DSAR_CHAIN_OLD_PUBLIC_KEYS", [])
 
 # --- Outbox encryption: pending notification contexts (one-time codes, links) are encrypted
 # with a key derived from this secret (dsar/outbox_crypto.py), not from SECRET_KEY, so the

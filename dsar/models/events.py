@@ -235,12 +235,13 @@ def verify_chain(operator_id: int) -> ChainBreak | None:
     fails, whose sequence number is past the end of the chain (truncation) or whose hash differs
     from the event's (the chain was re-hashed) is reported.
     """
-    from ..signing import key_id, public_key, signature_valid
+    from ..signing import signature_valid, verifying_keys
 
     checkpoints = list(ChainCheckpoint.objects.filter(operator_id=operator_id).order_by("seq", "pk"))
-    key = public_key() if checkpoints else None
+    keys = verifying_keys() if checkpoints else {}
     for checkpoint in checkpoints:
-        if checkpoint.key_id != key_id(key) or not signature_valid(checkpoint.message(), checkpoint.signature, key):
+        key = keys.get(checkpoint.key_id)
+        if key is None or not signature_valid(checkpoint.message(), checkpoint.signature, key):
             return ChainBreak(operator_id, checkpoint.seq, None,
                               f"the checkpoint signed at {checkpoint.signed_at.isoformat()} has no valid signature "
                               f"(forged or altered)")

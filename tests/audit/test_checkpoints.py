@@ -162,6 +162,18 @@ def test_it_reports_checkpoints_signed_with_another_key(operator, settings, key_
     assert "no valid signature" in verify_chain(operator.pk).reason
 
 
+def test_it_still_verifies_checkpoints_of_a_retired_key_listed_as_old(operator, settings, key_file, tmp_path):
+    make_request(operator)
+    checkpoint_sign(operator_id=operator.pk)
+    retired = signing.public_key_text()
+    settings.DSAR_CHAIN_SIGNING_KEY_FILE = str(tmp_path / "new.pem")
+    settings.DSAR_CHAIN_OLD_PUBLIC_KEYS = [retired]
+    make_request(operator)
+    checkpoint_sign(operator_id=operator.pk)
+    assert len({c.key_id for c in ChainCheckpoint.objects.filter(operator=operator)}) == 2
+    assert verify_chain(operator.pk) is None
+
+
 def test_the_command_reports_a_transition_whose_letter_is_missing(operator, key_file, capsys, time_machine):
     request = make_request(operator)
     transition(request.pk, "confirm_identity")  # its on-commit letter never runs here: a lost callback
