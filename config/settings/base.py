@@ -76,17 +76,18 @@ DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 60_000)
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
-            {
-                "connect_timeout": DB_CONNECT_TIMEOUT,
-                "options": f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}",
-                # A dead peer on an open connection is noticed by TCP keepalives, not after hours.
-                "keepalives": 1,
-                "keepalives_idle": 30,
-                "keepalives_interval": 10,
-                "keepalives_count": 3,
-            }
-        )
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        # Options given in DATABASE_URL's query string win; these fill in the rest.
+        for _key, _value in {
+            "connect_timeout": DB_CONNECT_TIMEOUT,
+            # A dead peer on an open connection is noticed by TCP keepalives, not after hours.
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        }.items():
+            _options.setdefault(_key, _value)
+        _options["options"] = f"{_options.get('options', '')} -c statement_timeout={DB_STATEMENT_TIMEOUT_MS}".strip()
 else:
     DATABASES = {
         "default": {
