@@ -17,6 +17,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "t
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin: operator texts per language (dsar/translation.py)
     "dsar.apps.DsarAdminConfig",  # django.contrib.admin with our default site
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -31,6 +32,9 @@ INSTALLED_APPS = [
     "axes",
     "crispy_forms",
     "crispy_bootstrap5",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "dsar",
 ]
 
@@ -133,13 +137,20 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Permissions follow the role at each operator (Membership.role), never global groups.
+    "dsar.permissions.RolePermissionBackend",
 ]
 
 # --- i18n: Kazakh (state language), Russian, English ------------------------
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Operator texts (address, responsible person, about, policy wording) per language; a missing
+# translation falls back to Russian, then English, then Kazakh.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "ru"
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("ru", "en", "kk")}
+# Dates, times and numbers per language (Django has no kk module; see config/formats/).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Almaty"
 USE_I18N = True
 USE_TZ = True
@@ -187,6 +198,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 DSAR_REQUIRE_STAFF_OTP = env_bool("DSAR_REQUIRE_STAFF_OTP", True)
 RATELIMIT_USE_CACHE = "default"
+# Off only for load tests (bench/README in bench/RESULTS.md): DSAR_RATELIMIT_ENABLE=0. Never in production.
+RATELIMIT_ENABLE = env_bool("DSAR_RATELIMIT_ENABLE", True)
 RATELIMIT_VIEW = "dsar.portal.views.ratelimited"
 
 # --- Celery: Redis when REDIS_URL is set, else kombu's filesystem transport --
@@ -257,6 +270,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "purge-exports": {"task": "dsar.tasks.purge_exports", "schedule": crontab(minute=17)},
     # Signs each operator's audit-chain head (at least daily; see dsar/services/checkpoints.py).
     "chain-checkpoints": {"task": "dsar.tasks.sign_chain_checkpoints", "schedule": crontab(hour=0, minute=5)},
+    "webhooks": {"task": "dsar.webhooks.tasks.webhooks_sweep", "schedule": _SWEEP_EVERY,
+                 "options": {"expires": _SWEEP_EVERY}},
 }
 # --- Audit chain checkpoints: the Ed25519 signing key is never in the database (dsar/signing.py).
 # The key itself (PEM or base64 of its 32 bytes), or a PEM file; development creates the file.
@@ -288,3 +303,36 @@ LOGGING = {
 
 # Portal: turns django-ratelimit's Ratelimited into RATELIMIT_VIEW's polite 429 page.
 MIDDLEWARE += ["django_ratelimit.middleware.RatelimitMiddleware"]
+
+# --- Operators' API and webhooks (dsar/api, dsar/webhooks) --------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["dsar.api.auth.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["dsar.api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["dsar.api.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "dsar.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "DSAR portal API",
+    "DESCRIPTION": "Requests under Law No. 94-V for operators' apps and systems. Authenticate with "
+                   "`Authorization: Bearer <key>`; send an `Idempotency-Key` with every POST. Errors are "
+                   "`application/problem+json` (RFC 9457).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"RequestStateEnum": "dsar.states.State", "JobStatusEnum": "dsar.models.channels.SystemJob.Status"},
+}
+# Webhooks: https only and no private, loopback or link-local targets, unless these allow them.
+# Production forces https (config/settings/production.py); tests allow loopback.
+DSAR_WEBHOOK_ALLOW_HTTP = env_bool("DSAR_WEBHOOK_ALLOW_HTTP", True)
+DSAR_WEBHOOK_ALLOW_PRIVATE = env_bool("DSAR_WEBHOOK_ALLOW_PRIVATE", False)
+DSAR_WEBHOOK_DISABLE_AFTER_DAYS = env_int("DSAR_WEBHOOK_DISABLE_AFTER_DAYS", 3)

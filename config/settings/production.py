@@ -30,3 +30,5 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Webhooks carry request data: https only, whatever the environment says.
+DSAR_WEBHOOK_ALLOW_HTTP = False

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
+from ..csvsafe import csv_cell
 from ..kinds import Kind, RefusalGround
 from ..states import Outcome, State
 from .forms import DASHBOARD_TZ, Scope
@@ -15,8 +16,6 @@ from .tables import Cell, Table
 # Excel reads a UTF-8 file as the local code page unless it starts with a byte-order mark;
 # Kazakh and Russian names would come out garbled.
 BOM = "\ufeff"
-# A cell starting with one of these is run as a formula by spreadsheet programs.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class _Echo:
@@ -31,18 +30,7 @@ def safe(value) -> str:
         value = value.value
     if isinstance(value, datetime):
         return value.astimezone(DASHBOARD_TZ).strftime("%Y-%m-%d %H:%M")
-    text = str(value)
-    if text.startswith(FORMULA_START) and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return csv_cell(value)
 
 
 def _filename(key: str, scope: Scope) -> str:

@@ -49,27 +49,27 @@ def _digest(obj) -> str:
 
 
 class Event(models.Model):
-    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, related_name="events")
+    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, related_name="events", verbose_name=_("operator"))
     request = models.ForeignKey(
-        "dsar.DataRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+        "dsar.DataRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="events", verbose_name=_("request")
     )
-    seq = models.PositiveBigIntegerField()
-    created_at = models.DateTimeField(db_index=True)
+    seq = models.PositiveBigIntegerField(verbose_name=_("number in the chain"))
+    created_at = models.DateTimeField(db_index=True, verbose_name=_("created"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("staff member")
     )
-    actor_label = models.CharField(max_length=40, blank=True, help_text=_("subject, system, staff"))
-    action = models.CharField(max_length=40)
-    from_state = models.CharField(max_length=30, blank=True)
-    to_state = models.CharField(max_length=30, blank=True)
+    actor_label = models.CharField(max_length=40, blank=True, help_text=_("subject, system, staff"), verbose_name=_("who"))
+    action = models.CharField(max_length=40, verbose_name=_("what happened"))
+    from_state = models.CharField(max_length=30, blank=True, verbose_name=_("state before"))
+    to_state = models.CharField(max_length=30, blank=True, verbose_name=_("state after"))
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
     # Shown on the subject's timeline.
-    public = models.BooleanField(default=False)
+    public = models.BooleanField(default=False, verbose_name=_("shown to the subject"))
     payload_digest = models.CharField(max_length=64)
     redacted = models.BooleanField(default=False)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    prev_hash = models.CharField(max_length=64, verbose_name=_("previous hash"))
+    hash = models.CharField(max_length=64, verbose_name=_("hash"))
 
     class Meta:
         verbose_name = _("audit event")

@@ -2,7 +2,7 @@
 
 A transition that calls for a letter must have one: its letter row names the transition's
 event as its cause (`event:<id>`). Which transition calls for which letter is decided in one
-place, `services.letters.letter_kind_for` (the post-transition signal in dsar/letters/signals.py
+place, `letters.services.letter_kind_for` (the post-transition signal in dsar/letters/signals.py
 uses it too); this check asks the same function, so the two cannot disagree.
 """
 
@@ -35,7 +35,7 @@ class MissingLetter:
 
 
 def _letter_transitions() -> set[str]:
-    from ..services.letters import letter_kind_for
+    from ..letters.services import letter_kind_for
     from ..workflow import STAFF_TRANSITIONS, SUBJECT_TRANSITIONS
 
     names = set(STAFF_TRANSITIONS) | set(SUBJECT_TRANSITIONS)
@@ -44,7 +44,7 @@ def _letter_transitions() -> set[str]:
 
 def transitions_without_letter(*, operator_id: int, now: datetime | None = None) -> list[MissingLetter]:
     """The operator's transitions older than LETTER_GRACE whose letter was never recorded."""
-    from ..services.letters import letter_kind_for
+    from ..letters.services import letter_kind_for
 
     now = now or timezone.now()
     causes = set(

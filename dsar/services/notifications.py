@@ -29,6 +29,7 @@ from django.utils import timezone, translation
 from .. import sms
 from ..models import Notification
 from ..outbox_crypto import is_sealed, seal
+from ..plaintext import render_plain
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +40,8 @@ STALE_PENDING = timedelta(minutes=10)
 
 def render_email(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
     with translation.override(language):
-        subject = render_to_string(f"dsar/emails/{template}_subject.txt", context).strip().replace("\n", " ")
-        text = render_to_string(f"dsar/emails/{template}.txt", context)
+        subject = render_plain(f"dsar/emails/{template}_subject.txt", context).strip().replace("\n", " ")
+        text = render_plain(f"dsar/emails/{template}.txt", context)
         html = render_to_string(f"dsar/emails/{template}.html", context)
     return subject, text, html
 
@@ -160,7 +161,7 @@ def _send(row: Notification) -> None:
         raise OutboxKeyError(f"Notification {row.pk}: cannot decrypt its context")
     if row.channel == Notification.Channel.SMS:
         with translation.override(row.language):
-            body = render_to_string(f"dsar/sms/{row.template}.txt", row.context).strip()
+            body = render_plain(f"dsar/sms/{row.template}.txt", row.context).strip()
         sms.send_sms(to=row.to, body=body)
         return
     subject, text, html = render_email(template=row.template, context=row.context, language=row.language)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from ..models import Attachment, DataRequest, Event, Letter, Notification
 from ..models.events import PURGED
 from ..states import CLOSED_STATES
+from .rollup import rollup_apply, snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +60,7 @@ def request_purge(*, request_id: int, now: datetime | None = None) -> DataReques
     """Remove the personal data of one closed request. Idempotent; raises RetentionError if open."""
     now = now or timezone.now()
     with transaction.atomic():
-        request = DataRequest.objects.select_for_update().get(pk=request_id)
+        request = DataRequest.objects.select_for_update(of=("self",), no_key=True).get(pk=request_id)
         if request.state not in CLOSED_STATES:
             raise RetentionError(f"Request {request_id} is still open")
         if request.purged_at is not None:
@@ -74,6 +75,8 @@ def request_purge(*, request_id: int, now: datetime | None = None) -> DataReques
         DataRequest.objects.filter(pk=request_id).update(**PERSONAL_FIELDS, purged_at=now, next_action_at=None)
         # The list makes each redaction verifiable (verify_chain): an erasure no purge lists is tampering.
         Event.append(request=request, action=PURGED, actor_label="system", at=now, data={"redacted": redacted})
+        # Nothing a figure counts is personal today, so this adds nothing; it keeps it so.
+        rollup_apply(before=snapshot(request), after=snapshot(request, **PERSONAL_FIELDS))
         _delete_files_after_commit(files)
     return DataRequest.objects.get(pk=request_id)
 

@@ -2,8 +2,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dsar.models import Operator
 from dsar.models.events import verify_chain
+from dsar.letters.services import letters_check
 from dsar.services.audit import events_without_checkpoint, transitions_without_letter
-from dsar.services.letters import letters_check
 
 
 class Command(BaseCommand):
