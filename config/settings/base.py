@@ -80,17 +80,18 @@ DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 60_000)
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
-            {
-                "connect_timeout": DB_CONNECT_TIMEOUT,
-                "options": f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}",
-                # A dead peer on an open connection is noticed by TCP keepalives, not after hours.
-                "keepalives": 1,
-                "keepalives_idle": 30,
-                "keepalives_interval": 10,
-                "keepalives_count": 3,
-            }
-        )
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        # Options given in DATABASE_URL's query string win; these fill in the rest.
+        for _key, _value in {
+            "connect_timeout": DB_CONNECT_TIMEOUT,
+            # A dead peer on an open connection is noticed by TCP keepalives, not after hours.
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        }.items():
+            _options.setdefault(_key, _value)
+        _options["options"] = f"{_options.get('options', '')} -c statement_timeout={DB_STATEMENT_TIMEOUT_MS}".strip()
 else:
     DATABASES = {
         "default": {
@@ -113,7 +114,8 @@ REDIS_SOCKET_TIMEOUT = env_int("REDIS_SOCKET_TIMEOUT", 2)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Counts in process memory while Redis is down (dsar/cache.py): no 500 from rate limits.
+            "BACKEND": "dsar.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT, "socket_timeout": REDIS_SOCKET_TIMEOUT},
         }
@@ -219,7 +221,7 @@ CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60)
 # a bounded number of times and exits for its supervisor to restart.
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_BROKER_CONNECTION_MAX_RETRIES = env_int("CELERY_BROKER_CONNECTION_MAX_RETRIES", 100)
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
 if REDIS_URL:
@@ -227,12 +229,13 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
         "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
-        # Longer than the socket timeout of the cache: a worker's blocking read (BRPOP) waits
-        # up to kombu's 1 s polling interval for a message on an idle queue.
-        "socket_timeout": REDIS_SOCKET_TIMEOUT + 3,
+        # Bounds synchronous commands (a publish). Above kombu's 1 s BRPOP timeout, which a
+        # worker outside the event loop waits for on an idle queue.
+        "socket_timeout": REDIS_SOCKET_TIMEOUT + 1,
         "socket_keepalive": True,
-        "retry_on_timeout": False,
-        "max_retries": 1,
+        # The worker's BRPOP connection (no socket timeout in the event loop) is dropped when
+        # its reply is this overdue: a half-open connection recovers in about 1 + 2 x 10 s.
+        "health_check_interval": 10,
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
@@ -275,6 +278,8 @@ CELERY_BEAT_SCHEDULE: dict = {
 DSAR_CHAIN_SIGNING_KEY = env_str("DSAR_CHAIN_SIGNING_KEY", "")
 DSAR_CHAIN_SIGNING_KEY_FILE = env_str("DSAR_CHAIN_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "chain-signing-key.pem"))
 DSAR_CHAIN_SIGNING_KEY_CREATE = env_bool("DSAR_CHAIN_SIGNING_KEY_CREATE", True)
+# Public keys (base64 of 32 bytes) of retired signing keys: their checkpoints still verify.
+DSAR_CHAIN_OLD_PUBLIC_KEYS = env_list("DSAR_CHAIN_OLD_PUBLIC_KEYS", [])
 
 # --- Outbox encryption: pending notification contexts (one-time codes, links) are encrypted
 # with a key derived from this secret (dsar/outbox_crypto.py), not from SECRET_KEY, so the
