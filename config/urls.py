@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/", health.health_view, name="health"),
     path("dashboard/", include("dsar.dashboard.urls")),
+    path("webauthn/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
 ]
 urlpatterns += i18n_patterns(
     path("verify/", include("dsar.letters.urls")),

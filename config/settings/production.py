@@ -12,6 +12,8 @@ from .base import *  # noqa: E402,F401,F403
 from .base import env_bool, env_int  # noqa: E402
 
 DEBUG = False
+if not DSAR_REQUIRE_STAFF_OTP:  # noqa: F405
+    raise ImproperlyConfigured("Production refuses DSAR_REQUIRE_STAFF_OTP=0: staff always need a second factor.")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True

@@ -24,3 +24,4 @@ __all__ = [
     "State",
 ]
 from .portal import CodePurpose, DownloadLink, OneTimeCode, StatusAccess  # noqa: E402,F401
+from .staff import StaffSecurityEvent  # noqa: E402,F401

@@ -27,6 +27,12 @@ def test_production_refuses_to_start_without_each_secret():
         assert f"Production needs {missing}" in result.stderr
 
 
+def test_production_refuses_to_start_without_the_staff_second_factor():
+    result = _manage("check", env={**PROD_ENV, "DSAR_REQUIRE_STAFF_OTP": "0"})
+    assert result.returncode != 0
+    assert "DSAR_REQUIRE_STAFF_OTP" in result.stderr
+
+
 def test_production_passes_the_deploy_check():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PROD_ENV)
     assert result.returncode == 0, result.stderr + result.stdout
