@@ -24,6 +24,7 @@ from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ..models import StaffSecurityEvent
 from ..services import staff_security
 
 ENROL_SESSION_KEY = "dsar_enrol_device"
@@ -139,3 +140,29 @@ class StaffUserAdmin(UserAdmin):
         for user in queryset:
             staff_security.devices_reset(user=user, actor=request.user, request=request)
         messages.success(request, gettext("Second factor reset. Each member sets up a new one at next sign-in."))
+
+
+@admin.register(StaffSecurityEvent)
+class StaffSecurityEventAdmin(admin.ModelAdmin):
+    """The platform administrator reads the log; nobody writes or deletes through the admin."""
+
+    list_display = ["created_at", "username", "action", "actor", "ip_address"]
+    list_filter = ["action"]
+    search_fields = ["username"]
+    readonly_fields = ["created_at", "user", "username", "action", "actor", "ip_address"]
+    fields = readonly_fields
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
