@@ -205,3 +205,29 @@ def test_it_lets_the_platform_administrator_do_everything_but_their_own_membersh
     own_cases = {c for c, roles in EXPECTED.items() if not roles}
     wrong = [c for c in EXPECTED if c not in own_cases and not run_case(c, client, root, op_c, colleague)]
     assert wrong == []
+
+
+@pytest.mark.parametrize("role", [NONE, Role.ASSISTANT])
+def test_it_refuses_in_every_writing_service_what_the_role_at_that_operator_does_not_allow(world, role):
+    from django.core.exceptions import PermissionDenied
+
+    from dsar.services import triage
+    from dsar.services.letters import letter_issue
+    from dsar.workflow import transition
+
+    op_a, op_c, colleague = world
+    person = _person(op_a, op_c, role)  # DPO at A, at most an assistant at C
+    r = in_state(op_c, colleague, "in_progress")
+    calls = [lambda: transition(r.pk, "fulfil", actor=person)]
+    if role == NONE:
+        calls += [
+            lambda: triage.request_assign(request_id=r.pk, assignee=colleague, actor=person),
+            lambda: triage.request_note_add(request_id=r.pk, body="x", actor=person),
+            lambda: letter_issue(request=r, kind="acknowledgment", actor=person),
+            lambda: transition(r.pk, "ask_subject", actor=person, question="?"),
+        ]
+    for call in calls:
+        with pytest.raises(PermissionDenied):
+            call()
+    assert DataRequest.objects.get(pk=r.pk).state == State.IN_PROGRESS
+    assert not r.letters.exists() and not Message.objects.filter(request=r).exists()
