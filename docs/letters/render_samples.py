@@ -25,7 +25,7 @@ from django.test import override_settings  # noqa: E402
 from dsar.demo.register import REGISTERS  # noqa: E402
 from dsar.models import LetterKind, Operator  # noqa: E402
 from dsar.models.letters import AccessRecord, ProcessingActivity  # noqa: E402
-from dsar.services.letters import letter_issue, letter_render  # noqa: E402
+from dsar.letters.services import letter_issue, letter_render  # noqa: E402
 from tests.letters.helpers import request_ready_for  # noqa: E402
 
 OUT = ROOT / "docs" / "letters"

@@ -51,7 +51,10 @@ class PolicyInline(ScopedInline, admin.StackedInline):
     extra = 0
     can_delete = False
     fieldsets = [
-        (None, {"fields": [("kind", "enabled"), ("deadline_n", "deadline_unit"), "promise_text", "clock_starts"]}),
+        (None, {"fields": [
+            ("kind", "enabled"), ("deadline_n", "deadline_unit"), "promise_text_kk", "promise_text_ru",
+            "promise_text_en", "clock_starts",
+        ]}),
         (_("Pauses and extensions"), {"fields": [
             "pause_while_awaiting_subject", ("extension_allowed", "extension_max_n", "extension_unit"),
         ]}),
@@ -98,11 +101,17 @@ class OperatorAdmin(OperatorScopedAdmin):
     fieldsets = [
         (_("Profile"), {"fields": [
             ("short_name", "slug"), "name_kk", "name_ru", "name_en", ("bin_iin", "reference_prefix"),
-            "legal_address", ("contact_email", "contact_phone"), "website", "responsible_person", "about",
+            ("contact_email", "contact_phone"), "website",
+        ]}),
+        # Per language (dsar/translation.py); an empty one falls back to Russian, then English.
+        (_("Texts for subjects, per language"), {"fields": [
+            "legal_address_kk", "legal_address_ru", "legal_address_en",
+            "responsible_person_kk", "responsible_person_ru", "responsible_person_en",
+            "about_kk", "about_ru", "about_en",
         ]}),
         (_("Requests"), {"fields": [
             "languages", "default_language", "timezone", "require_phone_confirmation", "minimum_age",
-            "retention_days", "is_active",
+            "retention_days", ("working_hours_start", "working_hours_end"), "is_active",
         ]}),
     ]
 
@@ -120,6 +129,12 @@ class OperatorAdmin(OperatorScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # requests and the audit chain hang off it
+
+    def save_formset(self, request, form, formset, change):
+        # Calendar days saved here move deadlines too; the audit events name who saved them.
+        for inline_form in formset.forms:
+            inline_form.instance._dsar_actor = request.user
+        super().save_formset(request, form, formset, change)
 
     def has_view_permission(self, request, obj=None):
         # Managers change policies through the operator page without being allowed to edit the profile.
@@ -156,6 +171,16 @@ class CalendarOverrideAdmin(OperatorScopedAdmin):
 
     # A global day (operator empty) affects every operator: only the platform administrator
     # changes it (OperatorScopedAdmin._can answers so for rows without an operator).
+
+    def save_model(self, request, obj, form, change):
+        if obj.operator_id is None and not request.user.is_superuser:
+            raise PermissionDenied
+        obj._dsar_actor = request.user  # named on the audit event of each deadline it moves
+        super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        obj._dsar_actor = request.user
+        super().delete_model(request, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

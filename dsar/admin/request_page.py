@@ -15,26 +15,18 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from .. import permissions
 from ..kinds import HOURS_KINDS
+from ..labels import actor_label, detail_items, staff_event_label, state_label
 from ..models import DataRequest, Event, Message
 from ..selectors import duplicate_candidates
 from ..states import OPEN_STATES
 from ..services import triage
-from ..services.letters import letter_issue
+from ..letters.services import letter_issue
 from ..workflow import STAFF_TRANSITIONS, TransitionInputError, available_transitions, transition
 from .forms import (
     FINAL_TRANSITIONS, SEEN_STATE, TRANSITION_LABELS, AssignForm, LetterForm, NoteForm, form_for,
 )
 
 CONFLICT = _("Someone else has just moved this request. Here it is as it stands now; check before you act again.")
-EVENT_LABELS = {
-    **TRANSITION_LABELS,
-    "submitted": _("Submitted"),
-    "confirm_identity": _("Identity confirmed"),
-    "expire": _("Expired unconfirmed"),
-    "assigned": _("Assigned"),
-    "unassigned": _("Assignment removed"),
-    "note_added": _("Internal note added"),
-}
 
 
 def mask(value: str, how: str) -> str:
@@ -142,7 +134,9 @@ class RequestPageMixin:
             .select_related("actor").order_by("created_at", "seq")
         )
         for event in events:
-            event.label = EVENT_LABELS.get(event.action, event.action)
+            event.label = staff_event_label(event.action, TRANSITION_LABELS)
+            event.state_label = state_label(event.to_state) if event.to_state != event.from_state else ""
+            event.who = actor_label(event.actor_label)
         views = Event.objects.filter(request=obj, action=triage.VIEWED_PERSONAL_DATA).select_related("actor")
         msgs = list(obj.messages.select_related("author").order_by("created_at"))
         time_text, time_css = time_left_label(obj)
@@ -155,7 +149,7 @@ class RequestPageMixin:
             "person": person(obj, visible),
             "personal_data_visible": visible,
             "description": obj.description if visible else "",
-            "details": obj.details if visible else {},
+            "details": detail_items(obj.details) if visible else [],
             "events": events,
             "access_count": views.count(),
             "access_log": list(views.order_by("-seq")[:10]),

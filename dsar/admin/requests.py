@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
 
 from .. import permissions
-from ..kinds import Kind
+from ..csvsafe import csv_cell
+from ..kinds import HOURS_KINDS, Kind
 from ..models import DataRequest, Operator
 from ..selectors import (
     QUEUES, apply_queue, limit_to_user, operator_ids_for, queue_ordering, requests_for_user, staff_users_for,
@@ -93,10 +94,6 @@ class AssigneeFilter(RelatedFieldListFilter):
         return [(u.pk, u.get_full_name() or u.username) for u in staff_users_for(request.user)]
 
 
-def _csv_safe(value) -> str:
-    text = "" if value is None else str(value)
-    # Spreadsheet formula injection: a leading = + - @ would run as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 class _Echo:
@@ -280,7 +277,7 @@ class DataRequestAdmin(RequestPageMixin, OperatorScopedAdmin):
         def stream():
             yield writer.writerow(header)
             for row in rows.iterator(chunk_size=2000):
-                yield writer.writerow([_csv_safe(v.isoformat() if hasattr(v, "isoformat") else v) for v in row])
+                yield writer.writerow([csv_cell(v.isoformat() if hasattr(v, "isoformat") else v) for v in row])
 
         response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="requests.csv"'

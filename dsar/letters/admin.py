@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import permissions
 from ..admin.scoping import OperatorScopedAdmin
+from ..files import file_store
 from ..models import Attachment, DataRequest
 from ..models.letters import AccessRecord, LetterTemplate, ProcessingActivity
 from . import texts
@@ -116,7 +117,7 @@ class AccessRecordAdmin(OperatorScopedAdmin):
                 sha256=hashlib.sha256(data).hexdigest(), uploaded_by=request.user,
             )
             upload.seek(0)
-            attachment.file.save(upload.name, upload, save=False)
+            file_store(attachment.file, upload, name=upload.name)
             attachment.save()
             obj.attachment = attachment
         super().save_model(request, obj, form, change)

@@ -38,7 +38,7 @@ def request_assign(*, request_id: int, assignee, actor, now: datetime | None = N
     """Assign (or with None, release) one request. No-op when nothing changes."""
     now = now or timezone.now()
     with transaction.atomic():
-        request = DataRequest.objects.select_for_update().get(pk=request_id)
+        request = DataRequest.objects.select_for_update(of=("self",), no_key=True).get(pk=request_id)
         _check_triage(user=actor, operator_id=request.operator_id)
         _check_assignee(assignee=assignee, operator_id=request.operator_id)
         new_id = assignee.pk if assignee else None

@@ -127,7 +127,8 @@ def test_it_pauses_the_clock_while_awaiting_the_subject_and_resumes_with_the_tim
     resumed = transition(request.pk, "resume", now=answered_at)
     assert resumed.state == State.IN_PROGRESS
     assert resumed.clock_paused_at is None
-    assert resumed.paused_seconds == int((answered_at - asked_at).total_seconds())
+    # Working seconds of the pause: Tue 12:00-24:00, Wed-Fri, Mon 00:00-11:00 local (not the weekend).
+    assert resumed.paused_seconds == (12 + 3 * 24 + 11) * 3600
     # 3 working days after Mon 23 Nov: Thu 26 Nov.
     assert resumed.due_at == datetime(2026, 11, 26, 18, 59, 59, tzinfo=dt_tz.utc)
 
