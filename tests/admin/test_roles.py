@@ -80,10 +80,21 @@ def _policy_form(policy, **changes):
 
 
 def _operator_form(op):
-    data = {f: getattr(op, f) for f in ("slug", "name_kk", "name_ru", "name_en", "bin_iin", "reference_prefix",
-                                        "legal_address", "contact_email", "responsible_person", "default_language",
-                                        "timezone", "minimum_age", "retention_days")}
-    data.update(short_name="Hijacked", languages='["kk", "ru", "en"]', is_active="on")
+    """The operator page's own fields as they stand (whatever fields it has), with the name changed."""
+    from django.contrib import admin as django_admin
+    from django.contrib.admin.utils import flatten_fieldsets
+    from django.forms import modelform_factory
+
+    fields = flatten_fieldsets(django_admin.site._registry[Operator].fieldsets)
+    form = modelform_factory(Operator, fields=fields)(instance=op)
+    data = {}
+    for name in fields:
+        value = form[name].value()
+        if value is True:
+            data[name] = "on"
+        elif value not in (False, None):
+            data[name] = value
+    data.update(short_name="Hijacked")
     for prefix in ("policies", "calendar_overrides", "memberships"):
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0, f"{prefix}-MIN_NUM_FORMS": 0,
                      f"{prefix}-MAX_NUM_FORMS": 1000})
@@ -212,7 +223,7 @@ def test_it_refuses_in_every_writing_service_what_the_role_at_that_operator_does
     from django.core.exceptions import PermissionDenied
 
     from dsar.services import triage
-    from dsar.services.letters import letter_issue
+    from dsar.letters.services import letter_issue
     from dsar.workflow import transition
 
     op_a, op_c, colleague = world
