@@ -63,8 +63,9 @@ def test_it_walks_portal_admin_and_dashboard_without_a_csp_violation(live_server
                  "/admin/dsar/calendaroverride/add/", "/admin/security/", "/dashboard/", "/dashboard/performance/"]:
         page.goto(base + path)
         page.wait_for_load_state("load")
-        if path.startswith("/dashboard/"):
-            page.wait_for_selector("canvas", state="attached")
+        if path.startswith("/dashboard/"):  # Chart.js loaded and drew (a canvas with a chart instance)
+            page.wait_for_function("() => window.Chart && [...document.querySelectorAll('canvas[data-chart]')]"
+                                   ".some(c => window.Chart.getChart(c))")
         if path.endswith("/refuse/"):
             # The refusal form's inline script fills the legal basis from the ground.
             page.select_option("#id_ground", index=1)
