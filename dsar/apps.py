@@ -14,6 +14,7 @@ class DsarConfig(AppConfig):
     def ready(self):
         from . import signals  # noqa: F401
         from .services.sweep import receivers  # noqa: F401
+        from .services import staff_security  # noqa: F401  (a new passkey is logged and mailed)
         from .letters import admin as letters_admin, signals as letters_signals  # noqa: F401
 
 

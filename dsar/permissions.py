@@ -46,6 +46,7 @@ _TRIAGE = {"view_datarequest", "change_datarequest", "triage_datarequest", "view
 _CASEWORK = _TRIAGE | {"decide_datarequest", "view_personal_data", "view_attachment", "add_attachment"} | _LETTERS
 _MANAGING = _CASEWORK | _LETTER_EDITING | {
     "view_dashboard", "view_policy", "change_policy", "view_operator", "view_membership", "view_calendaroverride",
+    "view_apikey", "add_apikey", "change_apikey",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -72,6 +73,7 @@ ACTIONS = {
     "edit_calendar": "change_calendaroverride",
     "edit_letters": "change_lettertemplate",
     "keep_records": "add_accessrecord",
+    "manage_api_keys": "change_apikey",
 }
 
 NOT_ALLOWED = _("You may not do this to this request.")

@@ -1,9 +1,11 @@
 """Settings shared by every environment. Everything that differs comes from the environment."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -29,6 +31,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+    "csp",
     "axes",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -40,6 +44,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "dsar.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -139,6 +145,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Permissions follow the role at each operator (Membership.role), never global groups.
     "dsar.permissions.RolePermissionBackend",
+    # A passkey sign-in (dsar/admin/security.py): user verification on the authenticator is required.
+    "django_otp_webauthn.backends.WebAuthnBackend",
 ]
 
 # --- i18n: Kazakh (state language), Russian, English ------------------------
@@ -194,9 +202,44 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per account from one address, and per account across every address: a wrong password and a
+# right password with a wrong code both count (dsar.admin_site.StaffLoginForm).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
-DSAR_REQUIRE_STAFF_OTP = env_bool("DSAR_REQUIRE_STAFF_OTP", True)
+DSAR_REQUIRE_STAFF_OTP = env_bool("DSAR_REQUIRE_STAFF_OTP", True)  # production refuses False
+# Passkeys (django-otp-webauthn). The relying party is the host the staff pages are served on.
+# A passkey is bound to a domain name (never an IP address): in development open the staff pages
+# at http://localhost:8000/. Production: the host of DSAR_PUBLIC_BASE_URL over https.
+OTP_WEBAUTHN_RP_NAME = "DSAR portal"
+_public_host = urlsplit(DSAR_PUBLIC_BASE_URL).hostname or "localhost"
+OTP_WEBAUTHN_RP_ID = env_str("DSAR_WEBAUTHN_RP_ID", "localhost" if _public_host == "127.0.0.1" else _public_host)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "DSAR_WEBAUTHN_ORIGINS",
+    ["http://localhost:8000"] if OTP_WEBAUTHN_RP_ID == "localhost" else [DSAR_PUBLIC_BASE_URL.rstrip("/")],
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = True
+# Content-Security-Policy on every page (django-csp): only our own origin, no inline script
+# except with the per-response nonce (`<script nonce="{{ request.csp_nonce }}">`), no inline
+# styles, no third parties. The QR code of the enrolment page is a data: image.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Powerful browser features nobody here needs are off; passkeys (WebAuthn) only from our pages.
+DSAR_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), publickey-credentials-get=(self)"
+)
 RATELIMIT_USE_CACHE = "default"
 # Off only for load tests (bench/README in bench/RESULTS.md): DSAR_RATELIMIT_ENABLE=0. Never in production.
 RATELIMIT_ENABLE = env_bool("DSAR_RATELIMIT_ENABLE", True)

@@ -20,7 +20,7 @@ from django_fsm import TransitionNotAllowed
 
 from .. import permissions
 from ..csvsafe import csv_cell
-from ..kinds import HOURS_KINDS, Kind
+from ..kinds import Kind
 from ..models import DataRequest, Operator
 from ..selectors import (
     QUEUES, apply_queue, limit_to_user, operator_ids_for, queue_ordering, requests_for_user, staff_users_for,

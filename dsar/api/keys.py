@@ -7,14 +7,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import ApiKey, ApiScope, Event, Membership
+from ..models import ApiKey, ApiScope, Event
 
 
 def _check_may_manage_keys(*, actor, operator) -> None:
-    if actor.is_superuser:
-        return
-    membership = Membership.objects.filter(user=actor, operator=operator).first()
-    if membership is None or membership.role not in ("manager", "dpo"):
+    from .. import permissions
+
+    if not permissions.can(actor, "manage_api_keys", operator):
         raise PermissionDenied(_("Only the operator's managers and DPO manage API keys."))
 
 

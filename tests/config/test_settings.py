@@ -32,6 +32,12 @@ def test_production_refuses_to_start_without_each_secret():
         assert f"Production needs {missing}" in result.stderr
 
 
+def test_production_refuses_to_start_without_the_staff_second_factor():
+    result = _manage("check", env={**PROD_ENV, "DSAR_REQUIRE_STAFF_OTP": "0"})
+    assert result.returncode != 0
+    assert "DSAR_REQUIRE_STAFF_OTP" in result.stderr
+
+
 def test_production_accepts_a_signing_key_file_and_refuses_a_missing_one(tmp_path):
     env = {k: v for k, v in PROD_ENV.items() if k != "DSAR_CHAIN_SIGNING_KEY"}
     missing = _manage("check", env=env | {"DSAR_CHAIN_SIGNING_KEY_FILE": str(tmp_path / "absent.pem")})
