@@ -19,7 +19,7 @@ class RepresentativeBasis(models.TextChoices):
 class DataRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Model):
     """One request from a data subject (or their representative) to one operator."""
 
-    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, related_name="requests")
+    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, related_name="requests", verbose_name=_("operator"))
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     reference = models.CharField(_("reference"), max_length=32)
     state = FSMField(_("state"), default=State.AWAITING_IDENTITY, choices=State.choices, protected=True)
@@ -51,7 +51,10 @@ class DataRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Model):
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     original_due_at = models.DateTimeField(_("originally due"), null=True, blank=True)
     clock_paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True)
-    paused_seconds = models.PositiveBigIntegerField(_("time paused (seconds)"), default=0)
+    # Working seconds (deadlines.working_seconds_between) the clock stood still, for "time to answer".
+    paused_seconds = models.PositiveBigIntegerField(_("time paused (working seconds)"), default=0)
+    # A blocked request's own clock: check the data, then unblock or destroy (1 working day).
+    review_due_at = models.DateTimeField(_("check of blocked data due"), null=True, blank=True)
     extension_reason = models.TextField(_("reason for the extension"), blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -79,8 +82,8 @@ class DataRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Model):
     next_action_at = models.DateTimeField(null=True, blank=True)
     last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True)
     purged_at = models.DateTimeField(_("personal data purged"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     class Meta:
         verbose_name = _("request")
