@@ -8,7 +8,6 @@ from django.utils.translation import ngettext
 
 from ..admin.scoping import OperatorScopedAdmin
 from ..models import ApiKey, ApiScope
-from ..webhooks.admin_access import ChannelAdminMixin
 from .keys import api_key_create, api_key_revoke
 
 
@@ -21,7 +20,7 @@ class ApiKeyForm(forms.ModelForm):
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(ChannelAdminMixin, OperatorScopedAdmin):
+class ApiKeyAdmin(OperatorScopedAdmin):
     form = ApiKeyForm
     list_display = ["name", "operator", "prefix", "scopes", "created_by", "created_at", "last_used_at", "revoked_at"]
     list_filter = [("operator", admin.RelatedOnlyFieldListFilter)]
@@ -38,6 +37,12 @@ class ApiKeyAdmin(ChannelAdminMixin, OperatorScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: the row keeps who made the key and when it was last used
+
+    def has_revoke_permission(self, request):
+        return self._can(request, "change")
 
     def save_model(self, request, obj, form, change):
         key, raw = api_key_create(operator=form.cleaned_data["operator"], name=form.cleaned_data["name"],
@@ -58,11 +63,11 @@ class ApiKeyAdmin(ChannelAdminMixin, OperatorScopedAdmin):
         response["Cache-Control"] = "no-store"
         return response
 
-    @admin.action(description=_("Revoke the selected keys"))
+    @admin.action(description=_("Revoke the selected keys"), permissions=["revoke"])
     def revoke(self, request, queryset):
         done = 0
         for key in queryset.filter(revoked_at__isnull=True).select_related("operator"):
-            if self._allowed(request, key):
+            if self._can(request, "change", key):
                 api_key_revoke(key=key, actor=request.user)
                 done += 1
         messages.success(request, ngettext("%(n)d key revoked.", "%(n)d keys revoked.", done) % {"n": done})

@@ -13,18 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Membership, Operator, RecordedRequest
+from .. import permissions
+from ..models import RecordedRequest
 from ..services.channels import received_at_check, request_record_staff
 from .forms import RecordRequestForm
 
 
 def recording_operators(user):
-    """Operators for which `user` may record requests: where they work on requests."""
-    if user.is_superuser:
-        return Operator.objects.filter(is_active=True)
-    if not user.has_perm("dsar.triage_datarequest"):
-        return Operator.objects.none()
-    return Operator.objects.filter(pk__in=Membership.objects.filter(user=user).values("operator_id"), is_active=True)
+    """Operators for which `user` may record requests: where their role registers and routes them."""
+    return permissions.operators_where(user, "triage").filter(is_active=True)
 
 
 @admin.register(RecordedRequest)

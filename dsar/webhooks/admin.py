@@ -6,11 +6,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .. import permissions
 from ..admin.scoping import OperatorScopedAdmin
 from ..kinds import Kind
 from ..models import DataSystem, SystemJob, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from ..models.channels import WebhookEvent
-from .admin_access import ChannelAdminMixin, channel_operators, manages_channels
 from .delivery import target_check, webhook_send_again
 from .systems import SYSTEM_KINDS
 
@@ -33,7 +33,7 @@ class EndpointForm(forms.ModelForm):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(ChannelAdminMixin, OperatorScopedAdmin):
+class WebhookEndpointAdmin(OperatorScopedAdmin):
     form = EndpointForm
     list_display = ["url", "operator", "is_active", "failing_since", "disabled_at"]
     list_filter = ["is_active", ("operator", admin.RelatedOnlyFieldListFilter)]
@@ -42,6 +42,9 @@ class WebhookEndpointAdmin(ChannelAdminMixin, OperatorScopedAdmin):
     def get_fields(self, request, obj=None):
         fields = ["operator", "url", "description", "events", "is_active"]
         return fields + (["secret", "failing_since", "disabled_at"] if obj else [])
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def save_model(self, request, obj, form, change):
         if change and "is_active" in form.changed_data and obj.is_active:
@@ -63,7 +66,7 @@ class AttemptInline(admin.TabularInline):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(ChannelAdminMixin, OperatorScopedAdmin):
+class WebhookDeliveryAdmin(OperatorScopedAdmin):
     operator_path = "endpoint__operator_id"
     list_display = ["created_at", "event", "endpoint", "status", "attempts", "last_status_code", "next_attempt_at"]
     list_filter = ["status", "event"]
@@ -80,17 +83,17 @@ class WebhookDeliveryAdmin(ChannelAdminMixin, OperatorScopedAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not manages_channels(request.user):
-            actions.pop("send_again", None)
-        return actions
+    def has_delete_permission(self, request, obj=None):
+        return False
 
-    @admin.action(description=_("Send again"))
+    def has_send_again_permission(self, request):
+        return self._can(request, "change")
+
+    @admin.action(description=_("Send again"), permissions=["send_again"])
     def send_again(self, request, queryset):
         sent = 0
         for delivery in queryset.select_related("endpoint"):
-            if not self._allowed(request, delivery):
+            if not self._can(request, "change", delivery):
                 continue
             sent += webhook_send_again(delivery_id=delivery.pk).status == WebhookDelivery.Status.SENT
         messages.info(request, ngettext("%(n)d delivery accepted.", "%(n)d deliveries accepted.", sent) % {"n": sent})
@@ -114,7 +117,7 @@ class DataSystemForm(forms.ModelForm):
 
 
 @admin.register(DataSystem)
-class DataSystemAdmin(ChannelAdminMixin, OperatorScopedAdmin):
+class DataSystemAdmin(OperatorScopedAdmin):
     form = DataSystemForm
     list_display = ["name", "operator", "endpoint", "is_active"]
     list_filter = ["is_active", ("operator", admin.RelatedOnlyFieldListFilter)]
@@ -126,7 +129,7 @@ class DataSystemAdmin(ChannelAdminMixin, OperatorScopedAdmin):
 
 
 @admin.register(SystemJob)
-class SystemJobAdmin(ChannelAdminMixin, OperatorScopedAdmin):
+class SystemJobAdmin(OperatorScopedAdmin):
     operator_path = "system__operator_id"
     list_display = ["request", "system", "action", "status", "sent_at", "answered_at", "reminded_at", "escalated_at"]
     list_filter = ["status"]

@@ -73,10 +73,9 @@ def test_manage_acts_with_no_more_than_the_makers_rights(op):
     client = api_client(op, ALL_SCOPES)
     ref = post(client, "/api/v1/requests/", {"kind": "access", "subject": {"name": "A B", "email": "a@example.kz"},
                                              "identity": "verified"}).json()["reference"]
-    # The maker is a member of the operator but holds no right to work on requests.
-    maker = client.key.created_by
-    maker.groups.clear()
-    Membership.objects.filter(user=maker).update(role=Role.CASEWORKER)
-    response = post(client, f"/api/v1/requests/{ref}/transitions/start_work/", {})
+    # The maker is now an assistant there: may route requests, may not decide them.
+    Membership.objects.filter(user=client.key.created_by).update(role=Role.ASSISTANT)
+    assert post(client, f"/api/v1/requests/{ref}/transitions/start_work/", {}).status_code == 200
+    response = post(client, f"/api/v1/requests/{ref}/transitions/fulfil/", {})
     assert response.status_code == 403
-    assert DataRequest.objects.get(reference=ref).state == "received"
+    assert DataRequest.objects.get(reference=ref).state == "in_progress"

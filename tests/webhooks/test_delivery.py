@@ -160,7 +160,7 @@ def test_it_tells_of_a_letter_and_of_deadlines(operator, receiver):
     endpoint_for(operator, receiver.url, ["letter.issued", "request.deadline_approaching", "request.overdue"])
     request = make_request(operator, kind="rectification")
     transition(request.pk, "confirm_identity")
-    from dsar.services.letters import letter_issue
+    from dsar.letters.services import letter_issue
 
     letter_issue(request=request, kind="acknowledgment", cause="test")
     assert list(WebhookDelivery.objects.values_list("event", flat=True)) == ["letter.issued"]
