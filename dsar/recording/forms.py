@@ -66,7 +66,7 @@ class RecordRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["operator"].queryset = operators
         for name in ALL_DETAIL_FIELDS:
-            self.fields[name] = forms.CharField(label=name.replace("_", " ").capitalize(), required=False,
+            self.fields[name] = forms.CharField(label=RequestForm.base_fields[name].label, required=False,
                                                 widget=forms.Textarea(attrs={"rows": 2}),
                                                 help_text=_("Only for the kinds that ask for it."))
 
