@@ -14,7 +14,7 @@ class DsarConfig(AppConfig):
     def ready(self):
         from . import signals  # noqa: F401
         from .services.sweep import receivers  # noqa: F401
-        from .letters import admin as letters_admin, signals as letters_signals  # noqa: F401
+        from .letters import admin as letters_admin  # noqa: F401
 
 
 class DsarAdminConfig(admin_apps.AdminConfig):

@@ -174,8 +174,14 @@ CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TIMEZONE = "Asia/Almaty"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Longer than any task (10 min) or countdown (retries back off to at most 30 min).
-CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60)
+# How long Redis keeps a message a worker took but never acknowledged (the worker was killed)
+# before giving it to another worker. Longer than the longest task (CELERY_TASK_TIME_LIMIT), so
+# a running task is never handed out twice; no task waits on the broker with a countdown
+# (retries live on the outbox rows), so nothing needs more. Outbox work stranded by a killed
+# worker does not wait for it: the outbox sweep queues it again after
+# DSAR_OUTBOX_REQUEUE_AFTER_SECONDS (dsar/outbox.py).
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 15 * 60)
+DSAR_OUTBOX_REQUEUE_AFTER_SECONDS = env_int("DSAR_OUTBOX_REQUEUE_AFTER_SECONDS", 60)
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
@@ -210,6 +216,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     # 08:00 in CELERY_TIMEZONE (Asia/Almaty), the start of the working day.
     "digests": {"task": "dsar.tasks.send_digests", "schedule": crontab(hour=8, minute=0)},
     "purge-exports": {"task": "dsar.tasks.purge_exports", "schedule": crontab(minute=17)},
+    # Letters and e-mails whose attempt is due and whose message went missing (dsar/outbox.py).
+    "outbox": {"task": "dsar.tasks.outbox", "schedule": _SWEEP_EVERY, "options": {"expires": _SWEEP_EVERY}},
+    # Private files that no row records (dsar/files.py).
+    "orphan-files": {"task": "dsar.tasks.orphan_files", "schedule": crontab(minute=41)},
 }
 # Data exports and their download links are deleted this long after they were made.
 DSAR_EXPORT_TTL_HOURS = env_int("DSAR_EXPORT_TTL_HOURS", 7 * 24)
