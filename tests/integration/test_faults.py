@@ -133,3 +133,31 @@ def test_it_delivers_once_when_the_process_dies_between_commit_and_callback(serv
     services.worker("w1", beat=True)
     wait_for(lambda: _delivered(services, requests), timeout=RECOVERY_TIMEOUT, what="letters and e-mails")
     _assert_each_exactly_once(services, requests)
+
+
+def test_it_bounds_attempts_per_row_by_the_schedule_through_an_smtp_outage(services):
+    from tests.integration.harness import free_port
+    from tests.tasks.test_outbox import most_attempts_within
+
+    services.env |= {"DSAR_TEST_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                     "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(free_port())}  # nothing listens there
+    rows = [Notification.objects.create(key=f"outage:{i}", to=f"p{i}@example.kz", channel="email",
+                                        template="subject_identity_reminder", language="en",
+                                        context={"operator_name": "QazETA LLP", "reference": "QZT-2026-000001",
+                                                 "until_local": "2026-03-09 10:00", "portal_url": "http://x/en/"})
+            for i in range(20)]
+    started = time.monotonic()
+    services.worker("w1", beat=True)
+    # Every row's task is sent three times over (duplicated and redelivered messages), on top of
+    # the outbox sweep's own queuing each minute.
+    for _ in range(3):
+        for row in rows:
+            services.send("deliver_notification", row.pk)
+    wait_for(lambda: Notification.objects.filter(attempts__gte=2).count() == len(rows), timeout=RECOVERY_TIMEOUT,
+             what="the retries the schedule allows")
+    time.sleep(10)
+    elapsed = time.monotonic() - started
+    attempts = list(Notification.objects.values_list("attempts", flat=True))
+    assert max(attempts) <= most_attempts_within(elapsed), (attempts, elapsed)
+    assert sum(attempts) <= len(rows) * most_attempts_within(elapsed)
+    assert not Notification.objects.exclude(status=Notification.Status.PENDING).exists()
