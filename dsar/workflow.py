@@ -1,10 +1,26 @@
 """The request state machine: the only place a request's state changes.
 
-Every transition runs through `transition()`: one transaction, the request row locked
-with SELECT ... FOR UPDATE, the django-fsm-2 guards (source state, conditions,
-permissions) checked, and exactly one audit event appended in the same transaction.
-Side effects (mail, letters) hang off django-fsm's `post_transition` signal and are
-queued with `transaction.on_commit`, so a rolled-back transition sends nothing.
+Every transition runs through `transition()`: one transaction, the request row locked,
+the django-fsm-2 guards (source state, conditions, permissions) checked, the letter it
+sends recorded (dsar/letters/outbox.py), and exactly one audit event appended. E-mails
+hang off django-fsm's `post_transition` signal as outbox rows; everything is sent after
+commit, so a rolled-back transition sends nothing and a committed one loses nothing.
+
+Lock order — the one order for the whole product; every transaction takes the locks it
+needs in this order and never the other way round:
+
+1. the data request row(s): `select_for_update(of=("self",), no_key=True)` — of=self so a
+   join never locks the operator row too, and FOR NO KEY UPDATE so other transactions may
+   still insert rows that reference the request (events, letters, notifications);
+2. rows belonging to that request (letters, one-time codes, notifications, attachments);
+3. the operator's counters — reference numbers (`ReferenceCounter`) and outgoing letter
+   numbers (`LetterCounter`) — as late as possible: each is held until commit;
+4. the operator's audit chain head (`EventChainHead`, in `Event.append`), always last,
+   just before the commit, so appends of one operator queue only for the commit itself;
+5. the dashboard's daily figures (`DailyFigure`, `DailyOutcome`, dsar/services/rollup.py),
+   after the chain head, in key order.
+
+The operator row itself is never locked. Work that is slow (files, PDFs) runs before 3.
 """
 
 from __future__ import annotations
@@ -327,12 +343,17 @@ def transition(request_id: int, name: str, *, actor=None, actor_label: str = "",
     `actor` is a staff user; None means the subject or the system (`actor_label` says which).
     Raises TransitionNotAllowed, PermissionDenied or TransitionInputError.
     """
+    from .letters.outbox import letter_issue_for_transition, letter_link_event
     from .models import DataRequest, Event
     from .services import rollup
 
     now = now or timezone.now()
     with transaction.atomic():
-        request = DataRequest.objects.select_for_update().select_related("operator").get(pk=request_id)
+        # Lock order (module docstring): the request (1) first; the letter counter (3) and
+        # the chain head (4) come last, in letter_issue_for_transition and Event.append.
+        request = (
+            DataRequest.objects.select_for_update(of=("self",), no_key=True).select_related("operator").get(pk=request_id)
+        )
         method = getattr(request, name, None)
         if name not in STAFF_TRANSITIONS and name not in SUBJECT_TRANSITIONS or method is None:
             raise TransitionNotAllowed(f"Unknown transition {name!r}")
@@ -350,7 +371,8 @@ def transition(request_id: int, name: str, *, actor=None, actor_label: str = "",
         counted = rollup.snapshot(request)
         method(now=now, by=actor, **kwargs)
         request.save()
-        Event.append(
+        letter = letter_issue_for_transition(request=request, name=name, actor=actor, now=now, kwargs=kwargs)
+        event = Event.append(
             request=request,
             action=name,
             actor=actor,
@@ -362,6 +384,7 @@ def transition(request_id: int, name: str, *, actor=None, actor_label: str = "",
             public=public,
             at=now,
         )
+        letter_link_event(letter=letter, event=event)
         rollup.rollup_apply(before=counted, after=rollup.snapshot(request))
     return request
 

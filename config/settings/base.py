@@ -257,8 +257,14 @@ CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TIMEZONE = "Asia/Almaty"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Longer than any task (10 min) or countdown (retries back off to at most 30 min).
-CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60)
+# How long Redis keeps a message a worker took but never acknowledged (the worker was killed)
+# before giving it to another worker. Longer than the longest task (CELERY_TASK_TIME_LIMIT), so
+# a running task is never handed out twice; no task waits on the broker with a countdown
+# (retries live on the outbox rows), so nothing needs more. Outbox work stranded by a killed
+# worker does not wait for it: the outbox sweep queues it again after
+# DSAR_OUTBOX_REQUEUE_AFTER_SECONDS (dsar/outbox.py).
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 15 * 60)
+DSAR_OUTBOX_REQUEUE_AFTER_SECONDS = env_int("DSAR_OUTBOX_REQUEUE_AFTER_SECONDS", 60)
 # Bounded waits for the broker: a publish that cannot reach it gives up within seconds (the
 # outbox row stays pending and the sweep queues it again), and a worker that loses it retries
 # a bounded number of times and exits for its supervisor to restart.
@@ -315,6 +321,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "chain-checkpoints": {"task": "dsar.tasks.sign_chain_checkpoints", "schedule": crontab(hour=0, minute=5)},
     "webhooks": {"task": "dsar.webhooks.tasks.webhooks_sweep", "schedule": _SWEEP_EVERY,
                  "options": {"expires": _SWEEP_EVERY}},
+    # Letters and e-mails whose attempt is due and whose message went missing (dsar/outbox.py).
+    "outbox": {"task": "dsar.tasks.outbox", "schedule": _SWEEP_EVERY, "options": {"expires": _SWEEP_EVERY}},
+    # Private files that no row records (dsar/files.py).
+    "orphan-files": {"task": "dsar.tasks.orphan_files", "schedule": crontab(minute=41)},
 }
 # --- Audit chain checkpoints: the Ed25519 signing key is never in the database (dsar/signing.py).
 # The key itself (PEM or base64 of its 32 bytes), or a PEM file; development creates the file.

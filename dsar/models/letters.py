@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .operators import LANGUAGE_CHOICES
@@ -33,7 +34,7 @@ class Letter(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Being prepared")
         READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed; retrying")
+        FAILED = "failed", _("Failed after all attempts")
 
     request = models.ForeignKey("dsar.DataRequest", on_delete=models.CASCADE, related_name="letters", verbose_name=_("request"))
     kind = models.CharField(_("kind"), max_length=30, choices=LetterKind.choices)
@@ -51,6 +52,11 @@ class Letter(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
     rendered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("rendered"))
+    # The outbox schedule (dsar/outbox.py): the render task and the sweep both respect it.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(default=timezone.now, null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("letter")
@@ -63,6 +69,9 @@ class Letter(models.Model):
             models.UniqueConstraint(
                 fields=["request", "cause"], condition=~models.Q(cause=""), name="letter_one_per_cause"
             ),
+        ]
+        indexes = [
+            models.Index(fields=["next_attempt_at"], name="letter_due_idx", condition=models.Q(status="pending")),
         ]
 
     def __str__(self):

@@ -27,7 +27,7 @@ from ...models import DataRequest, Event, Membership, Notification, Operator, Po
 from ...states import State
 from ...workflow import transition as workflow_transition
 from ... import deadlines, queues
-from ..notifications import notifications_record, notifications_requeue_stale
+from ..notifications import notifications_record
 from ..verification import status_link_create
 from . import plan
 
@@ -45,7 +45,6 @@ class SweepResult:
     transitions: int = 0
     purged: int = 0
     failed: int = 0
-    requeued: int = 0
     batches: int = 0
 
     def as_dict(self) -> dict:
@@ -332,6 +331,5 @@ def sweep_run(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> S
     staff = StaffDirectory()
     while _sweep_batch(now, staff, result, batch_size) == batch_size:
         pass
-    result.requeued = notifications_requeue_stale()
     logger.info("Sweep at %s: %s", now.isoformat(), result.as_dict())
     return result
