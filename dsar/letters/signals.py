@@ -1,4 +1,4 @@
-"""After a transition commits, issue the letter it calls for (see letter_kind_for)."""
+"""After a transition commits, issue the letter it calls for (the table in dsar/notices.py)."""
 
 import logging
 
@@ -14,16 +14,18 @@ logger = logging.getLogger(__name__)
 
 @receiver(post_transition, sender=DataRequest, dispatch_uid="dsar.letters.issue_after_transition")
 def issue_letter_after_transition(sender, instance, name, source, target, method_kwargs=None, **kwargs):
-    from ..services.letters import letter_kind_for
+    from ..notices import notice_due
 
     if kwargs.get("exception") is not None:
         return
-    kind = letter_kind_for(request_kind=instance.kind, transition=name)
+    notice = notice_due(request=instance, transition=name)
+    kind = notice.letter_for(instance.kind) if notice else None
     if kind is None:
         return
     method_kwargs = method_kwargs or {}
     request_id, actor, when = instance.pk, method_kwargs.get("by"), method_kwargs.get("now")
-    extra = {k: method_kwargs[k] for k in ("question", "reason") if isinstance(method_kwargs.get(k), str)}
+    extra = {k: method_kwargs[k] for k in ("question", "reason", "closed_because")
+             if isinstance(method_kwargs.get(k), str)}
     # robust: a failure here must not turn a committed transition into an error page.
     transaction.on_commit(lambda: issue_for_transition(request_id, name, kind, actor, when, extra), robust=True)
 

@@ -1,3 +1,4 @@
+from .authority import AuthorityCheck
 from .correspondence import Attachment, Message
 from .events import Event, EventChainHead
 from .letters import Letter, LetterKind
@@ -8,6 +9,7 @@ from .requests import DataRequest, State
 
 __all__ = [
     "Attachment",
+    "AuthorityCheck",
     "CalendarOverride",
     "DataRequest",
     "Event",

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from ..kinds import REFUSAL_BASIS, Kind
 from ..letters import texts
+from ..notices import letter_kind_for  # noqa: F401 (re-exported: the one table lives in dsar/notices.py)
 from ..models import DataRequest, Event, Letter, LetterKind
 from ..models.letters import AccessRecord, LetterCounter, LetterTemplate, ProcessingActivity
 
@@ -32,33 +33,12 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 12
 
 # Letters whose subject may disagree with the decision: they carry the right to appeal (art. 24).
-APPEAL_KINDS = {LetterKind.REFUSAL, LetterKind.PARTLY_FULFILLED, LetterKind.UNBLOCKED}
+APPEAL_KINDS = {LetterKind.REFUSAL, LetterKind.PARTLY_FULFILLED, LetterKind.UNBLOCKED, LetterKind.NO_DATA_HELD}
 REGISTER_KINDS = {LetterKind.ACCESS_ANSWER, LetterKind.PARTLY_FULFILLED}
 
 
 class LetterError(ValueError):
     """A letter was asked for that cannot be written (unknown kind, no language...)."""
-
-
-def letter_kind_for(*, request_kind: str, transition: str) -> str | None:
-    """Which letter a transition sends, or None when it sends none."""
-    if transition == "confirm_identity":
-        return LetterKind.ACKNOWLEDGMENT
-    if transition == "ask_subject":
-        return LetterKind.CLARIFICATION
-    if transition == "extend":
-        return LetterKind.EXTENSION
-    if transition in ("fulfil", "partly_fulfil", "refuse") and request_kind == Kind.CLAIM:
-        return LetterKind.CLAIM_RESULT
-    if transition == "fulfil":
-        return LetterKind.ACCESS_ANSWER if request_kind == Kind.ACCESS else LetterKind.FULFILLED
-    return {
-        "partly_fulfil": LetterKind.PARTLY_FULFILLED,
-        "refuse": LetterKind.REFUSAL,
-        "block": LetterKind.BLOCKED,
-        "unblock": LetterKind.UNBLOCKED,
-        "destroy": LetterKind.DESTROYED,
-    }.get(transition)
 
 
 # --- numbers and codes ------------------------------------------------------------
@@ -137,11 +117,15 @@ def letter_context(*, request: DataRequest, kind: str, now: datetime, extra: dic
     template = LetterTemplate.objects.filter(operator=operator, kind=kind, language=language).first()
     title, body = (template.title, template.body) if template else texts.default_text(kind, language)
     kind_label = texts.REQUEST_KINDS[language].get(request.kind, request.kind)
+    # A representative's request is answered to the representative, on the subject's behalf.
+    representative = request.representative_name if request.acting_for_other else ""
     values = {
         "reference": request.reference,
         "received": _fmt_date(request.received_at or request.submitted_at, tz),
         "due": _fmt_date(request.due_at, tz),
         "subject_name": request.subject_name,
+        "addressee": representative or request.subject_name,
+        "original": request.duplicate_of.reference if request.duplicate_of_id else "",
         "operator": operator.legal_name(language),
         "kind": kind_label,
         "question": extra.get("question", ""),
@@ -164,7 +148,7 @@ def letter_context(*, request: DataRequest, kind: str, now: datetime, extra: dic
             "website": operator.website,
             "responsible": operator.responsible_person,
         },
-        "subject": {"name": request.subject_name},
+        "subject": {"name": request.subject_name, "representative": representative},
         "request": {
             "reference": request.reference,
             "kind": request.kind,
@@ -196,6 +180,13 @@ def letter_context(*, request: DataRequest, kind: str, now: datetime, extra: dic
         if request.outcome == "partly_fulfilled":
             context["appeal"] = True
             context["paragraphs"].append(request.refusal_explanation)
+    if kind == LetterKind.CLAIM_RESULT and request.outcome == "claim_unfounded":
+        context["appeal"] = True
+        context["paragraphs"].append(request.refusal_explanation)
+    if kind == LetterKind.NO_DATA_HELD and request.refusal_explanation:
+        context["paragraphs"].append(request.refusal_explanation)
+    if kind == LetterKind.WITHDRAWN:
+        context["paragraphs"].append(texts.withdrawal_reason(extra.get("closed_because", ""), language))
     if kind in REGISTER_KINDS and request.kind == Kind.ACCESS:
         context["register"] = _register_context(operator, language)
         context["records"] = _records_context(request)

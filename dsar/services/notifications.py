@@ -23,7 +23,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
+from django.utils.dateparse import parse_datetime
 from django.utils import timezone, translation
 
 from .. import sms
@@ -36,10 +38,28 @@ logger = logging.getLogger(__name__)
 STALE_PENDING = timedelta(minutes=10)
 
 
+def _revived(context: dict) -> dict:
+    """The outbox keeps JSON, so a datetime was stored as an ISO string; give templates back the
+    datetime (keys ending in `_at`) so that `date` filters can format it."""
+    values = dict(context)
+    for key, value in context.items():
+        if key.endswith("_at") and isinstance(value, str):
+            values[key] = parse_datetime(value) or value
+    return values
+
+
+def render_text(name: str, context: dict) -> str:
+    """A plain-text template: never HTML-escaped (a quote stays a quote, not &quot;)."""
+    return get_template(name).template.render(Context(context, autoescape=False))
+
+
 def render_email(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
-    with translation.override(language):
-        subject = render_to_string(f"dsar/emails/{template}_subject.txt", context).strip().replace("\n", " ")
-        text = render_to_string(f"dsar/emails/{template}.txt", context)
+    """Subject, text and HTML, as delivery sends them: from the stored row's context, in `language`,
+    dates in the context's `tz` (an operator's time zone) or the site's."""
+    context = _revived(context)
+    with translation.override(language), timezone.override(context.get("tz") or settings.TIME_ZONE):
+        subject = render_text(f"dsar/emails/{template}_subject.txt", context).strip().replace("\n", " ")
+        text = render_text(f"dsar/emails/{template}.txt", context)
         html = render_to_string(f"dsar/emails/{template}.html", context)
     return subject, text, html
 
@@ -152,7 +172,7 @@ def _queue_after_commit(ids: list[int]) -> None:
 def _send(row: Notification) -> None:
     if row.channel == Notification.Channel.SMS:
         with translation.override(row.language):
-            body = render_to_string(f"dsar/sms/{row.template}.txt", row.context).strip()
+            body = render_text(f"dsar/sms/{row.template}.txt", _revived(row.context)).strip()
         sms.send_sms(to=row.to, body=body)
         return
     subject, text, html = render_email(template=row.template, context=row.context, language=row.language)

@@ -65,6 +65,27 @@ def test_it_kills_the_older_code_when_a_new_one_is_sent(operator, django_capture
     assert code_check(request=request, purpose=CodePurpose.EMAIL, code=new) is True
 
 
+def test_it_never_revives_an_older_code_once_a_new_one_is_sent(operator, django_capture_on_commit_callbacks):
+    """The older code stays dead even when the new one is used up or worn out by wrong attempts
+    (otherwise each resend would give a guesser a fresh set of attempts at a still-live code)."""
+    request, old = _issued(operator, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        code_issue(request=request, purpose=CodePurpose.EMAIL)
+    new = last_code()
+    wrong = next(f"{n:06d}" for n in range(10**6) if f"{n:06d}" not in (old, new))
+    for _attempt in range(CODE_MAX_ATTEMPTS):
+        assert code_check(request=request, purpose=CodePurpose.EMAIL, code=wrong) is False
+    assert code_check(request=request, purpose=CodePurpose.EMAIL, code=old) is False
+    assert code_check(request=request, purpose=CodePurpose.EMAIL, code=new) is False  # worn out
+    # Used, too: the older one does not come back.
+    with django_capture_on_commit_callbacks(execute=True):
+        code_issue(request=request, purpose=CodePurpose.EMAIL)
+    newest = last_code()
+    assert code_check(request=request, purpose=CodePurpose.EMAIL, code=newest) is True
+    assert code_check(request=request, purpose=CodePurpose.EMAIL, code=old) is False
+    assert code_check(request=request, purpose=CodePurpose.EMAIL, code=new) is False
+
+
 def test_it_keeps_a_code_for_one_purpose_only(operator, django_capture_on_commit_callbacks):
     request, code = _issued(operator, django_capture_on_commit_callbacks)
     assert code_check(request=request, purpose=CodePurpose.DOWNLOAD, code=code) is False
