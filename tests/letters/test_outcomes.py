@@ -36,7 +36,7 @@ def in_progress(operator, manager, *, kind=Kind.ACCESS, language="kk", now=MONDA
     request = make_request(operator, kind=kind, language=language, now=now, subject_email="dana@example.kz", **fields)
     transition(request.pk, "confirm_identity", now=now)
     transition(request.pk, "start_work", actor=manager, now=now)
-    return request
+    return DataRequest.objects.get(pk=request.pk)
 
 
 def letters_of(request):
@@ -72,7 +72,7 @@ def test_it_sends_the_refusal_letter_and_e_mail_when_the_sweep_refuses_an_unansw
     assert request.refusal_explanation in text
     assert flat(texts.LABELS[language]["appeal"]) in text
     assert [m.to for m in mail.outbox] == [["dana@example.kz"]]
-    assert Notification.objects.get(request=request, template="portal_update").context["update"] == "answered"
+    assert Notification.objects.filter(request=request, key__contains=":refuse_unanswered:").count() == 1
 
 
 def test_it_sends_the_withdrawal_letter_and_e_mail_when_the_sweep_closes_an_unanswered_clarification(
@@ -85,7 +85,7 @@ def test_it_sends_the_withdrawal_letter_and_e_mail_when_the_sweep_closes_an_unan
     assert texts.WITHDRAWAL_REASONS["unanswered"]["ru"] in text
     assert texts.WITHDRAWAL_REASONS["subject"]["ru"] not in text
     assert [m.to for m in mail.outbox] == [["dana@example.kz"]]
-    assert Notification.objects.get(request=request, template="portal_update").context["update"] == "closed"
+    assert Notification.objects.filter(request=request, key__contains=":withdraw:").count() == 1
 
 
 def test_it_tells_a_subject_who_withdrew_that_the_request_is_closed_at_their_wish(
@@ -136,7 +136,8 @@ def test_it_answers_an_unfounded_claim_with_the_result_of_the_review(operator, m
     request = in_progress(operator, manager, kind=Kind.CLAIM, language="ru")
     assert "answer_no_data" not in available_transitions(request, manager)
     with django_capture_on_commit_callbacks(execute=True):
-        transition(request.pk, "answer_unfounded", actor=manager, explanation="Плата списана по договору.")
+        transition(request.pk, "answer_unfounded", actor=manager, explanation="Плата списана по договору.",
+                   now=MONDAY + timedelta(days=2))
     request = DataRequest.objects.get(pk=request.pk)
     assert (request.state, request.outcome) == (State.ANSWERED, Outcome.CLAIM_UNFOUNDED)
     assert request.answered_at <= request.due_at
