@@ -64,7 +64,7 @@ class AuthorityCheckMixin:
     def authority_check_view(self, request, object_id):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        obj = self._load(request, object_id, change=True)
+        obj = self._load(request, object_id, action="decide")
         form = AuthorityCheckForm(request.POST)
         if not form.is_valid():
             for errors in form.errors.values():

@@ -31,7 +31,7 @@ def issue_letter_after_transition(sender, instance, name, source, target, method
 
 
 def issue_for_transition(request_id: int, name: str, kind: str, actor, when, extra: dict):
-    from ..services.letters import letter_issue
+    from .services import letter_issue
 
     # Each transition writes exactly one event, stamped with the transition's `now`: it names the
     # cause, so a replayed callback issues nothing new, and two transitions of one name never merge.

@@ -53,12 +53,18 @@ EVENT_LABELS = {
     "fulfil": _("Answered: fulfilled"),
     "partly_fulfil": _("Answered: partly fulfilled"),
     "refuse": _("Answered: refused"),
+    "answer_no_data": _("Answered: no data about you is held"),
+    "answer_unfounded": _("Answered: the claim was reviewed and found unfounded"),
+    "refuse_authority": _("Answered: refused, as the authority to act was not accepted"),
     "block": _("Your data was blocked"),
     "unblock": _("Your data was unblocked"),
     "destroy": _("Your data was destroyed"),
     "withdraw": _("The request was withdrawn"),
     "expire": _("Closed: the identity was never confirmed"),
     "close_as_duplicate": _("Closed as a duplicate of another request"),
+    "refuse_unanswered": _("Answered: refused, as our question went unanswered"),
+    "letter_issued": _("The operator sent you a letter"),
+    "export_created": _("A copy of your data is ready to download"),
 }
 
 

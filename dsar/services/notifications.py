@@ -23,13 +23,14 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
-from django.template import Context
-from django.template.loader import get_template, render_to_string
-from django.utils.dateparse import parse_datetime
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
 
 from .. import sms
 from ..models import Notification
+from ..outbox_crypto import is_sealed, seal
+from ..plaintext import render_plain
 
 logger = logging.getLogger(__name__)
 
@@ -48,18 +49,13 @@ def _revived(context: dict) -> dict:
     return values
 
 
-def render_text(name: str, context: dict) -> str:
-    """A plain-text template: never HTML-escaped (a quote stays a quote, not &quot;)."""
-    return get_template(name).template.render(Context(context, autoescape=False))
-
-
 def render_email(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
     """Subject, text and HTML, as delivery sends them: from the stored row's context, in `language`,
-    dates in the context's `tz` (an operator's time zone) or the site's."""
+    dates in the context's `tz` (an operator's time zone) or the site's. Plain text is never HTML-escaped."""
     context = _revived(context)
     with translation.override(language), timezone.override(context.get("tz") or settings.TIME_ZONE):
-        subject = render_text(f"dsar/emails/{template}_subject.txt", context).strip().replace("\n", " ")
-        text = render_text(f"dsar/emails/{template}.txt", context)
+        subject = render_plain(f"dsar/emails/{template}_subject.txt", context).strip().replace("\n", " ")
+        text = render_plain(f"dsar/emails/{template}.txt", context)
         html = render_to_string(f"dsar/emails/{template}.html", context)
     return subject, text, html
 
@@ -140,7 +136,7 @@ def _insert_postgresql(rows: list[Notification]) -> list[int]:
         cursor.execute(f"DELETE FROM {_STAGE}")
         with cursor.cursor.copy(f"COPY {_STAGE} ({columns}) FROM STDIN") as copy:
             for r in rows:
-                copy.write_row((r.key, r.channel, r.to, r.template, json.dumps(r.context, cls=DjangoJSONEncoder),
+                copy.write_row((r.key, r.channel, r.to, r.template, json.dumps(seal(r.context), cls=DjangoJSONEncoder),
                                 r.language, r.request_id))
         cursor.execute(
             f"INSERT INTO {table} ({columns}, status, attempts, last_error, created_at) "
@@ -169,10 +165,17 @@ def _queue_after_commit(ids: list[int]) -> None:
     transaction.on_commit(enqueue)
 
 
+class OutboxKeyError(Exception):
+    """A pending message's context cannot be decrypted: DSAR_OUTBOX_SECRET changed without
+    the old secret in DSAR_OUTBOX_OLD_SECRETS."""
+
+
 def _send(row: Notification) -> None:
+    if is_sealed(row.context):
+        raise OutboxKeyError(f"Notification {row.pk}: cannot decrypt its context")
     if row.channel == Notification.Channel.SMS:
         with translation.override(row.language):
-            body = render_text(f"dsar/sms/{row.template}.txt", _revived(row.context)).strip()
+            body = render_plain(f"dsar/sms/{row.template}.txt", _revived(row.context)).strip()
         sms.send_sms(to=row.to, body=body)
         return
     subject, text, html = render_email(template=row.template, context=row.context, language=row.language)
@@ -199,7 +202,8 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
         row.sent_at = now or timezone.now()
         row.attempts += 1
         row.last_error = ""
-        row.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+        row.context = {}  # what was sent (a one-time code, a link) is not kept
+        row.save(update_fields=["status", "sent_at", "attempts", "last_error", "context"])
     return True
 
 

@@ -13,7 +13,7 @@ from dsar.dashboard.selectors import on_time_by_kind, outcomes
 from dsar.kinds import Kind
 from dsar.letters import texts
 from dsar.models import DataRequest, Letter, LetterKind, Notification, Policy, Role, State
-from dsar.services.letters import letter_render
+from dsar.letters.services import letter_render
 from dsar.services.sweep import sweep_run
 from dsar.states import Outcome
 from dsar.workflow import available_transitions, transition
@@ -155,7 +155,7 @@ def test_it_no_longer_offers_no_data_held_or_an_unfounded_claim_as_refusal_groun
 
 def test_it_renders_the_letter_date_in_almaty_not_utc(operator, manager):
     # 20:30 UTC on 9 March is 01:30 on 10 March in Almaty.
-    from dsar.services.letters import letter_issue
+    from dsar.letters.services import letter_issue
 
     request = in_progress(operator, manager, language="en")
     late_evening = datetime(2026, 3, 9, 20, 30, tzinfo=ZoneInfo("UTC"))
