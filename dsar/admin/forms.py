@@ -43,6 +43,13 @@ class ExplanationForm(TransitionForm):
     explanation = forms.CharField(label=_("Explanation for the subject"), widget=forms.Textarea(attrs={"rows": 5}))
 
 
+class NoDataForm(TransitionForm):
+    explanation = forms.CharField(
+        label=_("What was checked (optional)"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+        help_text=_("The letter tells the subject that no data about them is held; this is an answer, not a refusal."),
+    )
+
+
 class RefuseForm(TransitionForm):
     ground = forms.ChoiceField(label=_("Legal ground"))
     basis = forms.CharField(
@@ -114,6 +121,8 @@ TRANSITION_FORMS = {
     "ask_subject": AskSubjectForm,
     "extend": ExtendForm,
     "partly_fulfil": ExplanationForm,
+    "answer_no_data": NoDataForm,
+    "answer_unfounded": ExplanationForm,
     "refuse": RefuseForm,
     "unblock": ExplanationForm,
     "close_as_duplicate": DuplicateForm,
@@ -126,6 +135,8 @@ TRANSITION_LABELS = {
     "extend": _("Extend the deadline"),
     "fulfil": _("Fulfil"),
     "partly_fulfil": _("Fulfil in part"),
+    "answer_no_data": _("Answer: no data held"),
+    "answer_unfounded": _("Answer: claim unfounded"),
     "refuse": _("Refuse"),
     "block": _("Block the data"),
     "unblock": _("Unblock"),
@@ -134,7 +145,7 @@ TRANSITION_LABELS = {
     "withdraw": _("Record withdrawal"),
 }
 # Outcomes the subject receives and cannot be undone: the button is styled as such.
-FINAL_TRANSITIONS = {"fulfil", "partly_fulfil", "refuse", "destroy", "close_as_duplicate", "withdraw", "unblock"}
+FINAL_TRANSITIONS = {"fulfil", "partly_fulfil", "answer_no_data", "answer_unfounded", "refuse", "destroy", "close_as_duplicate", "withdraw", "unblock"}
 
 
 def form_for(name: str):

@@ -8,8 +8,9 @@ beat every minute) queues any pending letter whose message went missing, and the
 follows the row's retry schedule (dsar/outbox.py). After the last attempt the letter is FAILED
 and the operator's managers and responsible person get an e-mail.
 
-`dsar_verify_chain` reports a transition whose letter is missing through `letters_missing()`,
-which reads the same table as the issuing: `TRANSITION_LETTERS`.
+Which transition sends which letter is the one table in `dsar/notices.py` (`NOTICES`), with
+the e-mail that goes with it. `dsar_verify_chain` reports a transition whose letter is missing
+through `letters_missing()`, which reads the same table as the issuing.
 """
 
 from __future__ import annotations
@@ -18,39 +19,19 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
-from ..kinds import Kind
-from ..models import Event, Letter, LetterKind, Membership, Role
+from ..models import Event, Letter, Membership, Role
+from ..notices import NOTICES, letter_kind_for, notice_due
 from ..outbox import requeue_due
 from .services import RENDER
 
 logger = logging.getLogger(__name__)
 
 
-# The one table of letters a transition sends: {transition: {request kind or None (any): letter kind}}.
-# Extend it here; issuing, the verification of the chain and the tests all read it.
-TRANSITION_LETTERS: dict[str, dict[str | None, str]] = {
-    "confirm_identity": {None: LetterKind.ACKNOWLEDGMENT},
-    "ask_subject": {None: LetterKind.CLARIFICATION},
-    "extend": {None: LetterKind.EXTENSION},
-    "fulfil": {None: LetterKind.FULFILLED, Kind.ACCESS: LetterKind.ACCESS_ANSWER, Kind.CLAIM: LetterKind.CLAIM_RESULT},
-    "partly_fulfil": {None: LetterKind.PARTLY_FULFILLED, Kind.CLAIM: LetterKind.CLAIM_RESULT},
-    "refuse": {None: LetterKind.REFUSAL, Kind.CLAIM: LetterKind.CLAIM_RESULT},
-    "block": {None: LetterKind.BLOCKED},
-    "unblock": {None: LetterKind.UNBLOCKED},
-    "destroy": {None: LetterKind.DESTROYED},
-}
 # What a letter may quote from the transition's input.
-QUOTED_INPUT = ("question", "reason")
-
-
-def letter_kind_for(*, request_kind: str, transition: str) -> str | None:
-    """Which letter a transition sends for this kind of request, or None when it sends none."""
-    by_kind = TRANSITION_LETTERS.get(transition)
-    if by_kind is None:
-        return None
-    return by_kind.get(request_kind, by_kind.get(None))
+QUOTED_INPUT = ("question", "reason", "closed_because")
 
 
 def expected_letter_kind(event: Event) -> str | None:
@@ -66,10 +47,13 @@ def event_cause(event_id: int) -> str:
 
 def letters_missing(*, operator_id: int) -> list[str]:
     """Transitions of the operator whose letter was never recorded (a purged request excepted)."""
+    with_letters = [name for name, notice in NOTICES.items() if notice.letter or notice.letter_by_kind]
     events = (
-        Event.objects.filter(operator_id=operator_id, action__in=list(TRANSITION_LETTERS), request__isnull=False,
+        Event.objects.filter(operator_id=operator_id, action__in=with_letters, request__isnull=False,
                              request__purged_at__isnull=True)
         .exclude(to_state="")
+        # Nobody was proven to write to before the identity was confirmed (notices.notice_due).
+        .exclude(Q(request__identity_confirmed_at__isnull=True) & ~Q(action="confirm_identity"))
         .values_list("pk", "seq", "action", "request_id", "request__kind")
         .order_by("seq")
     )
@@ -88,7 +72,8 @@ def letter_issue_for_transition(*, request, name: str, actor, now: datetime, kwa
     """Record the letter a transition sends, in the transition's transaction (before its event)."""
     from .services import letter_issue
 
-    kind = letter_kind_for(request_kind=request.kind, transition=name)
+    notice = notice_due(request=request, transition=name)
+    kind = notice.letter_for(request.kind) if notice else None
     if kind is None:
         return None
     extra = {k: kwargs[k] for k in QUOTED_INPUT if isinstance(kwargs.get(k), str)}

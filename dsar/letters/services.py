@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from ..kinds import REFUSAL_BASIS, Kind
 from . import texts
+from ..notices import letter_kind_for  # noqa: F401 (re-exported: the one table lives in dsar/notices.py)
 from ..models import DataRequest, Event, Letter, LetterKind
 from ..models.letters import AccessRecord, LetterCounter, LetterTemplate
 from ..files import atomic_with_files, file_store
@@ -38,7 +39,7 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 12
 
 # Letters whose subject may disagree with the decision: they carry the right to appeal (art. 24).
-APPEAL_KINDS = {LetterKind.REFUSAL, LetterKind.PARTLY_FULFILLED, LetterKind.UNBLOCKED}
+APPEAL_KINDS = {LetterKind.REFUSAL, LetterKind.PARTLY_FULFILLED, LetterKind.UNBLOCKED, LetterKind.NO_DATA_HELD}
 REGISTER_KINDS = {LetterKind.ACCESS_ANSWER, LetterKind.PARTLY_FULFILLED}
 
 
@@ -110,11 +111,15 @@ def letter_context(*, request: DataRequest, kind: str, now: datetime, extra: dic
     template = LetterTemplate.objects.filter(operator=operator, kind=kind, language=language).first()
     title, body = (template.title, template.body) if template else texts.default_text(kind, language)
     kind_label = texts.REQUEST_KINDS[language].get(request.kind, request.kind)
+    # A representative's request is answered to the representative, on the subject's behalf.
+    representative = request.representative_name if request.acting_for_other else ""
     values = {
         "reference": request.reference,
         "received": _fmt_date(request.received_at or request.submitted_at, tz),
         "due": _fmt_date(request.due_at, tz),
         "subject_name": request.subject_name,
+        "addressee": representative or request.subject_name,
+        "original": request.duplicate_of.reference if request.duplicate_of_id else "",
         "operator": operator.legal_name(language),
         "kind": kind_label,
         "question": extra.get("question", ""),
@@ -137,7 +142,7 @@ def letter_context(*, request: DataRequest, kind: str, now: datetime, extra: dic
             "website": operator.website,
             "responsible": operator.translated("responsible_person", language),
         },
-        "subject": {"name": request.subject_name},
+        "subject": {"name": request.subject_name, "representative": representative},
         "request": {
             "reference": request.reference,
             "kind": request.kind,
@@ -169,6 +174,13 @@ def letter_context(*, request: DataRequest, kind: str, now: datetime, extra: dic
         if request.outcome == "partly_fulfilled":
             context["appeal"] = True
             context["paragraphs"].append(request.refusal_explanation)
+    if kind == LetterKind.CLAIM_RESULT and request.outcome == "claim_unfounded":
+        context["appeal"] = True
+        context["paragraphs"].append(request.refusal_explanation)
+    if kind == LetterKind.NO_DATA_HELD and request.refusal_explanation:
+        context["paragraphs"].append(request.refusal_explanation)
+    if kind == LetterKind.WITHDRAWN:
+        context["paragraphs"].append(texts.withdrawal_reason(extra.get("closed_because", ""), language))
     if kind in REGISTER_KINDS and request.kind == Kind.ACCESS:
         context["register"] = _register_context(operator, language)
         context["records"] = _records_context(request)

@@ -22,6 +22,9 @@ class LetterKind(models.TextChoices):
     DESTROYED = "destroyed", _("Notice: data destroyed")
     CLAIM_RESULT = "claim_result", _("Result of the claim review")
     ACCESS_ANSWER = "access_answer", _("Answer to an access request")
+    NO_DATA_HELD = "no_data_held", _("Answer: no data held")
+    WITHDRAWN = "withdrawn", _("Notice: request closed as withdrawn")
+    DUPLICATE = "duplicate", _("Notice: request closed as a duplicate")
 
 
 def _letter_path(instance, filename):
@@ -92,8 +95,8 @@ class LetterCounter(models.Model):
 class LetterTemplate(models.Model):
     """An operator's own wording of one kind of letter in one language.
 
-    Placeholders are written as $reference, $received, $due, $subject_name, $operator,
-    $question, $reason, $new_due, $explanation (see dsar/letters/texts.py). Legal blocks
+    Placeholders are written as $reference, $received, $due, $subject_name, $addressee, $operator,
+    $question, $reason, $new_due, $explanation, $original (see dsar/letters/texts.py). Legal blocks
     (refusal grounds, the right to complain, the access items) are fixed and cannot be edited away.
     """
 
@@ -101,7 +104,7 @@ class LetterTemplate(models.Model):
     kind = models.CharField(_("kind of letter"), max_length=30, choices=LetterKind.choices)
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"), help_text=_("Blank lines separate paragraphs. Placeholders: $reference, $received, $due, $subject_name, $operator, $question, $reason, $new_due, $explanation."))
+    body = models.TextField(_("text"), help_text=_("Blank lines separate paragraphs. Placeholders: $reference, $received, $due, $subject_name, $addressee (the representative, if any, else the subject), $operator, $question, $reason, $new_due, $explanation, $original."))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     class Meta:

@@ -26,6 +26,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
 
 from .. import sms
 from ..outbox import enqueue_on_commit, next_attempt, requeue_due
@@ -35,8 +36,21 @@ from ..plaintext import render_plain
 
 logger = logging.getLogger(__name__)
 
+def _revived(context: dict) -> dict:
+    """The outbox keeps JSON, so a datetime was stored as an ISO string; give templates back the
+    datetime (keys ending in `_at`) so that `date` filters can format it."""
+    values = dict(context)
+    for key, value in context.items():
+        if key.endswith("_at") and isinstance(value, str):
+            values[key] = parse_datetime(value) or value
+    return values
+
+
 def render_email(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
-    with translation.override(language):
+    """Subject, text and HTML, as delivery sends them: from the stored row's context, in `language`,
+    dates in the context's `tz` (an operator's time zone) or the site's. Plain text is never HTML-escaped."""
+    context = _revived(context)
+    with translation.override(language), timezone.override(context.get("tz") or settings.TIME_ZONE):
         subject = render_plain(f"dsar/emails/{template}_subject.txt", context).strip().replace("\n", " ")
         text = render_plain(f"dsar/emails/{template}.txt", context)
         html = render_to_string(f"dsar/emails/{template}.html", context)
@@ -147,7 +161,7 @@ def _send(row: Notification) -> None:
         raise OutboxKeyError(f"Notification {row.pk}: cannot decrypt its context")
     if row.channel == Notification.Channel.SMS:
         with translation.override(row.language):
-            body = render_plain(f"dsar/sms/{row.template}.txt", row.context).strip()
+            body = render_plain(f"dsar/sms/{row.template}.txt", _revived(row.context)).strip()
         sms.send_sms(to=row.to, body=body)
         return
     subject, text, html = render_email(template=row.template, context=row.context, language=row.language)

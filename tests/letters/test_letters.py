@@ -86,8 +86,10 @@ def test_it_keeps_the_kazakh_letters_intact_in_the_pdf_text_layer(kz_operator):
 def test_it_tells_the_result_of_a_claim_review(kz_operator):
     request = request_ready_for(kz_operator, LetterKind.CLAIM_RESULT, language="en")
     text = flat(pdf_text(issue_and_render(request, LetterKind.CLAIM_RESULT).file.read()))
-    assert "The claim is rejected." in text
-    assert "The claim is unfounded after review" in text
+    # An unfounded claim is answered, not refused: the result of the review, its reasons, the way to court.
+    assert "The claim is unfounded and is not satisfied. This is the result of our review" in text
+    assert "The data was kept as the contract says." in text
+    assert "Ground of the refusal" not in text
     assert "Ministry of Artificial Intelligence" in text
 
 

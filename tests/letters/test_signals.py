@@ -111,7 +111,7 @@ def test_it_issues_blocked_then_unblocked_notices(operator, manager, run_tasks_i
     assert unblocked.context["appeal"] is True
 
 
-def test_it_issues_no_letter_for_a_withdrawal(operator, run_tasks_inline, django_capture_on_commit_callbacks):
+def test_it_issues_no_letter_for_a_withdrawal_before_the_identity_is_confirmed(operator, run_tasks_inline, django_capture_on_commit_callbacks):
     request = make_request(operator)
     with django_capture_on_commit_callbacks(execute=True):
         transition(request.pk, "withdraw")
@@ -144,7 +144,11 @@ def test_it_records_the_letter_with_the_transition_before_any_callback_runs(oper
         (Kind.DESTRUCTION, "destroy", LetterKind.DESTROYED),
         (Kind.ACCESS, "start_work", None),
         (Kind.ACCESS, "resume", None),
-        (Kind.ACCESS, "close_as_duplicate", None),
+        (Kind.ACCESS, "close_as_duplicate", LetterKind.DUPLICATE),
+        (Kind.ACCESS, "withdraw", LetterKind.WITHDRAWN),
+        (Kind.ACCESS, "answer_no_data", LetterKind.NO_DATA_HELD),
+        (Kind.CLAIM, "answer_unfounded", LetterKind.CLAIM_RESULT),
+        (Kind.ACCESS, "expire", None),
     ],
 )
 def test_it_maps_transitions_to_letters(request_kind, name, expected):

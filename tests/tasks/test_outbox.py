@@ -8,7 +8,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from dsar import tasks
-from dsar.letters.outbox import TRANSITION_LETTERS, letters_missing
+from dsar.letters.outbox import letters_missing
 from dsar.models import Event, Letter, LetterKind, Notification
 from dsar.outbox import MAX_ATTEMPTS, min_gap_seconds
 from dsar.services.notifications import notify
@@ -118,7 +118,15 @@ def test_it_reports_a_transition_whose_letter_is_missing(operator):
     assert letters_missing(operator_id=operator.pk) == []
     Letter.objects.filter(request=request).delete()
     event = Event.objects.get(request=request, action="confirm_identity")
+    withdrawal = Event.objects.get(request=request, action="withdraw")
     assert letters_missing(operator_id=operator.pk) == [
-        f"event #{event.seq} (confirm_identity, request {request.pk}): no {LetterKind.ACKNOWLEDGMENT} letter was recorded"
+        f"event #{event.seq} (confirm_identity, request {request.pk}): no {LetterKind.ACKNOWLEDGMENT} letter was recorded",
+        f"event #{withdrawal.seq} (withdraw, request {request.pk}): no {LetterKind.WITHDRAWN} letter was recorded",
     ]
-    assert "withdraw" not in TRANSITION_LETTERS
+
+
+def test_it_expects_no_letter_for_a_request_withdrawn_before_its_identity_was_confirmed(operator):
+    request = make_request(operator)
+    transition(request.pk, "withdraw")
+    assert not Letter.objects.filter(request=request).exists()
+    assert letters_missing(operator_id=operator.pk) == []

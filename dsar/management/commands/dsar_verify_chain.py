@@ -3,7 +3,8 @@ from django.core.management.base import BaseCommand, CommandError
 from dsar.models import Operator
 from dsar.models.events import verify_chain
 from dsar.letters.services import letters_check
-from dsar.services.audit import events_without_checkpoint, transitions_without_letter
+from dsar.letters.outbox import letters_missing
+from dsar.services.audit import events_without_checkpoint
 
 
 class Command(BaseCommand):
@@ -35,7 +36,7 @@ class Command(BaseCommand):
             uncovered = events_without_checkpoint(operator_id=op.pk)
             if uncovered:  # a warning: it may be an idle beat as well as tampering
                 self.stderr.write(f"WARNING {op.slug}: {uncovered}")
-            for missing in transitions_without_letter(operator_id=op.pk):
+            for missing in letters_missing(operator_id=op.pk):
                 broken.append(missing)
                 self.stderr.write(f"MISSING LETTER {op.slug}: {missing}")
         if broken:

@@ -225,14 +225,16 @@ def _apply(request, action, policy, now, result) -> bool:
                 request_purge(request_id=request.pk, now=now)
                 result.purged += 1
                 return True
-            name = "expire"
+            name, inputs = "expire", {}
             if action.kind == plan.CLARIFICATION_LAPSE:
                 name = {
                     Policy.ClarificationOutcome.REFUSE: "refuse_unanswered",
                     Policy.ClarificationOutcome.CLOSE: "withdraw",
                 }[policy.clarification_outcome]
+                # The withdrawal letter says the subject did not answer (dsar/notices.py issues it).
+                inputs = {"closed_because": "unanswered"} if name == "withdraw" else {}
             workflow_transition(request.pk, name, actor=None, actor_label="system", now=now,
-                                note="No answer from the subject in time.", public=True)
+                                note="No answer from the subject in time.", public=True, **inputs)
             result.transitions += 1
             return True
     except Exception:  # noqa: BLE001 - one bad request must not stop the sweep
