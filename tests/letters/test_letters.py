@@ -156,12 +156,12 @@ def test_it_numbers_letters_per_operator_without_gaps(kz_operator):
 def test_it_issues_one_letter_per_cause(kz_operator):
     request = request_ready_for(kz_operator, LetterKind.ACKNOWLEDGMENT)
     before = Letter.objects.filter(request=request).count()
-    first = letter_issue(request=request, kind=LetterKind.ACKNOWLEDGMENT, cause="event:1")
-    again = letter_issue(request=request, kind=LetterKind.ACKNOWLEDGMENT, cause="event:1")
+    first = letter_issue(request=request, kind=LetterKind.ACKNOWLEDGMENT, cause="test:first")
+    again = letter_issue(request=request, kind=LetterKind.ACKNOWLEDGMENT, cause="test:first")
     assert again.pk == first.pk
     assert Letter.objects.filter(request=request).count() == before + 1
     # A repeated cause takes no number: the next letter follows on, no gaps.
-    nxt = letter_issue(request=request, kind=LetterKind.ACKNOWLEDGMENT, cause="event:2")
+    nxt = letter_issue(request=request, kind=LetterKind.ACKNOWLEDGMENT, cause="test:second")
     assert int(nxt.number[-6:]) == int(first.number[-6:]) + 1
 
 

@@ -12,7 +12,7 @@ from django.core import mail
 
 from dsar import cache as fallback
 from dsar.models import DataRequest, Notification
-from dsar.services.notifications import notifications_requeue_stale
+from dsar.services.notifications import notifications_requeue_due
 from tests.blackhole import BlackHole, closed_port
 from tests.portal.conftest import submit
 
@@ -65,7 +65,7 @@ def test_it_accepts_and_saves_a_submission_and_keeps_its_mail_waiting(
     # Redis is back (the broker: here the in-process one): the sweep's re-queue sends the waiting mail.
     app.conf.task_always_eager = True
     with django_capture_on_commit_callbacks(execute=True):
-        notifications_requeue_stale(now=request.submitted_at + timedelta(hours=1))
+        notifications_requeue_due(now=request.submitted_at + timedelta(hours=1))
     assert set(waiting.values_list("status", flat=True)) == {Notification.Status.SENT}
     assert [m.to for m in mail.outbox] == [["dana@example.kz"]]
 
