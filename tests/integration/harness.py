@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from celery import Celery
+from kombu import pools
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -145,8 +146,9 @@ def producing_to(broker_url: str):
     saved = (app.conf.broker_url, app.conf.task_always_eager)
 
     def reset_pools():
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # kombu keeps connection and producer pools per broker URL, process-wide: drop them all,
+        # as Celery does after a fork, so the next task is published through the URL now set.
+        pools.reset()
         app._pool = None
         app.amqp._producer_pool = None
 

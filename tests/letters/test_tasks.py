@@ -29,10 +29,9 @@ def test_it_reschedules_a_failed_render_on_the_row_and_renders_when_it_is_due(op
 
 
 def test_it_fails_a_letter_after_its_last_attempt_and_alerts_the_managers(operator, monkeypatch):
-    from django.core import mail
-
-    from dsar.models import Role
+    from dsar.models import Membership, Notification, Role
     from dsar.outbox import MAX_ATTEMPTS
+    from dsar.services.notifications import render_email
     from tests.factories import staff_user
 
     manager = staff_user(operator, Role.MANAGER)
@@ -43,8 +42,11 @@ def test_it_fails_a_letter_after_its_last_attempt_and_alerts_the_managers(operat
         letter_render(letter_id=letter.pk, now=letter.next_attempt_at)
         letter = Letter.objects.get(pk=letter.pk)
     assert letter.status == Letter.Status.FAILED and letter.attempts == MAX_ATTEMPTS
-    alerts = [m for m in mail.outbox if letter.number in m.subject]
-    assert [m.to for m in alerts] == [[manager.email]]
+    alerts = Notification.objects.filter(template="letter_failed", request=request)
+    managers = Membership.objects.filter(operator=operator, role__in=[Role.MANAGER, Role.DPO])
+    assert manager.email in {n.to for n in alerts} == {m.user.email for m in managers}
+    subject, text, _html = render_email(template="letter_failed", context=alerts[0].context, language="en")
+    assert letter.number in subject and f"after {MAX_ATTEMPTS} attempts" in text
 
 
 def test_it_ignores_a_letter_that_no_longer_exists(db):
