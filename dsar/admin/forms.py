@@ -1,7 +1,5 @@
 """Forms for the request page: one per transition that needs input, assignment, notes, letters."""
 
-from datetime import datetime
-
 from django import forms
 from django.contrib.admin.widgets import AdminDateWidget
 from django.utils import timezone
@@ -105,7 +103,7 @@ class ExtendForm(TransitionForm):
         # A deadline is the end of its local day (deadlines.py).
         day = self.cleaned_data["new_due"]
         tz = self.request_obj.operator.tz
-        return datetime.combine(day, deadlines.END_OF_DAY, tzinfo=tz).replace(fold=1)
+        return deadlines.end_of_day(day, tz)
 
 
 class DuplicateForm(TransitionForm):

@@ -20,7 +20,7 @@ from django_fsm import TransitionNotAllowed
 
 from .. import permissions
 from ..csvsafe import csv_cell
-from ..kinds import HOURS_KINDS, Kind
+from ..kinds import Kind
 from .authority import AuthorityCheckMixin
 from ..models import DataRequest, Operator
 from ..selectors import (
@@ -93,8 +93,6 @@ class OperatorFilter(RelatedFieldListFilter):
 class AssigneeFilter(RelatedFieldListFilter):
     def field_choices(self, field, request, model_admin):
         return [(u.pk, u.get_full_name() or u.username) for u in staff_users_for(request.user)]
-
-
 
 
 class _Echo:

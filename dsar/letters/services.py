@@ -190,6 +190,10 @@ def letter_issue(*, request: DataRequest, kind: str, actor=None, cause: str = ""
     """Create the letter and queue its PDF after commit. With `cause`, issuing twice gives one letter."""
     if kind not in LetterKind.values:
         raise LetterError(f"Unknown kind of letter: {kind!r}")
+    if actor is not None:  # staff issuing by hand: their role at this request's operator decides
+        from .. import permissions
+
+        permissions.require(actor, "triage", request)
     now = now or timezone.now()
     with transaction.atomic():
         # The counter lock serialises issuers of one operator, so the lookup below is race-free.

@@ -30,6 +30,7 @@ __all__ = [
     "State",
 ]
 from .portal import CodePurpose, DownloadLink, OneTimeCode, StatusAccess  # noqa: E402,F401
+from .staff import StaffSecurityEvent  # noqa: E402,F401
 from .channels import (  # noqa: E402,F401
     ApiKey, ApiScope, Channel, DataSystem, IdempotencyRecord, SystemJob, WebhookAttempt, WebhookDelivery,
     WebhookEndpoint, WebhookEvent,

@@ -14,10 +14,13 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from ..kinds import Kind
-from ..models import Event, Letter
+from ..models import ChainCheckpoint, Event, Letter
 
 # A letter is recorded after its transition commits; give that a moment before calling it missing.
 LETTER_GRACE = timedelta(minutes=10)
+# Checkpoints are signed daily; an event this old that none covers means beat stopped signing,
+# or the latest checkpoints were deleted.
+CHECKPOINT_MAX_AGE = timedelta(hours=48)
 
 
 @dataclass(frozen=True)
@@ -61,3 +64,22 @@ def transitions_without_letter(*, operator_id: int, now: datetime | None = None)
         if kind and f"event:{pk}" not in causes:
             missing.append(MissingLetter(pk, seq, action, kind))
     return missing
+
+
+def events_without_checkpoint(*, operator_id: int, now: datetime | None = None) -> str | None:
+    """A warning when the operator's events older than CHECKPOINT_MAX_AGE are not all covered by
+    a signed checkpoint; None when they are."""
+    now = now or timezone.now()
+    covered = (
+        ChainCheckpoint.objects.filter(operator_id=operator_id).order_by("-seq").values_list("seq", flat=True).first()
+        or 0
+    )
+    first = (
+        Event.objects.filter(operator_id=operator_id, seq__gt=covered).order_by("seq").values("seq", "created_at").first()
+    )
+    if first is None or first["created_at"] >= now - CHECKPOINT_MAX_AGE:
+        return None
+    return (
+        f"events from #{first['seq']} ({first['created_at']:%Y-%m-%d %H:%M} UTC) on are covered by no signed "
+        f"checkpoint: is beat running (chain-checkpoints), or were the latest checkpoints deleted?"
+    )

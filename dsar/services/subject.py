@@ -6,6 +6,7 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils import timezone, translation
 
 from .. import workflow
@@ -139,22 +140,35 @@ def request_withdraw(*, request: DataRequest, now: datetime | None = None) -> Da
     return workflow.transition(request.pk, "withdraw", actor_label="subject", now=now)
 
 
-def status_link_resend(*, reference: str, email: str) -> None:
+def status_link_resend(*, reference: str, email: str) -> bool:
     """Mail a new status-page link when the reference and e-mail match a confirmed request.
 
-    The caller shows the same answer whether or not anything matched.
+    The caller shows the same answer whether or not anything matched, and the work is the same
+    too, so timing does not confirm a pair: one look-up, a constant-time comparison, a token
+    hashed, the link and the e-mail written. Without a match they are written for a stand-in
+    request inside a savepoint that is then rolled back (foreign keys are checked at commit,
+    so the stand-in never needs to exist), and nothing is sent. Returns whether it matched.
     """
+    email = email.strip().lower()
     request = (
         DataRequest.objects.select_related("operator")
         .filter(reference__iexact=reference.strip(), identity_confirmed_at__isnull=False)
         .first()
     )
-    if request is None or request.requester_email.lower() != email.strip().lower():
-        return
+    on_file = request.requester_email.lower() if request is not None else ""
+    matched = constant_time_compare(on_file, email) and request is not None
+    target = request if matched else DataRequest(pk=0, reference=reference.strip()[:32], subject_email=email,
+                                                   language=(request.language if request else "ru"))
     with transaction.atomic():
-        token = status_link_create(request=request)
-        _mail_link(request=request, key=f"status-link:{request.pk}:{token[:8]}", template="portal_status_link",
+        checkpoint = transaction.savepoint()
+        token = status_link_create(request=target)
+        _mail_link(request=target, key=f"status-link:{target.pk}:{token[:8]}", template="portal_status_link",
                    token=token)
+        if matched:
+            transaction.savepoint_commit(checkpoint)
+        else:
+            transaction.savepoint_rollback(checkpoint)
+    return matched
 
 
 def subject_update_notify(*, request: DataRequest, transition_name: str) -> None:

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from dsar.models import Operator
 from dsar.models.events import verify_chain
 from dsar.letters.services import letters_check
-from dsar.services.audit import transitions_without_letter
+from dsar.services.audit import events_without_checkpoint, transitions_without_letter
 
 
 class Command(BaseCommand):
@@ -32,6 +32,9 @@ class Command(BaseCommand):
             for problem in letters_check(operator_id=op.pk):  # stored letters against their audited digests
                 broken.append(problem)
                 self.stderr.write(f"BROKEN {op.slug}: {problem}")
+            uncovered = events_without_checkpoint(operator_id=op.pk)
+            if uncovered:  # a warning: it may be an idle beat as well as tampering
+                self.stderr.write(f"WARNING {op.slug}: {uncovered}")
             for missing in transitions_without_letter(operator_id=op.pk):
                 broken.append(missing)
                 self.stderr.write(f"MISSING LETTER {op.slug}: {missing}")
