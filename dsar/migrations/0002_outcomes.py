@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dsar', '0003_merge_20261129_0855'),
+        ('dsar', '0004_security_staff_log'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
