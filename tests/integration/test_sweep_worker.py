@@ -17,7 +17,9 @@ START = at(2026, 3, 2, 10, 0)
 
 def test_it_reminds_at_the_right_moment_and_escalates_once(services, operator, staff):
     request = _in_progress(operator, staff["caseworker"], when=START)
-    reminder_at = request.due_at - timedelta(hours=48)
+    # 48 h before the end of Thursday falls at midnight: moved to the start of that working day.
+    reminder_at = at(2026, 3, 3, 9, 0)
+    assert request.next_action_at == reminder_at
     services.worker("w1")
 
     services.run("sweep", now=(reminder_at - timedelta(seconds=1)).isoformat())
@@ -28,8 +30,8 @@ def test_it_reminds_at_the_right_moment_and_escalates_once(services, operator, s
     assert services.mail.lines() == [f"{staff['caseworker'].email}\tReminder: request {request.reference} "
                                      f"is due 2026-03-05 23:59 · {operator.name_en}"]
 
-    for _ in range(2):  # overdue; the second sweep must not escalate again
-        services.run("sweep", now=(request.due_at + timedelta(minutes=5)).isoformat())
+    for _ in range(2):  # overdue, escalated on the next working morning; the second sweep must not escalate again
+        services.run("sweep", now=at(2026, 3, 6, 9, 5).isoformat())
     wait_for(lambda: len(services.mail.lines()) >= 3, what="the escalations")
     services.run("sweep", now=(request.due_at + timedelta(days=1)).isoformat())
     escalations = [line for line in services.mail.lines() if "Overdue" in line]
@@ -39,7 +41,7 @@ def test_it_reminds_at_the_right_moment_and_escalates_once(services, operator, s
 
 def test_two_sweeps_at_once_send_each_reminder_once(services, operator, staff):
     requests = [_in_progress(operator, staff["caseworker"], when=START) for _ in range(40)]
-    reminder_at = requests[0].due_at - timedelta(hours=48)
+    reminder_at = at(2026, 3, 3, 9, 0)  # 48 h before the deadline, moved into working hours
     assert {r.next_action_at for r in requests} == {reminder_at}
     w1, w2 = services.worker("w1"), services.worker("w2")
 

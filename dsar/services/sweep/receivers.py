@@ -25,7 +25,8 @@ def request_schedule(*, request: DataRequest, since: datetime) -> None:
     asked_at = None
     if request.state == State.AWAITING_SUBJECT:
         asked_at = request.clock_paused_at or since
-    calendar = request.operator.work_calendar()
+    # Only a running clock needs the calendar (one query): intake of a new request skips it.
+    calendar = request.operator.work_calendar() if request.state in plan.CLOCK_STATES else None
     actions = plan.actions_for(request, request._policy(), asked_at=asked_at, calendar=calendar)
     request.next_action_at = plan.first_pending(
         actions, since=since, hours=request.operator.working_hours, calendar=calendar, tz=request.operator.tz
