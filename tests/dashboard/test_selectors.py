@@ -6,10 +6,9 @@ from dsar.dashboard import selectors
 from dsar.dashboard.forms import Scope
 from dsar.dashboard.selectors.register import register_rows
 from dsar.models import CalendarOverride
-from dsar.services.rollup import bucket_of
 from tests.factories import OperatorFactory
 
-from .fixture import NOW, PERIOD, at, received
+from .fixture import NOW, PERIOD, at, received, within_one_bucket
 
 
 def test_it_counts_the_queue_now(world):
@@ -74,11 +73,6 @@ def test_it_computes_on_time_rate_by_operator(world):
     ]
 
 
-def _within_one_bucket(estimate: float, exact: float, per_unit: int) -> bool:
-    # The figures are rounded to 2 decimals: the estimate may sit that much off its bucket.
-    return any(abs(bucket_of(e * per_unit) - bucket_of(exact * per_unit)) <= 1 for e in (estimate - 0.005, estimate + 0.005))
-
-
 def test_it_computes_median_and_90th_percentile_in_working_units(world, scope_a):
     rows = {r.kind: r for r in selectors.answer_times(scope=scope_a)}
     assert set(rows) == {"access", "rectification", "blocking", "enquiry"}
@@ -91,8 +85,8 @@ def test_it_computes_median_and_90th_percentile_in_working_units(world, scope_a)
     for kind, (unit, n, median, p90) in exact.items():
         row, per_unit = rows[kind], 3600 if unit == "hours" else 86400
         assert (row.unit, row.answered) == (unit, n)
-        assert _within_one_bucket(row.median, median, per_unit), (kind, row.median, median)
-        assert _within_one_bucket(row.p90, p90, per_unit), (kind, row.p90, p90)
+        assert within_one_bucket(row.median, median, per_unit), (kind, row.median, median)
+        assert within_one_bucket(row.p90, p90, per_unit), (kind, row.p90, p90)
 
 
 def test_it_counts_volume_by_almaty_week_and_kind(world, scope_a):
