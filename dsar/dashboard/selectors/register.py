@@ -46,10 +46,10 @@ def register_rows(*, scope: Scope) -> Iterator[tuple]:
 
 
 # A text starting with one of = + - @ TAB CR that is not a number gets a leading apostrophe,
-# as csv_export.safe() does: spreadsheet programs would run it as a formula.
+# as csv_export.safe() does: spreadsheet programs would run it as a formula. One regular
+# expression (lookaheads), so the value is computed once: the letters subquery runs once a row.
 _GUARD = (
-    r"CASE WHEN {x} ~ '^[-=+@\t\r]' AND {x} !~ '^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$' "
-    "THEN '''' || {x} ELSE {x} END"
+    r"regexp_replace({x}, '^(?=[-=+@\t\r])(?![-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$)', '''')"
 )
 
 
@@ -58,7 +58,8 @@ def _labelled(column: str, labels: dict[str, str], params: list) -> str:
     for value, label in labels.items():
         cases.append("WHEN %s THEN %s")
         params += [value, label]
-    return f"NULLIF(CASE {column} {' '.join(cases)} ELSE {column} END, '')"
+    labelled = f"CASE {column} {' '.join(cases)} ELSE {column} END" if cases else column
+    return f"NULLIF({labelled}, '')"
 
 
 def register_copy_sql(*, scope: Scope, labels: dict[str, dict[str, str]], yes: str, no: str,
