@@ -157,6 +157,7 @@ def main(argv=None) -> int:
     parser.add_argument("--requests", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5, help="timed runs per page after one warm-up")
     parser.add_argument("--skip-register", action="store_true")
+    parser.add_argument("--skip-pages", action="store_true", help="only the register")
     parser.add_argument("--smoke", action="store_true", help="300 requests, one run per page (CI)")
     args = parser.parse_args(argv)
     if args.smoke:
@@ -181,7 +182,8 @@ def main(argv=None) -> int:
     from dsar.models import DataRequest, Letter
 
     print(f"{DataRequest.objects.count():,} requests, {Letter.objects.count():,} letters")
-    bench_pages(args.runs)
+    if not args.skip_pages:
+        bench_pages(args.runs)
     if not args.skip_register:
         bench_register()
     return 0

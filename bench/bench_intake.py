@@ -23,6 +23,7 @@ import http.client
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -247,6 +248,8 @@ def main(argv=None) -> int:
         print("Set DATABASE_URL to a PostgreSQL database: this benchmark is about PostgreSQL.")
         return 2
     portal, baseline = sides(database_url, var_dir, smoke=args.smoke)
+    # A terminated run still stops its servers (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     lines = ["| clients | side | flows/s | ratio | POST p95 ms | flow p95 ms | p95 ratio | failures | stored |",
              "|---:|---|---:|---:|---:|---:|---:|---:|---|"]
     ok = True

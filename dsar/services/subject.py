@@ -59,7 +59,7 @@ def request_submit(*, operator: Operator, fields: dict, evidence: list, authorit
             attachment_store(request=request, upload=upload, purpose=Attachment.Purpose.EVIDENCE)
         token = status_link_create(request=request, now=now)
         for purpose in identity_purposes(request=request):
-            code_issue(request=request, purpose=purpose, now=now)
+            code_issue(request=request, purpose=purpose, now=now, first=True)
     return Submitted(request=request, token=token)
 
 
