@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -57,23 +57,32 @@ class Table:
         which cost more than every query of the page for a year of weekly rows. Values are
         localised and escaped exactly as {{ value }} in a template."""
         context = Context(autoescape=True)
+        shown_cache: dict = {}
+
+        def shown(value) -> str:
+            key = (type(value), value) if isinstance(value, (int, float, str)) or value is None else None
+            if key is None:
+                return render_value_in_context(value, context)
+            if key not in shown_cache:
+                shown_cache[key] = render_value_in_context(value, context)
+            return shown_cache[key]
+
         lines = []
         for row in self.display_rows:
             cells = []
             for position, cell in enumerate(row):
                 value = cell["value"]
-                shown = render_value_in_context(value, context)
                 if position == 0:
-                    cells.append(format_html('<th scope="row">{}</th>', shown))
+                    cells.append(f'<th scope="row">{shown(value)}</th>')
                     continue
                 numeric = ' class="num"' if cell["num"] or value is None else ""
                 if cell["url"]:
-                    inner = format_html('<a href="{}">{}</a>', cell["url"], shown)
+                    inner = f'<a href="{escape(cell["url"])}">{shown(value)}</a>'
                 elif value is None or value == "":
                     inner = "—"
                 else:
-                    inner = shown
-                cells.append(format_html("<td{}>{}</td>", mark_safe(numeric), inner))  # noqa: S308 (constant)
+                    inner = shown(value)
+                cells.append(f"<td{numeric}>{inner}</td>")
             lines.append("<tr>" + "".join(cells) + "</tr>")
         return mark_safe("\n".join(lines))  # noqa: S308 (every part escaped above)
 
