@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Attachment, Event, Letter, Message
+from ..labels import actor_label, staff_event_label, state_label
+from ..models import Attachment, ChainCheckpoint, Event, Letter, Message
 from .requests import CappedPaginator
 from .scoping import ReadOnlyAdmin
 
@@ -21,7 +22,7 @@ class _RequestLinkMixin:
 
 @admin.register(Event)
 class EventAdmin(_RequestLinkMixin, ReadOnlyAdmin):
-    list_display = ["seq", "operator", "request_link", "action", "from_state", "to_state", "actor", "created_at"]
+    list_display = ["seq", "operator", "request_link", "what", "state_before", "state_after", "who", "created_at"]
     list_filter = ["action"]
     list_select_related = ["operator", "request", "actor"]
     search_fields = ["request__reference"]
@@ -29,12 +30,45 @@ class EventAdmin(_RequestLinkMixin, ReadOnlyAdmin):
     show_facets = admin.ShowFacets.NEVER
     paginator = CappedPaginator
     # The note and data may hold personal data: they are shown on the request page, not here.
-    fields = ["operator", "request", "seq", "created_at", "actor", "actor_label", "action", "from_state",
-              "to_state", "public", "hash", "prev_hash"]
+    fields = ["operator", "request", "seq", "created_at", "who", "what", "state_before", "state_after", "public",
+              "hash", "prev_hash"]
     readonly_fields = fields
+
+    @admin.display(description=_("what happened"), ordering="action")
+    def what(self, obj):
+        from .forms import TRANSITION_LABELS
+
+        return staff_event_label(obj.action, TRANSITION_LABELS)
+
+    @admin.display(description=_("state before"))
+    def state_before(self, obj):
+        return state_label(obj.from_state) or "—"
+
+    @admin.display(description=_("state after"))
+    def state_after(self, obj):
+        return state_label(obj.to_state) or "—"
+
+    @admin.display(description=_("who"))
+    def who(self, obj):
+        if obj.actor_id:
+            return obj.actor.get_full_name() or obj.actor.username
+        return actor_label(obj.actor_label)
 
     def get_ordering(self, request):
         return ["-created_at", "-id"]
+
+
+@admin.register(ChainCheckpoint)
+class ChainCheckpointAdmin(ReadOnlyAdmin):
+    """Signed audit checkpoints: shown, never added, changed or deleted here (beat signs them)."""
+
+    list_display = ["operator", "seq", "signed_at", "key_id", "head_hash"]
+    list_select_related = ["operator"]
+    fields = ["operator", "seq", "head_hash", "signed_at", "key_id", "signature"]
+    readonly_fields = fields
+
+    def get_ordering(self, request):
+        return ["-signed_at", "-id"]
 
 
 class _RequestChildAdmin(_RequestLinkMixin, ReadOnlyAdmin):

@@ -1,16 +1,17 @@
 """Forms for the request page: one per transition that needs input, assignment, notes, letters."""
 
-from datetime import datetime
-
 from django import forms
 from django.contrib.admin.widgets import AdminDateWidget
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .. import deadlines
 from ..kinds import GROUNDS_BY_KIND, REFUSAL_BASIS, RefusalGround
+from ..letters.texts import localise_basis
 from ..models import DataRequest
 from ..selectors import staff_users_for
+from ..workflow import extension_latest
 
 # The state the page showed; a different state on submit means someone else moved the request.
 SEEN_STATE = "seen_state"
@@ -54,12 +55,19 @@ class RefuseForm(TransitionForm):
         super().__init__(*args, **kwargs)
         grounds = GROUNDS_BY_KIND[self.request_obj.kind]
         self.fields["ground"].choices = [("", "---------")] + [(g.value, RefusalGround(g).label) for g in grounds]
-        self.basis_by_ground = {g.value: REFUSAL_BASIS.get(g, "") for g in grounds}
+        # Shown (and pre-filled by the page's script) in the reader's language; stored as the stock
+        # basis, which each letter then says in the subject's language.
+        language = (get_language() or "ru")[:2]
+        self.stock_basis = {g.value: REFUSAL_BASIS.get(g, "") for g in grounds}
+        self.basis_by_ground = {g: localise_basis(basis, language) for g, basis in self.stock_basis.items()}
 
     def clean(self):
         data = super().clean()
-        if data.get("ground") and not (data.get("basis") or "").strip():
-            data["basis"] = self.basis_by_ground.get(data["ground"], "")
+        typed = (data.get("basis") or "").strip()
+        if data.get("ground") and typed and typed == self.basis_by_ground.get(data["ground"]):
+            data["basis"] = self.stock_basis[data["ground"]]
+        if data.get("ground") and not typed:
+            data["basis"] = self.stock_basis.get(data["ground"], "")
             if not data["basis"]:
                 self.add_error("basis", _("This ground has no standard basis; write the legal basis."))
         return data
@@ -76,10 +84,8 @@ class ExtendForm(TransitionForm):
         super().__init__(*args, **kwargs)
         op = self.request_obj.operator
         policy = op.policy_for(self.request_obj.kind)
-        base = self.request_obj.original_due_at or self.request_obj.due_at
-        if base and policy.extension_allowed and policy.extension_max_n:
-            self.latest = deadlines.extend_due(due_at=base, n=policy.extension_max_n, unit=policy.extension_unit,
-                                               calendar=op.work_calendar(), tz=op.tz)
+        self.latest = extension_latest(self.request_obj, now=timezone.now(), policy=policy)
+        if self.latest:
             self.fields["new_due"].help_text = _("No later than %(date)s (the policy allows %(n)s %(unit)s).") % {
                 "date": timezone.localtime(self.latest, op.tz).date().isoformat(),
                 "n": policy.extension_max_n, "unit": policy.get_extension_unit_display(),
@@ -90,7 +96,7 @@ class ExtendForm(TransitionForm):
         # A deadline is the end of its local day (deadlines.py).
         day = self.cleaned_data["new_due"]
         tz = self.request_obj.operator.tz
-        return datetime.combine(day, deadlines.END_OF_DAY, tzinfo=tz).replace(fold=1)
+        return deadlines.end_of_day(day, tz)
 
 
 class DuplicateForm(TransitionForm):

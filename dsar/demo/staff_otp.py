@@ -10,6 +10,8 @@ import base64
 DEMO_TOTP_KEY_HEX = "3132333435363738393031323334353637383930"  # ASCII "12345678901234567890"
 DEMO_TOTP_KEY_BASE32 = base64.b32encode(bytes.fromhex(DEMO_TOTP_KEY_HEX)).decode()
 DEVICE_NAME = "demo authenticator"
+# As printed by bin/dev: run from the repository root, with the virtualenv bin/dev made.
+OTP_COMMAND = ".venv/bin/python manage.py dsar_otp_code"
 
 
 def ensure_demo_device(user):
@@ -31,5 +33,6 @@ def current_code(key_hex: str = DEMO_TOTP_KEY_HEX) -> str:
 def help_text() -> str:
     return (
         "Staff log in with a second factor. Every demo account has the same demo TOTP key "
-        f"(base32 {DEMO_TOTP_KEY_BASE32}); get the current code with: python manage.py dsar_otp_code"
+        f"(base32 {DEMO_TOTP_KEY_BASE32}); get the current code with:\n"
+        f"  {OTP_COMMAND} <username>"
     )

@@ -11,7 +11,9 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .. import permissions
 from ..admin.scoping import OperatorScopedAdmin
+from ..files import file_store
 from ..models import Attachment, DataRequest
 from ..models.letters import AccessRecord, LetterTemplate, ProcessingActivity
 from . import texts
@@ -20,7 +22,7 @@ from . import texts
 @admin.register(LetterTemplate)
 class LetterTemplateAdmin(OperatorScopedAdmin):
     list_display = ["operator", "kind", "language", "title", "updated_at"]
-    list_filter = ["operator", "kind", "language"]
+    list_filter = [("operator", admin.RelatedOnlyFieldListFilter), "kind", "language"]
 
     def get_changeform_initial_data(self, request):
         """A new text starts from the default wording for the chosen kind and language (?kind=&language=)."""
@@ -38,7 +40,7 @@ class LetterTemplateAdmin(OperatorScopedAdmin):
 @admin.register(ProcessingActivity)
 class ProcessingActivityAdmin(OperatorScopedAdmin):
     list_display = ["operator", "language", "order", "name", "is_active"]
-    list_filter = ["operator", "language", "is_active"]
+    list_filter = [("operator", admin.RelatedOnlyFieldListFilter), "language", "is_active"]
     list_editable = ["order", "is_active"]
     search_fields = ["name", "purposes", "data_categories"]
     fieldsets = [
@@ -61,8 +63,7 @@ class AccessRecordForm(forms.ModelForm):
 
     def clean_request(self):
         request = self.cleaned_data["request"]
-        user = self.user
-        if user is not None and not user.is_superuser and not user.memberships.filter(operator_id=request.operator_id).exists():
+        if self.user is not None and not permissions.can(self.user, "add_accessrecord", request):
             raise ValidationError(_("You do not work for this request's operator."))
         return request
 
@@ -100,8 +101,8 @@ class AccessRecordAdmin(OperatorScopedAdmin):
         return ScopedForm
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "request" and not request.user.is_superuser:
-            kwargs["queryset"] = DataRequest.objects.filter(operator__memberships__user=request.user)
+        if db_field.name == "request":
+            kwargs["queryset"] = permissions.limit(DataRequest.objects.all(), request.user, "add_accessrecord")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
@@ -116,7 +117,7 @@ class AccessRecordAdmin(OperatorScopedAdmin):
                 sha256=hashlib.sha256(data).hexdigest(), uploaded_by=request.user,
             )
             upload.seek(0)
-            attachment.file.save(upload.name, upload, save=False)
+            file_store(attachment.file, upload, name=upload.name)
             attachment.save()
             obj.attachment = attachment
         super().save_model(request, obj, form, change)

@@ -35,22 +35,22 @@ class Letter(models.Model):
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed; retrying")
 
-    request = models.ForeignKey("dsar.DataRequest", on_delete=models.CASCADE, related_name="letters")
+    request = models.ForeignKey("dsar.DataRequest", on_delete=models.CASCADE, related_name="letters", verbose_name=_("request"))
     kind = models.CharField(_("kind"), max_length=30, choices=LetterKind.choices)
     number = models.CharField(_("outgoing number"), max_length=40)
     language = models.CharField(_("language"), max_length=2)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     file = models.FileField(_("PDF"), upload_to=_letter_path, blank=True, max_length=300)
-    sha256 = models.CharField(max_length=64, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True, verbose_name=_("SHA-256"))
     verification_code = models.CharField(_("verification code"), max_length=16, unique=True)
     context = models.JSONField(default=dict, blank=True, help_text=_("What the letter says, frozen at issue."))
     # What caused the letter (e.g. "event:<id>"): issuing twice for one cause makes one letter.
     cause = models.CharField(_("cause"), max_length=60, blank=True)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("issued by")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    rendered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
+    rendered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("rendered"))
 
     class Meta:
         verbose_name = _("letter")
@@ -88,12 +88,12 @@ class LetterTemplate(models.Model):
     (refusal grounds, the right to complain, the access items) are fixed and cannot be edited away.
     """
 
-    operator = models.ForeignKey("dsar.Operator", on_delete=models.CASCADE, related_name="letter_templates")
+    operator = models.ForeignKey("dsar.Operator", on_delete=models.CASCADE, related_name="letter_templates", verbose_name=_("operator"))
     kind = models.CharField(_("kind of letter"), max_length=30, choices=LetterKind.choices)
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), help_text=_("Blank lines separate paragraphs. Placeholders: $reference, $received, $due, $subject_name, $operator, $question, $reason, $new_due, $explanation."))
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     class Meta:
         verbose_name = _("letter text")
@@ -111,7 +111,7 @@ class ProcessingActivity(models.Model):
     """One entry of an operator's processing register: what an access answer tells the subject
     (art. 24(1)(1), 25(2)(6),(7),(9) of Law No. 94-V). Kept per language so letters stay in one language."""
 
-    operator = models.ForeignKey("dsar.Operator", on_delete=models.CASCADE, related_name="processing_activities")
+    operator = models.ForeignKey("dsar.Operator", on_delete=models.CASCADE, related_name="processing_activities", verbose_name=_("operator"))
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name = models.CharField(_("processing activity"), max_length=200)
@@ -138,7 +138,7 @@ class AccessRecord(models.Model):
     """What staff found about this subject: a record they enter, or a file they upload.
     Listed in the access answer and included in the machine-readable export."""
 
-    request = models.ForeignKey("dsar.DataRequest", on_delete=models.CASCADE, related_name="access_records")
+    request = models.ForeignKey("dsar.DataRequest", on_delete=models.CASCADE, related_name="access_records", verbose_name=_("request"))
     category = models.CharField(_("category of data"), max_length=200)
     content = models.TextField(_("the data held"), blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
@@ -147,9 +147,9 @@ class AccessRecord(models.Model):
         verbose_name=_("uploaded file"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
         verbose_name = _("record for the subject")

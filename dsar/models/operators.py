@@ -1,3 +1,4 @@
+from datetime import time
 from functools import cached_property
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -5,11 +6,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..deadlines import WorkCalendar, calendar_for
-from ..kinds import KIND_RULES, DeadlineUnit, Kind, window_exceeds_cap
+from ..kinds import EXTENDABLE_KINDS, KIND_RULES, DeadlineUnit, Kind, window_exceeds_cap
 from ..validators import validate_iin_bin
 
 LANGUAGE_CHOICES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
@@ -48,9 +50,14 @@ class Operator(models.Model):
     retention_days = models.PositiveIntegerField(
         _("retention of request records (days after last contact)"), default=3 * 365, validators=[MinValueValidator(30)]
     )
+    working_hours_start = models.TimeField(
+        _("working hours start"), default=time(9, 0),
+        help_text=_("Staff reminders and escalations go out within working hours on working days."),
+    )
+    working_hours_end = models.TimeField(_("working hours end"), default=time(18, 0))
     about = models.TextField(_("about (shown on the operator page)"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
         verbose_name = _("operator")
@@ -64,16 +71,32 @@ class Operator(models.Model):
         bad = [code for code in self.languages or [] if code not in dict(LANGUAGE_CHOICES)]
         if bad or not self.languages:
             raise ValidationError({"languages": _("Choose one or more of: kk, ru, en.")})
+        if self.working_hours_start and self.working_hours_end and self.working_hours_start >= self.working_hours_end:
+            raise ValidationError({"working_hours_end": _("The working day must end after it starts.")})
         if self.default_language not in self.languages:
             raise ValidationError({"default_language": _("The default language must be one of the languages offered.")})
+        # Per-language texts (dsar/translation.py): the address and the responsible person in one
+        # language at least; the others fall back to it.
+        for field in ("legal_address", "responsible_person"):
+            if not any(getattr(self, f"{field}_{code}", None) for code, _label in LANGUAGE_CHOICES):
+                raise ValidationError({f"{field}_{self.default_language}": _("Fill this in at least in the default language.")})
 
     def legal_name(self, language: str | None = None) -> str:
         language = (language or get_language() or "ru")[:2]
         return getattr(self, f"name_{language}", None) or self.name_ru
 
+    def translated(self, field: str, language: str | None = None) -> str:
+        """A per-language text (dsar/translation.py) in `language`, with the usual fallback."""
+        with translation.override((language or get_language() or "ru")[:2]):
+            return getattr(self, field)
+
     @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def working_hours(self) -> tuple[time, time]:
+        return (self.working_hours_start, self.working_hours_end)
 
     def work_calendar(self) -> WorkCalendar:
         """Global overrides, with this operator's own overrides winning on the same date."""
@@ -106,7 +129,7 @@ class Policy(models.Model):
         REFUSE = "refuse", _("refuse: identity or documents not provided")
         CLOSE = "close", _("close as withdrawn")
 
-    operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="policies")
+    operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="policies", verbose_name=_("operator"))
     kind = models.CharField(_("request kind"), max_length=40, choices=Kind.choices)
     enabled = models.BooleanField(_("accepted through the portal"), default=True)
     deadline_n = models.PositiveSmallIntegerField(_("answer within"), validators=[MinValueValidator(1)])
@@ -150,7 +173,8 @@ class Policy(models.Model):
 
     def clean(self):
         if self.kind and self.deadline_n and self.deadline_unit:
-            if window_exceeds_cap(kind=self.kind, n=self.deadline_n, unit=self.deadline_unit):
+            calendar = self.operator.work_calendar() if self.operator_id else None
+            if window_exceeds_cap(kind=self.kind, n=self.deadline_n, unit=self.deadline_unit, calendar=calendar):
                 rule = KIND_RULES[self.kind]
                 raise ValidationError(
                     {
@@ -160,7 +184,7 @@ class Policy(models.Model):
                         % {"cap": rule.cap_n, "unit": DeadlineUnit(rule.cap_unit).label, "basis": rule.basis}
                     }
                 )
-        if self.extension_allowed and self.kind in KIND_RULES and KIND_RULES[self.kind].cap_n is not None:
+        if self.extension_allowed and self.kind not in EXTENDABLE_KINDS:
             raise ValidationError(
                 {"extension_allowed": _("Law No. 94-V gives no extensions for this kind of request.")}
             )
@@ -187,6 +211,9 @@ class Policy(models.Model):
 
 
 class Role(models.TextChoices):
+    """What a member may do at that operator: see dsar/permissions.py (ROLE_PERMISSIONS)."""
+
+    ASSISTANT = "assistant", _("Intake assistant (no personal data, no decisions)")
     CASEWORKER = "caseworker", _("Caseworker")
     MANAGER = "manager", _("Manager")
     DPO = "dpo", _("Responsible person (DPO)")
@@ -195,8 +222,8 @@ class Role(models.TextChoices):
 class Membership(models.Model):
     """A staff user works for an operator in a role. Staff see only their operators' data."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("operator"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
     class Meta:
@@ -218,6 +245,7 @@ class CalendarOverride(models.Model):
         blank=True,
         related_name="calendar_overrides",
         help_text=_("Empty: applies to every operator."),
+        verbose_name=_("operator"),
     )
     date = models.DateField(_("date"))
     is_working_day = models.BooleanField(

@@ -59,6 +59,9 @@ EVENT_LABELS = {
     "withdraw": _("The request was withdrawn"),
     "expire": _("Closed: the identity was never confirmed"),
     "close_as_duplicate": _("Closed as a duplicate of another request"),
+    "refuse_unanswered": _("Answered: refused, as our question went unanswered"),
+    "letter_issued": _("The operator sent you a letter"),
+    "export_created": _("A copy of your data is ready to download"),
 }
 
 

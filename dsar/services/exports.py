@@ -13,12 +13,13 @@ import zipfile
 from datetime import datetime
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 
+from ..files import atomic_with_files, file_store
 from ..models import Attachment, DataRequest, Event
 from ..models.letters import AccessRecord
-from .letters import register_for
+from ..csvsafe import csv_cell
+from ..letters.selectors import register_for
 
 REGISTER_FIELDS = ["name", "purposes", "legal_grounds", "data_categories", "sources", "methods", "recipients",
                    "cross_border", "storage_period"]
@@ -32,8 +33,7 @@ def _csv(rows: list[dict], fields: list[str]) -> bytes:
     writer = csv.DictWriter(out, fieldnames=fields, extrasaction="ignore")
     writer.writeheader()
     for row in rows:
-        # A leading =, +, - or @ makes spreadsheets run the cell as a formula.
-        writer.writerow({k: ("'" + v if isinstance(v, str) and v[:1] in "=+-@" else v) for k, v in row.items()})
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
     # BOM: Excel then reads Cyrillic and Kazakh letters as UTF-8.
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
@@ -53,8 +53,8 @@ def export_payload(*, request: DataRequest, now: datetime) -> dict:
         "format": "dsar-export/1",
         "generated_at": timezone.localtime(now, tz).isoformat(),
         "operator": {"name": operator.legal_name(language), "bin_iin": operator.bin_iin,
-                     "address": operator.legal_address, "contact": operator.contact_email,
-                     "responsible_person": operator.responsible_person},
+                     "address": operator.translated("legal_address", language), "contact": operator.contact_email,
+                     "responsible_person": operator.translated("responsible_person", language)},
         "request": {"reference": request.reference, "kind": request.kind,
                     "received_at": timezone.localtime(request.received_at, tz).isoformat() if request.received_at else None},
         "subject": {"name": request.subject_name, "email": request.subject_email, "phone": request.subject_phone,
@@ -83,7 +83,7 @@ def export_create(*, request: DataRequest, actor=None, now: datetime | None = No
     now = now or timezone.now()
     data = export_zip(export_payload(request=request, now=now))
     digest = hashlib.sha256(data).hexdigest()
-    with transaction.atomic():
+    with atomic_with_files():
         attachment = Attachment(
             request=request,
             purpose=Attachment.Purpose.EXPORT,
@@ -93,7 +93,7 @@ def export_create(*, request: DataRequest, actor=None, now: datetime | None = No
             sha256=digest,
             uploaded_by=actor,
         )
-        attachment.file.save(f"{request.reference}-export.zip", ContentFile(data), save=False)
+        file_store(attachment.file, ContentFile(data), name=f"{request.reference}-export.zip")
         attachment.save()
         Event.append(request=request, action="export_created", actor=actor, actor_label="staff" if actor else "system",
                      data={"attachment": attachment.pk, "sha256": digest})

@@ -6,12 +6,15 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils import timezone, translation
 
 from .. import workflow
 from ..models import Attachment, DataRequest, Message, Operator, State
 from ..models.portal import CodePurpose
-from .intake import request_create
+from ..files import atomic_with_files
+from .intake import request_draft, request_number, request_submitted_event
+from .rollup import rollup_apply, snapshot
 from .notifications import notify
 from .uploads import attachment_store
 from .verification import code_check, code_confirmed, code_issue, identity_purposes, status_link_create
@@ -51,15 +54,20 @@ def request_submit(*, operator: Operator, fields: dict, evidence: list, authorit
     which the caller passes to the browser; only its hash is stored.
     """
     now = now or timezone.now()
-    with transaction.atomic():
-        request = request_create(operator=operator, now=now, **fields)
+    # Lock order (dsar/workflow.py): the files first, holding no shared lock; then the operator's
+    # reference counter; the chain head last, just before the commit.
+    with atomic_with_files():
+        request = request_draft(operator=operator, now=now, **fields)
         for upload in authority:
             attachment_store(request=request, upload=upload, purpose=Attachment.Purpose.AUTHORITY)
         for upload in evidence:
             attachment_store(request=request, upload=upload, purpose=Attachment.Purpose.EVIDENCE)
+        request_number(request=request, now=now)
         token = status_link_create(request=request, now=now)
         for purpose in identity_purposes(request=request):
             code_issue(request=request, purpose=purpose, now=now, first=True)
+        request_submitted_event(request=request, now=now)
+        rollup_apply(before=None, after=snapshot(request))  # after the chain head (rollup.py)
     return Submitted(request=request, token=token)
 
 
@@ -78,6 +86,8 @@ def identity_confirm(*, request: DataRequest, codes: dict[str, str], token: str,
     now = now or timezone.now()
     results = {}
     with transaction.atomic():
+        # The request before its codes: the lock order of dsar/workflow.py.
+        DataRequest.objects.select_for_update(of=("self",), no_key=True).filter(pk=request.pk).first()
         for purpose in identity_pending(request=request):
             if not codes.get(purpose):
                 continue
@@ -104,8 +114,8 @@ def status_code_send(*, request: DataRequest, purpose: str = CodePurpose.STATUS)
 def reply_create(*, request: DataRequest, body: str, uploads: list, now: datetime | None = None) -> Message:
     """The subject answers the operator, with files; an answer to a question restarts the clock."""
     now = now or timezone.now()
-    with transaction.atomic():
-        locked = DataRequest.objects.select_for_update().get(pk=request.pk)
+    with atomic_with_files():
+        locked = DataRequest.objects.select_for_update(of=("self",), no_key=True).get(pk=request.pk)
         if locked.state not in (State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT, State.BLOCKED):
             raise workflow.TransitionNotAllowed("closed")
         message = Message.objects.create(request=locked, channel=Message.Channel.FROM_SUBJECT, body=body)
@@ -123,22 +133,35 @@ def request_withdraw(*, request: DataRequest, now: datetime | None = None) -> Da
     return workflow.transition(request.pk, "withdraw", actor_label="subject", now=now)
 
 
-def status_link_resend(*, reference: str, email: str) -> None:
+def status_link_resend(*, reference: str, email: str) -> bool:
     """Mail a new status-page link when the reference and e-mail match a confirmed request.
 
-    The caller shows the same answer whether or not anything matched.
+    The caller shows the same answer whether or not anything matched, and the work is the same
+    too, so timing does not confirm a pair: one look-up, a constant-time comparison, a token
+    hashed, the link and the e-mail written. Without a match they are written for a stand-in
+    request inside a savepoint that is then rolled back (foreign keys are checked at commit,
+    so the stand-in never needs to exist), and nothing is sent. Returns whether it matched.
     """
+    email = email.strip().lower()
     request = (
         DataRequest.objects.select_related("operator")
         .filter(reference__iexact=reference.strip(), identity_confirmed_at__isnull=False)
         .first()
     )
-    if request is None or request.requester_email.lower() != email.strip().lower():
-        return
+    on_file = request.requester_email.lower() if request is not None else ""
+    matched = constant_time_compare(on_file, email) and request is not None
+    target = request if matched else DataRequest(pk=0, reference=reference.strip()[:32], subject_email=email,
+                                                   language=(request.language if request else "ru"))
     with transaction.atomic():
-        token = status_link_create(request=request)
-        _mail_link(request=request, key=f"status-link:{request.pk}:{token[:8]}", template="portal_status_link",
+        checkpoint = transaction.savepoint()
+        token = status_link_create(request=target)
+        _mail_link(request=target, key=f"status-link:{target.pk}:{token[:8]}", template="portal_status_link",
                    token=token)
+        if matched:
+            transaction.savepoint_commit(checkpoint)
+        else:
+            transaction.savepoint_rollback(checkpoint)
+    return matched
 
 
 # Staff steps the subject must hear about: a question to answer, a new deadline, an answer.

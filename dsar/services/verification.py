@@ -124,7 +124,8 @@ def identity_purposes(*, request: DataRequest) -> list[str]:
 def status_link_create(*, request: DataRequest, now: datetime | None = None) -> str:
     """A new status-page token for the request. Only its hash is kept; the caller sends the token."""
     token = token_new()
-    StatusAccess.objects.create(request=request, token_hash=token_hash(token), created_at=now or timezone.now())
+    # By id: the sweep passes a lightweight row, not a model instance.
+    StatusAccess.objects.create(request_id=request.pk, token_hash=token_hash(token), created_at=now or timezone.now())
     return token
 
 
@@ -174,7 +175,9 @@ def download_resolve(*, request: DataRequest, token: str, now: datetime | None =
     )
     if link is None:
         return None
-    DownloadLink.objects.filter(pk=link.pk).update(downloads=link.downloads + 1)
+    # Single use: whoever turns 0 into 1 gets the file; a second click, a shared or leaked link gets nothing.
+    if not DownloadLink.objects.filter(pk=link.pk, downloads=0).update(downloads=1):
+        return None
     if link.letter_id:
         letter = link.letter
         if letter.request_id != request.pk or not letter.file:

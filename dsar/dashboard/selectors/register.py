@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from django.db.models import OuterRef, Subquery
 
-from ...models import DataRequest, Letter, Operator
+from ...models import ChainCheckpoint, DataRequest, Letter, Operator
 from ..aggregates import GroupConcat
 from ..forms import Scope
 
@@ -20,6 +20,7 @@ REGISTER_CHUNK = 2000
 REGISTER_FIELDS = (
     "reference", "operator__short_name", "kind", "state", "submitted_at", "received_at", "due_at",
     "original_due_at", "answered_at", "closed_at", "outcome", "refusal_ground", "refusal_basis", "letter_numbers",
+    "channel",
 )
 
 
@@ -46,10 +47,10 @@ def register_rows(*, scope: Scope) -> Iterator[tuple]:
 
 
 # A text starting with one of = + - @ TAB CR that is not a number gets a leading apostrophe,
-# as csv_export.safe() does: spreadsheet programs would run it as a formula. One regular
+# as dsar/csvsafe.csv_cell() does: spreadsheet programs would run it as a formula. One regular
 # expression (lookaheads), so the value is computed once: the letters subquery runs once a row.
 _GUARD = (
-    r"regexp_replace({x}, '^(?=[-=+@\t\r])(?![-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$)', '''')"
+    r"regexp_replace({x}, '^(?=[-=+@\t\r])(?![-+]?[0-9]+([.,][0-9]+)?$)', '''')"
 )
 
 
@@ -87,6 +88,7 @@ def register_copy_sql(*, scope: Scope, labels: dict[str, dict[str, str]], yes: s
     columns.append(guarded("r.refusal_basis"))
     columns.append(guarded(f"SELECT STRING_AGG(l.number::text, '; ' ORDER BY l.number) FROM {Letter._meta.db_table} l "
                            "WHERE l.request_id = r.id"))
+    columns.append(_labelled("r.channel", labels["channel"], params))
     params += [list(scope.operator_ids), scope.start_at, scope.end_before]
     sql = (
         f"COPY (SELECT {', '.join(columns)} FROM {DataRequest._meta.db_table} r "
@@ -95,3 +97,14 @@ def register_copy_sql(*, scope: Scope, labels: dict[str, dict[str, str]], yes: s
         "ORDER BY r.submitted_at, r.id) TO STDOUT WITH (FORMAT csv)"
     )
     return sql, params
+
+
+def register_checkpoints(*, scope: Scope) -> list[ChainCheckpoint]:
+    """The signed audit checkpoints that vouch for the period: each one signed in it, and each
+    operator's latest one signed by its end (the chain up to there cannot be rewritten unseen)."""
+    in_scope = ChainCheckpoint.objects.filter(operator_id__in=scope.operator_ids, signed_at__lt=scope.end_before)
+    ids = set(in_scope.filter(signed_at__gte=scope.start_at).values_list("pk", flat=True))
+    for operator_id in scope.operator_ids:  # a handful per user: one small indexed query each
+        ids.update(in_scope.filter(operator_id=operator_id).order_by("-seq").values_list("pk", flat=True)[:1])
+    checkpoints = ChainCheckpoint.objects.filter(pk__in=ids).select_related("operator")
+    return sorted(checkpoints, key=lambda c: (c.operator.short_name, c.seq))

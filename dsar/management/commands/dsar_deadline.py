@@ -1,11 +1,19 @@
 from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from dsar import deadlines
 from dsar.kinds import KIND_RULES, Kind
 from dsar.models import Operator
+
+
+NO_TABLES = (
+    "The database has no tables yet: run `.venv/bin/python manage.py migrate` (bin/dev does) "
+    "and load the demo operators with `.venv/bin/python manage.py dsar_demo`. Without --operator "
+    "the statutory defaults work before that."
+)
 
 
 class Command(BaseCommand):
@@ -26,6 +34,8 @@ class Command(BaseCommand):
                 op = Operator.objects.get(slug=operator)
             except Operator.DoesNotExist:
                 raise CommandError(f"No operator with slug {operator!r}.")
+            except DatabaseError:
+                raise CommandError(NO_TABLES)
             tz, calendar = op.tz, op.work_calendar()
             policy = op.policy_for(kind)
             n, unit, source = policy.deadline_n, policy.deadline_unit, f"policy of {op.slug}"
@@ -36,11 +46,16 @@ class Command(BaseCommand):
         if timezone.is_naive(received_at):
             received_at = received_at.replace(tzinfo=tz)
         due = deadlines.due_at(received_at=received_at, n=n, unit=unit, calendar=calendar, tz=tz)
-        self.stdout.write(f"{kind}: {n} {unit.replace('_', ' ')} ({source}), received {received_at.astimezone(tz).isoformat()}")
+        words = unit.replace("_", " ")
+        words = words[:-1] if n == 1 else words  # "1 working day", "3 working days"
+        self.stdout.write(f"{kind}: {n} {words} ({source}), received {received_at.astimezone(tz).isoformat()}")
         self.stdout.write(due.astimezone(tz).isoformat())
 
 
 def _global_overrides():
+    """Calendar overrides from the admin; none before the first migrate (a fresh clone)."""
     from dsar.models import CalendarOverride
 
+    if CalendarOverride._meta.db_table not in connection.introspection.table_names():
+        return []
     return [(o.date, o.is_working_day) for o in CalendarOverride.objects.filter(operator__isnull=True)]

@@ -21,9 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..kinds import REFUSAL_BASIS, Kind
-from ..letters import texts
+from . import texts
 from ..models import DataRequest, Event, Letter, LetterKind
-from ..models.letters import AccessRecord, LetterCounter, LetterTemplate, ProcessingActivity
+from ..models.letters import AccessRecord, LetterCounter, LetterTemplate
+from .selectors import register_for
 
 logger = logging.getLogger(__name__)
 
@@ -100,18 +101,6 @@ def _letter_language(request: DataRequest) -> str:
     return "ru"
 
 
-def register_for(*, operator, language: str) -> list[ProcessingActivity]:
-    """The operator's register in the letter's language; else Russian (read by nearly every subject
-    in Kazakhstan); else the operator's default language; else any."""
-    active = ProcessingActivity.objects.filter(operator=operator, is_active=True)
-    for lang in (language, "ru", operator.default_language):
-        rows = list(active.filter(language=lang))
-        if rows:
-            return rows
-    first = active.order_by("language").values_list("language", flat=True).first()
-    return list(active.filter(language=first)) if first else []
-
-
 def _register_context(operator, language: str) -> list[dict]:
     fields = ["name", "purposes", "legal_grounds", "data_categories", "sources", "methods", "recipients",
               "cross_border", "storage_period"]
@@ -158,11 +147,11 @@ def letter_context(*, request: DataRequest, kind: str, now: datetime, extra: dic
         "operator": {
             "name": operator.legal_name(language),
             "bin_iin": operator.bin_iin,
-            "address": operator.legal_address,
+            "address": operator.translated("legal_address", language),
             "email": operator.contact_email,
             "phone": operator.contact_phone,
             "website": operator.website,
-            "responsible": operator.responsible_person,
+            "responsible": operator.translated("responsible_person", language),
         },
         "subject": {"name": request.subject_name},
         "request": {
@@ -210,6 +199,10 @@ def letter_issue(*, request: DataRequest, kind: str, actor=None, cause: str = ""
     """Create the letter and queue its PDF after commit. With `cause`, issuing twice gives one letter."""
     if kind not in LetterKind.values:
         raise LetterError(f"Unknown kind of letter: {kind!r}")
+    if actor is not None:  # staff issuing by hand: their role at this request's operator decides
+        from .. import permissions
+
+        permissions.require(actor, "triage", request)
     now = now or timezone.now()
     with transaction.atomic():
         # The counter lock serialises issuers of one operator, so the lookup below is race-free.
@@ -236,7 +229,7 @@ def letter_issue(*, request: DataRequest, kind: str, actor=None, cause: str = ""
 
 
 def _queue_render(letter_id: int) -> None:
-    from ..letters.tasks import render_letter
+    from .tasks import render_letter
 
     render_letter.delay(letter_id)
 
@@ -247,8 +240,8 @@ def _queue_render(letter_id: int) -> None:
 def letter_render(*, letter_id: int) -> Letter:
     """Render the PDF once, store it, record its digest. Safe to run twice or concurrently:
     the row lock decides, and the loser's PDF is thrown away."""
-    from ..letters.rendering import letter_pdf
-    from .notifications import notify
+    from .rendering import letter_pdf
+    from ..services.notifications import notify
 
     letter = Letter.objects.get(pk=letter_id)
     if letter.status == Letter.Status.READY:
@@ -276,7 +269,7 @@ def letter_render(*, letter_id: int) -> Letter:
         # The letter is never attached. A letter that a transition caused is announced by that
         # transition's own e-mail (dsar.services.subject); one staff issued by hand gets its own.
         if not letter.cause:
-            from .subject import subject_update_notify
+            from ..services.subject import subject_update_notify
 
             subject_update_notify(request=request, transition_name="letter")
     return letter

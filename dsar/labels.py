@@ -1,0 +1,59 @@
+"""Words for the codes stored with a request, so nothing a person reads is a code.
+
+States, outcomes and kinds have their labels on their choices (dsar/states.py, dsar/kinds.py);
+this module covers what is stored as a bare string: who acted on an audit event, the keys of
+`DataRequest.details`, and audit actions on staff pages.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+from .states import State
+
+ACTOR_LABELS = {
+    "subject": _("the subject"),
+    "representative": _("the representative"),
+    "staff": _("staff"),
+    "system": _("the system (automatic)"),
+}
+
+STAFF_EVENT_LABELS = {
+    "submitted": _("Submitted"),
+    "confirm_identity": _("Identity confirmed"),
+    "expire": _("Expired unconfirmed"),
+    "assigned": _("Assigned"),
+    "unassigned": _("Assignment removed"),
+    "note_added": _("Internal note added"),
+    "letter_issued": _("Letter issued"),
+    "export_created": _("Data export created"),
+    "purged": _("Personal data removed after the retention period"),
+    "refuse_unanswered": _("Refused: the subject did not answer in time"),
+    "viewed_personal_data": _("Personal data viewed"),
+}
+
+
+def humanise(code: str) -> str:
+    """Last resort for a code without a label (a new action): words, not snake_case."""
+    return code.replace("_", " ").strip().capitalize()
+
+
+def actor_label(code: str) -> str:
+    return str(ACTOR_LABELS.get(code, humanise(code))) if code else "—"
+
+
+def state_label(code: str) -> str:
+    if not code:
+        return ""
+    return str(State(code).label) if code in State.values else humanise(code)
+
+
+def staff_event_label(action: str, extra: dict | None = None) -> str:
+    labels = {**STAFF_EVENT_LABELS, **(extra or {})}
+    return str(labels[action]) if action in labels else humanise(action)
+
+
+def detail_items(details: dict) -> list[tuple[str, str]]:
+    """The kind-specific answers of the request form, each under its question."""
+    from .portal.forms.request import RequestForm
+
+    fields = RequestForm.base_fields
+    return [(str(fields[key].label) if key in fields else humanise(key), value) for key, value in (details or {}).items()]
