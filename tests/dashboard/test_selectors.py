@@ -7,6 +7,7 @@ import pytest
 from dsar.dashboard import selectors
 from dsar.dashboard.forms import Scope
 from dsar.dashboard.selectors.register import register_rows
+from dsar.deadlines import end_of_day
 from dsar.models import CalendarOverride, DataRequest
 from tests.factories import OperatorFactory
 
