@@ -74,13 +74,13 @@ def _reset_and_seed(total: int, due: int, now) -> None:
         acting_for_other, representative_name, representative_email, representative_phone, representative_basis,
         description, details, submitted_at, identity_confirmed_at, received_at, due_at, original_due_at,
         paused_seconds, extension_reason, closed_at, answered_at, assignee_id, outcome, refusal_ground,
-        refusal_basis, refusal_explanation, next_action_at, last_contact_at, created_at, updated_at)
+        refusal_basis, refusal_explanation, next_action_at, last_contact_at, created_at, updated_at, channel)
     SELECT
         (%(ops)s::bigint[])[1 + g %% 5], 'access', (%(prefixes)s::text[])[1 + g %% 5] || '-2026-' || lpad(g::text, 7, '0'),
         t.state, 'ru', 'Subject ' || g, 's' || g || '@example.kz', '+77010000000', '',
         false, '', '', '', '', '', '{}', t.submitted, t.confirmed, t.confirmed, t.due, t.due,
         0, '', t.closed, t.closed, t.assignee, t.outcome, '', '', '', t.next_at,
-        coalesce(t.closed, t.submitted), t.submitted, t.submitted
+        coalesce(t.closed, t.submitted), t.submitted, t.submitted, 'web'
     FROM generate_series(1, %(total)s) AS g
     CROSS JOIN LATERAL (
         SELECT
