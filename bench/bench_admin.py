@@ -2,6 +2,7 @@
 
     python bench/seed.py --requests 1000000        # once
     python bench/bench_admin.py                      # DATABASE_URL must point at the seeded PostgreSQL
+    python bench/bench_admin.py --smoke              # migrates, seeds 300 requests, one run per page
 
 Requests go through Django's test client in-process (no network, no browser): the time is
 the server's, from URL resolution to the rendered page, including every SQL query. Each URL
@@ -58,11 +59,28 @@ def _time(client, url, runs):
     return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)]
 
 
+def _smoke_data() -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from bench.seed import seed
+    from dsar.models import DataRequest
+
+    call_command("migrate", verbosity=0)
+    if DataRequest.objects.count() < 300:
+        seed(300)
+    get_user_model().objects.get_or_create(username="bench-admin", defaults={"is_staff": True, "is_superuser": True})
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--smoke", action="store_true", help="an empty database: migrate, seed 300, one run (CI)")
     args = parser.parse_args(argv)
     _setup()
+    if args.smoke:
+        args.runs = 1
+        _smoke_data()
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.db.models import Count

@@ -23,6 +23,7 @@ import http.client
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -191,13 +192,24 @@ def sides(database_url: str, var_dir: str, smoke: bool = False) -> tuple[Side, S
         wsgi="config.wsgi:application",
         env={**common, "DATABASE_URL": database_url, "REDIS_URL": "" if smoke else os.environ.get("REDIS_URL", ""),
              "DSAR_VAR_DIR": var_dir, "DSAR_RATELIMIT_ENABLE": "0", "SECURE_SSL_REDIRECT": "0",
-             "SECURE_HSTS_SECONDS": "0"},
+             "SECURE_HSTS_SECONDS": "0", "DSAR_OUTBOX_SECRET": "bench-only-outbox-secret",
+             "DSAR_CHAIN_SIGNING_KEY_FILE": f"{var_dir}/chain-signing-key.pem"},
         email_field="subject_email",
     )
     baseline = Side(name="baseline", settings="bench.baseline.settings", wsgi="bench.baseline.wsgi:application",
                     env={**common, "DATABASE_URL": baseline_url},
                     post_fields={"name": "Aigerim Abenova", "text": "", "consent": "on"})
     return portal, baseline
+
+
+def signing_key(path: str) -> None:
+    """A throw-away Ed25519 key: production settings refuse to start without one."""
+    from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: PLC0415
+
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    Path(path).write_bytes(pem)
 
 
 def create_database(url: str) -> None:
@@ -247,6 +259,9 @@ def main(argv=None) -> int:
         print("Set DATABASE_URL to a PostgreSQL database: this benchmark is about PostgreSQL.")
         return 2
     portal, baseline = sides(database_url, var_dir, smoke=args.smoke)
+    signing_key(f"{var_dir}/chain-signing-key.pem")
+    # A terminated run still stops its servers (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     lines = ["| clients | side | flows/s | ratio | POST p95 ms | flow p95 ms | p95 ratio | failures | stored |",
              "|---:|---|---:|---:|---:|---:|---:|---:|---|"]
     ok = True

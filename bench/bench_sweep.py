@@ -3,6 +3,7 @@
     createdb -h 127.0.0.1 -U postgres dsar_tasks_bench   # once (the script also creates it)
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/dsar_tasks_bench REDIS_URL=redis://127.0.0.1:6379/5 \\
         .venv/bin/python bench/bench_sweep.py --total 1000000 --due 10000
+    .venv/bin/python bench/bench_sweep.py --smoke    # 500 requests, 100 due (CI)
 
 The rows are written with one INSERT ... SELECT generate_series (the workflow would take
 hours for a million), with next_action_at set as the receivers would set it. The due rows
@@ -50,7 +51,7 @@ def _reset_and_seed(total: int, due: int, now) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "TRUNCATE dsar_notification, dsar_event, dsar_message, dsar_attachment, dsar_letter, "
-            "dsar_datarequest RESTART IDENTITY CASCADE"
+            "dsar_datarequest, dsar_dailyfigure, dsar_dailyoutcome RESTART IDENTITY CASCADE"
         )
     EventChainHead.objects.update(seq=0, last_hash="0" * 64)
     operators = list(Operator.objects.order_by("pk"))
@@ -73,13 +74,13 @@ def _reset_and_seed(total: int, due: int, now) -> None:
         acting_for_other, representative_name, representative_email, representative_phone, representative_basis,
         description, details, submitted_at, identity_confirmed_at, received_at, due_at, original_due_at,
         paused_seconds, extension_reason, closed_at, answered_at, assignee_id, outcome, refusal_ground,
-        refusal_basis, refusal_explanation, next_action_at, last_contact_at, created_at, updated_at)
+        refusal_basis, refusal_explanation, next_action_at, last_contact_at, created_at, updated_at, channel)
     SELECT
         (%(ops)s::bigint[])[1 + g %% 5], 'access', (%(prefixes)s::text[])[1 + g %% 5] || '-2026-' || lpad(g::text, 7, '0'),
         t.state, 'ru', 'Subject ' || g, 's' || g || '@example.kz', '+77010000000', '',
         false, '', '', '', '', '', '{}', t.submitted, t.confirmed, t.confirmed, t.due, t.due,
         0, '', t.closed, t.closed, t.assignee, t.outcome, '', '', '', t.next_at,
-        coalesce(t.closed, t.submitted), t.submitted, t.submitted
+        coalesce(t.closed, t.submitted), t.submitted, t.submitted, 'web'
     FROM generate_series(1, %(total)s) AS g
     CROSS JOIN LATERAL (
         SELECT
@@ -148,7 +149,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--total", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--due", type=int, default=10_000)
+    parser.add_argument("--smoke", action="store_true", help="500 requests, 100 due: proves it runs (CI)")
     args = parser.parse_args()
+    if args.smoke:
+        args.total, args.due = [500], 100
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         parser.error("set DATABASE_URL to a PostgreSQL database (it is emptied)")

@@ -10,7 +10,7 @@ From code (tests, other benches):
 
 Rows bypass the workflow on purpose (1,000,000 transitions would take hours), so they
 carry no audit events: the per-operator hash chains stay valid because nothing is
-appended to them. Everything else looks like real traffic: a mix of kinds and states,
+appended to them. The dashboard's daily figures are rebuilt from the requests at the end. Everything else looks like real traffic: a mix of kinds and states,
 due dates computed with the real deadline engine around "now" (some overdue, some due
 today), about 70% assigned to the operator's staff, and ~2% repeat requesters so the
 duplicate hints have something to find. Reference counters are moved past the seeded
@@ -52,7 +52,7 @@ COLUMNS = [
     "identity_confirmed_at", "received_at", "due_at", "original_due_at", "clock_paused_at", "paused_seconds",
     "extension_reason", "answered_at", "closed_at", "answer_working_seconds", "assignee_id", "outcome",
     "refusal_ground", "refusal_basis", "refusal_explanation", "duplicate_of_id", "next_action_at",
-    "last_contact_at", "purged_at", "created_at", "updated_at",
+    "last_contact_at", "purged_at", "created_at", "updated_at", "channel",
 ]
 
 
@@ -134,7 +134,7 @@ class _Generator:
             representative_name="", representative_email="", representative_phone="", representative_basis="",
             description="", details="{}", submitted_at=submitted, paused_seconds=0, extension_reason="",
             outcome="", refusal_ground="", refusal_basis="", refusal_explanation="",
-            last_contact_at=submitted, created_at=submitted, updated_at=submitted,
+            last_contact_at=submitted, created_at=submitted, updated_at=submitted, channel="web",
         )
         confirmed = submitted + timedelta(minutes=rng.randint(2, 240))
         due = self.due(op, kind, confirmed)
@@ -226,6 +226,10 @@ def seed(n: int = 1_000_000, *, operators=None, now: datetime | None = None, chu
     with transaction.atomic():
         for (operator_id, year), last in gen.counters.items():
             ReferenceCounter.objects.update_or_create(operator_id=operator_id, year=year, defaults={"last": last})
+    # The rows bypassed the workflow, and with it the dashboard's daily figures.
+    from dsar.services.rollup import rollup_rebuild
+
+    rollup_rebuild()
     if postgres and not connection.in_atomic_block:
         # VACUUM sets the visibility map, so the capped counts can be index-only scans.
         with connection.cursor() as cursor:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -25,11 +26,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import DataRequest
-from ..models.rollup import BUCKET_FIELDS, BUCKET_LOWER, DailyFigure, DailyOutcome
+from ..models.rollup import BUCKET_FIELDS, BUCKET_LOWER, DailyFigure, DailyOutcome, Span
 
 ROLLUP_TZ = ZoneInfo(settings.TIME_ZONE)  # the dashboard's days and periods
 FIELDS = ("operator_id", "kind", "received_at", "answered_at", "due_at", "answer_working_seconds", "outcome",
           "refusal_ground", "closed_at")
+FIGURE_KEY = ("operator_id", "span", "day", "kind")
+OUTCOME_KEY = ("operator_id", "span", "day", "outcome", "refusal_ground")
 FIGURE_COUNTS = ("received", "answered", "on_time", "timed", "answer_seconds", *BUCKET_FIELDS)
 
 
@@ -46,26 +49,36 @@ def _day(moment):
     return timezone.localtime(moment, ROLLUP_TZ).date()
 
 
+def _spans(day):
+    """The daily row and the weekly row (from Monday) that a day's figures go into."""
+    return ((Span.DAY, day), (Span.WEEK, day - timedelta(days=day.weekday())))
+
+
 def contributions(values: tuple, figures: dict, outcomes: dict, sign: int = 1) -> None:
-    """Add (sign=-1: take away) what one request counts in the figures, keyed as the tables."""
+    """Add (sign=-1: take away) what one request counts in the figures, keyed as the tables:
+    (operator, span, day, kind) and (operator, span, day, outcome, refusal ground)."""
     operator_id, kind, received_at, answered_at, due_at, seconds, outcome, ground, closed_at = values
+    counts = []
     if received_at is not None:
-        figures[(operator_id, _day(received_at), kind)]["received"] += sign
+        counts.append((_day(received_at), "received", sign))
     if answered_at is not None:
-        row = figures[(operator_id, _day(answered_at), kind)]
-        row["answered"] += sign
+        answered_day = _day(answered_at)
+        counts.append((answered_day, "answered", sign))
         if due_at is not None and answered_at <= due_at:
-            row["on_time"] += sign
+            counts.append((answered_day, "on_time", sign))
         if seconds is not None:
-            row["timed"] += sign
-            row["answer_seconds"] += sign * seconds
-            row[BUCKET_FIELDS[bucket_of(seconds)]] += sign
+            counts += [(answered_day, "timed", sign), (answered_day, "answer_seconds", sign * seconds),
+                       (answered_day, BUCKET_FIELDS[bucket_of(seconds)], sign)]
+    for day, name, amount in counts:
+        for span, start in _spans(day):
+            figures[(operator_id, span, start, kind)][name] += amount
     # Answered with an outcome: counted on the answer's day; closed without one (withdrawn,
     # expired, duplicate): on the day it closed.
     if outcome:
         day = _day(answered_at) if answered_at is not None else (_day(closed_at) if closed_at is not None else None)
         if day is not None:
-            outcomes[(operator_id, day, outcome, ground or "")] += sign
+            for span, start in _spans(day):
+                outcomes[(operator_id, span, start, outcome, ground or "")] += sign
 
 
 def _tables():
@@ -98,10 +111,10 @@ def rollup_apply(*, before: tuple | None, after: tuple | None) -> None:
         return
     with transaction.atomic(savepoint=False):
         for key in sorted(changed_figures):
-            _upsert(DailyFigure._meta.db_table, ("operator_id", "day", "kind"), key, FIGURE_COUNTS,
+            _upsert(DailyFigure._meta.db_table, FIGURE_KEY, key, FIGURE_COUNTS,
                     changed_figures[key])
         for key in sorted(changed_outcomes):
-            _upsert(DailyOutcome._meta.db_table, ("operator_id", "day", "outcome", "refusal_ground"), key,
+            _upsert(DailyOutcome._meta.db_table, OUTCOME_KEY, key,
                     ("count",), {"count": changed_outcomes[key]})
 
 
@@ -118,13 +131,12 @@ def rollup_compute(requests=None) -> tuple[dict, dict]:
 def rollup_stored() -> tuple[dict, dict]:
     """The figures as kept, in rollup_compute()'s shape, without rows that sum to nothing."""
     figures, outcomes = _tables()
-    for row in DailyFigure.objects.values("operator_id", "day", "kind", *FIGURE_COUNTS).iterator():
+    for row in DailyFigure.objects.values(*FIGURE_KEY, *FIGURE_COUNTS).iterator():
         counts = {c: row[c] for c in FIGURE_COUNTS if row[c]}
         if counts:
-            figures[(row["operator_id"], row["day"], row["kind"])].update(counts)
-    for row in DailyOutcome.objects.exclude(count=0).values_list("operator_id", "day", "outcome", "refusal_ground",
-                                                                 "count"):
-        outcomes[row[:4]] = row[4]
+            figures[tuple(row[k] for k in FIGURE_KEY)].update(counts)
+    for row in DailyOutcome.objects.exclude(count=0).values_list(*OUTCOME_KEY, "count"):
+        outcomes[row[:5]] = row[5]
     return figures, outcomes
 
 
@@ -159,12 +171,17 @@ def rollup_rebuild(*, batch_size: int = 5000) -> tuple[int, int]:
                                "IN EXCLUSIVE MODE")
         DailyFigure.objects.all().delete()
         DailyOutcome.objects.all().delete()
-        figures, outcomes = _without_zeros(*rollup_compute())
-        DailyFigure.objects.bulk_create(
-            (DailyFigure(operator_id=k[0], day=k[1], kind=k[2], **v) for k, v in figures.items()), batch_size=batch_size
-        )
-        DailyOutcome.objects.bulk_create(
-            (DailyOutcome(operator_id=k[0], day=k[1], outcome=k[2], refusal_ground=k[3], count=n)
-             for k, n in outcomes.items()), batch_size=batch_size,
-        )
+        figures, outcomes = rollup_compute()  # sums of positive counts: no zeros
+        rollup_store(figures, outcomes, DailyFigure, DailyOutcome, batch_size=batch_size)
     return len(figures), len(outcomes)
+
+
+def rollup_store(figures: dict, outcomes: dict, figure_model, outcome_model, batch_size: int = 5000) -> None:
+    """Insert computed figures (the models are parameters so the migration can pass its own)."""
+    figure_model.objects.bulk_create(
+        (figure_model(**dict(zip(FIGURE_KEY, k, strict=True)), **v) for k, v in figures.items()), batch_size=batch_size
+    )
+    outcome_model.objects.bulk_create(
+        (outcome_model(**dict(zip(OUTCOME_KEY, k, strict=True)), count=n) for k, n in outcomes.items()),
+        batch_size=batch_size,
+    )

@@ -71,7 +71,7 @@ def request_submit(*, operator: Operator, fields: dict, evidence: list, authorit
         request_number(request=request, now=now)
         token = status_link_create(request=request, now=now)
         for purpose in identity_purposes(request=request):
-            code_issue(request=request, purpose=purpose, now=now)
+            code_issue(request=request, purpose=purpose, now=now, first=True)
         request_submitted_event(request=request, now=now)
         rollup_apply(before=None, after=snapshot(request))  # after the chain head (rollup.py)
     return Submitted(request=request, token=token)

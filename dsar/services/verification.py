@@ -47,13 +47,18 @@ def code_recipient(*, request: DataRequest, purpose: str) -> tuple[str, str]:
     return "email", request.requester_email
 
 
-def code_issue(*, request: DataRequest, purpose: str, now: datetime | None = None) -> None:
-    """Make a new code for `purpose`, kill older ones, and send it after commit."""
+def code_issue(*, request: DataRequest, purpose: str, now: datetime | None = None, first: bool = False) -> None:
+    """Make a new code for `purpose`, kill older ones, and send it after commit.
+
+    `first`: the request was created in this transaction, so there is no older code to kill.
+    """
     now = now or timezone.now()
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
     channel, to = code_recipient(request=request, purpose=purpose)
-    with transaction.atomic():
-        OneTimeCode.objects.filter(request=request, purpose=purpose, used_at__isnull=True).update(superseded=True)
+    # No savepoint of its own: an error rolls back the caller's transaction anyway.
+    with transaction.atomic(savepoint=False):
+        if not first:
+            OneTimeCode.objects.filter(request=request, purpose=purpose, used_at__isnull=True).update(superseded=True)
         otc = OneTimeCode.objects.create(
             request=request,
             purpose=purpose,

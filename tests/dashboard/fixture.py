@@ -13,6 +13,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from dsar.models import Letter, Role
+from dsar.services.rollup import bucket_of
 from dsar.workflow import transition
 from tests.factories import OperatorFactory, make_request, staff_user
 
@@ -145,3 +146,8 @@ def build() -> World:
 
     w.refs = {name: obj.reference for name, obj in locals().items() if hasattr(obj, "reference")}
     return w
+
+
+def within_one_bucket(estimate: float, exact: float, per_unit: int) -> bool:
+    # The figures are rounded to 2 decimals: the estimate may sit that much off its bucket.
+    return any(abs(bucket_of(e * per_unit) - bucket_of(exact * per_unit)) <= 1 for e in (estimate - 0.005, estimate + 0.005))

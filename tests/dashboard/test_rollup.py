@@ -1,6 +1,6 @@
 """The daily figures against the requests: after answers, reopenings, purges and a rebuild."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from dsar.dashboard import selectors
 from dsar.dashboard.forms import Scope
-from dsar.dashboard.selectors.performance import bucket_percentile
+from dsar.dashboard.selectors.performance import bucket_percentile, cover
 from dsar.models import DailyFigure, DailyOutcome, DataRequest, Role
 from dsar.models.rollup import BUCKET_FIELDS, BUCKET_LOWER
 from dsar.services import rollup
@@ -139,5 +139,22 @@ def test_it_counts_a_request_received_at_submission(db, roles):
     staff_user(operator, Role.MANAGER)
     with time_machine.travel(NOW, tick=False):
         make_request(operator, kind="enquiry", now=NOW)
-    assert DailyFigure.objects.get(operator=operator, kind="enquiry").received == 1
+    assert DailyFigure.objects.get(operator=operator, kind="enquiry", span="d").received == 1
     _agree()
+
+
+@settings(max_examples=300, deadline=None)
+@given(start=st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 12, 31)), length=st.integers(0, 800))
+def test_it_covers_every_day_of_a_period_once_with_weeks_and_days(start, length):
+    end = start + timedelta(days=length)
+    weeks, runs = cover(start, end)
+    days = []
+    if weeks:
+        assert weeks[0].weekday() == 0 and weeks[1].weekday() == 0
+        monday = weeks[0]
+        while monday <= weeks[1]:
+            days += [monday + timedelta(days=i) for i in range(7)]
+            monday += timedelta(days=7)
+    for first, last in runs:
+        days += [first + timedelta(days=i) for i in range((last - first).days + 1)]
+    assert sorted(days) == [start + timedelta(days=i) for i in range(length + 1)]

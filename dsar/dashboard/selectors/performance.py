@@ -19,17 +19,36 @@ and percentiles come from the time-to-answer histogram, within one bucket of the
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from ...kinds import HOURS_KINDS, Kind
 from ...models import DailyFigure, DailyOutcome
-from ...models.rollup import BUCKET_FIELDS, BUCKET_LOWER, BUCKET_RATIO
+from ...models.rollup import BUCKET_FIELDS, BUCKET_LOWER, BUCKET_RATIO, Span
 from ...states import Outcome
 from ..forms import Scope
 
 
+def cover(start: date, end: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+    """How to cover start..end (inclusive) once: the Mondays of the whole weeks inside it
+    (first, last; None if there is none) and the runs of days left at either end."""
+    first_monday = start + timedelta(days=(7 - start.weekday()) % 7)
+    last_monday = end - timedelta(days=end.weekday() if end.weekday() == 6 else end.weekday() + 7)
+    if first_monday > last_monday:
+        return None, [(start, end)]
+    edges = [(start, first_monday - timedelta(days=1)), (last_monday + timedelta(days=7), end)]
+    return (first_monday, last_monday), [(a, b) for a, b in edges if a <= b]
+
+
+def _span_filter(start: date, end: date) -> Q:
+    weeks, days = cover(start, end)
+    q = Q(span=Span.WEEK, day__gte=weeks[0], day__lte=weeks[1]) if weeks else Q(pk__in=[])
+    for first, last in days:
+        q |= Q(span=Span.DAY, day__gte=first, day__lte=last)
+    return q
+
+
 def _figures(scope: Scope, model=DailyFigure):
-    return model.objects.filter(operator_id__in=scope.operator_ids, day__gte=scope.start, day__lte=scope.end)
+    return model.objects.filter(_span_filter(scope.start, scope.end), operator_id__in=scope.operator_ids)
 
 
 def _rate(on_time: int, answered: int) -> float | None:

@@ -1,5 +1,7 @@
 """Pages anyone may see: the operators, their rights and windows, and the request form."""
 
+import time
+
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -18,9 +20,26 @@ def home(request):
     return render(request, "dsar/portal/home.html", {"operators": operators})
 
 
+# Operators with their policies, by slug, kept briefly in each process: the form's GET and
+# POST need them and they change rarely. Saving or deleting an operator or a policy empties
+# this cache at once in the process that saved (portal/signals.py); other processes see the
+# change within OPERATOR_CACHE_SECONDS.
+OPERATOR_CACHE_SECONDS = 30
+_OPERATORS: dict[str, tuple[float, Operator]] = {}
+
+
+def operators_forget(**_kwargs) -> None:
+    _OPERATORS.clear()
+
+
 def _operator(slug: str) -> Operator:
+    hit = _OPERATORS.get(slug)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
     # The policies come along in one query: kind_windows() and the intake read them all.
-    return get_object_or_404(Operator.objects.prefetch_related("policies"), slug=slug, is_active=True)
+    operator = get_object_or_404(Operator.objects.prefetch_related("policies"), slug=slug, is_active=True)
+    _OPERATORS[slug] = (time.monotonic() + OPERATOR_CACHE_SECONDS, operator)
+    return operator
 
 
 def kind_windows(operator: Operator) -> list[dict]:

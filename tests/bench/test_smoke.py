@@ -1,0 +1,81 @@
+"""Every benchmark in bench/ runs, in its smoke mode (a few hundred rows, seconds to a minute).
+
+The full runs stay outside CI (bench/RESULTS.md says how); these only prove the scripts still
+work with today's models, so none can rot unnoticed. Each runs as a subprocess, as a person
+would run it, on a scratch database of its own that is dropped afterwards.
+"""
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.integration
+
+
+def _run(args: list[str], env: dict, timeout: int = 1800) -> str:
+    result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=timeout)
+    assert result.returncode == 0, f"{args} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return result.stdout
+
+
+@pytest.fixture
+def scratch_env(tmp_path):
+    """A PostgreSQL database of its own on the test server, no Redis (files under tmp_path)."""
+    import psycopg
+
+    db = settings.DATABASES["default"]
+    if not db["ENGINE"].endswith("postgresql"):
+        pytest.skip("the database benchmarks are about PostgreSQL")
+    name = f"bench_smoke_{uuid.uuid4().hex[:10]}"
+    server = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}"
+    with psycopg.connect(f"{server}/postgres", password=db.get("PASSWORD") or None, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    env = {**os.environ, "DATABASE_URL": f"{server}/{name}", "REDIS_URL": "", "DSAR_VAR_DIR": str(tmp_path),
+           "DJANGO_SETTINGS_MODULE": "config.settings.local", "DEBUG": "0"}
+    env.pop("DSAR_TEST_DB_NAME", None)
+    yield env
+    with psycopg.connect(f"{server}/postgres", password=db.get("PASSWORD") or None, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_it_runs_the_dashboard_benchmark(scratch_env):
+    out = _run(["bench/bench_dashboard.py", "--smoke"], scratch_env)
+    assert "| manager (one operator) | Performance | 1 year |" in out
+    assert "| 12 month(s) |" in out
+
+
+def test_it_runs_the_admin_benchmark(scratch_env):
+    out = _run(["bench/bench_admin.py", "--smoke"], scratch_env)
+    assert "platform admin" in out and "front page with queue counts" in out
+
+
+def test_it_runs_the_sweep_benchmark(scratch_env):
+    out = _run(["bench/bench_sweep.py", "--smoke"], scratch_env)
+    assert "'total': 500" in out and "'still_due': 0" in out
+
+
+def test_it_runs_the_intake_benchmark(tmp_path):
+    # SQLite and gunicorn in a temporary directory: no services needed.
+    env = {**os.environ, "DSAR_VAR_DIR": str(tmp_path)}
+    out = _run(["bench/bench_intake.py", "--smoke"], env)
+    assert "| portal |" in out and "| baseline |" in out
+
+
+def test_it_runs_the_letters_benchmark(tmp_path):
+    env = {**os.environ, "DSAR_VAR_DIR": str(tmp_path), "REDIS_URL": ""}
+    env.pop("DATABASE_URL", None)
+    _run(["bench/bench_letters.py", "render", "--n", "1"], env)
+
+
+def test_it_runs_the_seed_on_sqlite(tmp_path):
+    env = {**os.environ, "DSAR_VAR_DIR": str(tmp_path), "REDIS_URL": "", "DEBUG": "0"}
+    env.pop("DATABASE_URL", None)
+    out = _run(["bench/seed.py", "--requests", "200", "--migrate"], env)
+    assert "Seeded 200 requests" in out
