@@ -86,17 +86,18 @@ DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 60_000)
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
-            {
-                "connect_timeout": DB_CONNECT_TIMEOUT,
-                "options": f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}",
-                # A dead peer on an open connection is noticed by TCP keepalives, not after hours.
-                "keepalives": 1,
-                "keepalives_idle": 30,
-                "keepalives_interval": 10,
-                "keepalives_count": 3,
-            }
-        )
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        # Options given in DATABASE_URL's query string win; these fill in the rest.
+        for _key, _value in {
+            "connect_timeout": DB_CONNECT_TIMEOUT,
+            # A dead peer on an open connection is noticed by TCP keepalives, not after hours.
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        }.items():
+            _options.setdefault(_key, _value)
+        _options["options"] = f"{_options.get('options', '')} -c statement_timeout={DB_STATEMENT_TIMEOUT_MS}".strip()
 else:
     DATABASES = {
         "default": {
@@ -119,7 +120,8 @@ REDIS_SOCKET_TIMEOUT = env_int("REDIS_SOCKET_TIMEOUT", 2)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Counts in process memory while Redis is down (dsar/cache.py): no 500 from rate limits.
+            "BACKEND": "dsar.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT, "socket_timeout": REDIS_SOCKET_TIMEOUT},
         }
@@ -255,14 +257,20 @@ CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TIMEZONE = "Asia/Almaty"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Longer than any task (10 min) or countdown (retries back off to at most 30 min).
-CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60)
+# How long Redis keeps a message a worker took but never acknowledged (the worker was killed)
+# before giving it to another worker. Longer than the longest task (CELERY_TASK_TIME_LIMIT), so
+# a running task is never handed out twice; no task waits on the broker with a countdown
+# (retries live on the outbox rows), so nothing needs more. Outbox work stranded by a killed
+# worker does not wait for it: the outbox sweep queues it again after
+# DSAR_OUTBOX_REQUEUE_AFTER_SECONDS (dsar/outbox.py).
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 15 * 60)
+DSAR_OUTBOX_REQUEUE_AFTER_SECONDS = env_int("DSAR_OUTBOX_REQUEUE_AFTER_SECONDS", 60)
 # Bounded waits for the broker: a publish that cannot reach it gives up within seconds (the
 # outbox row stays pending and the sweep queues it again), and a worker that loses it retries
 # a bounded number of times and exits for its supervisor to restart.
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_BROKER_CONNECTION_MAX_RETRIES = env_int("CELERY_BROKER_CONNECTION_MAX_RETRIES", 100)
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
 if REDIS_URL:
@@ -270,12 +278,13 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
         "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
-        # Longer than the socket timeout of the cache: a worker's blocking read (BRPOP) waits
-        # up to kombu's 1 s polling interval for a message on an idle queue.
-        "socket_timeout": REDIS_SOCKET_TIMEOUT + 3,
+        # Bounds synchronous commands (a publish). Above kombu's 1 s BRPOP timeout, which a
+        # worker outside the event loop waits for on an idle queue.
+        "socket_timeout": REDIS_SOCKET_TIMEOUT + 1,
         "socket_keepalive": True,
-        "retry_on_timeout": False,
-        "max_retries": 1,
+        # The worker's BRPOP connection (no socket timeout in the event loop) is dropped when
+        # its reply is this overdue: a half-open connection recovers in about 1 + 2 x 10 s.
+        "health_check_interval": 10,
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
@@ -312,12 +321,18 @@ CELERY_BEAT_SCHEDULE: dict = {
     "chain-checkpoints": {"task": "dsar.tasks.sign_chain_checkpoints", "schedule": crontab(hour=0, minute=5)},
     "webhooks": {"task": "dsar.webhooks.tasks.webhooks_sweep", "schedule": _SWEEP_EVERY,
                  "options": {"expires": _SWEEP_EVERY}},
+    # Letters and e-mails whose attempt is due and whose message went missing (dsar/outbox.py).
+    "outbox": {"task": "dsar.tasks.outbox", "schedule": _SWEEP_EVERY, "options": {"expires": _SWEEP_EVERY}},
+    # Private files that no row records (dsar/files.py).
+    "orphan-files": {"task": "dsar.tasks.orphan_files", "schedule": crontab(minute=41)},
 }
 # --- Audit chain checkpoints: the Ed25519 signing key is never in the database (dsar/signing.py).
 # The key itself (PEM or base64 of its 32 bytes), or a PEM file; development creates the file.
 DSAR_CHAIN_SIGNING_KEY = env_str("DSAR_CHAIN_SIGNING_KEY", "")
 DSAR_CHAIN_SIGNING_KEY_FILE = env_str("DSAR_CHAIN_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "chain-signing-key.pem"))
 DSAR_CHAIN_SIGNING_KEY_CREATE = env_bool("DSAR_CHAIN_SIGNING_KEY_CREATE", True)
+# Public keys (base64 of 32 bytes) of retired signing keys: their checkpoints still verify.
+DSAR_CHAIN_OLD_PUBLIC_KEYS = env_list("DSAR_CHAIN_OLD_PUBLIC_KEYS", [])
 
 # --- Outbox encryption: pending notification contexts (one-time codes, links) are encrypted
 # with a key derived from this secret (dsar/outbox_crypto.py), not from SECRET_KEY, so the
@@ -365,7 +380,6 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"RequestStateEnum": "dsar.states.State", "JobStatusEnum": "dsar.models.channels.SystemJob.Status"},
 }

@@ -1,3 +1,4 @@
+from .authority import AuthorityCheck
 from .correspondence import Attachment, Message
 from .events import ChainCheckpoint, Event, EventChainHead
 from .letters import Letter, LetterKind
@@ -9,6 +10,7 @@ from .rollup import DailyFigure, DailyOutcome
 
 __all__ = [
     "Attachment",
+    "AuthorityCheck",
     "CalendarOverride",
     "DailyFigure",
     "DailyOutcome",
