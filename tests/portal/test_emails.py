@@ -35,7 +35,8 @@ MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=ALMATY)
 NAME = 'Kazdream "Qazaq" & <Co>'
 ENTITIES = re.compile(r"&(quot|amp|lt|gt|#x?[0-9a-fA-F]+);")
 # Staff e-mails about the operator's own integrations (dsar/webhooks), driven in tests/webhooks.
-NOT_DRIVEN_HERE = {"system_job_escalation", "webhook_disabled"}
+# staff_security: sent and read in tests/admin/test_enrolment.py (enrolment, recovery codes, resets).
+NOT_DRIVEN_HERE = {"system_job_escalation", "webhook_disabled", "staff_security"}
 TEMPLATES = sorted({p.name.split(".")[0].removesuffix("_subject")
                     for p in (Path(settings.BASE_DIR) / "templates/dsar/emails").glob("[!_]*.txt")})
 
