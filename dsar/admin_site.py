@@ -14,6 +14,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.contrib.auth.decorators import login_required
+from django.views.decorators.cache import never_cache
 from django.shortcuts import redirect
 from django.urls import path, reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
@@ -111,7 +112,7 @@ class DsarAdminSite(OTPAdminSite):
         from .admin import security
 
         def unverified(view):  # signed in with the password, no second factor yet: enrolment only
-            return login_required(lambda request: view(request, self), login_url=reverse_lazy("admin:login"))
+            return never_cache(login_required(lambda request: view(request, self), login_url=reverse_lazy("admin:login")))
 
         def verified(view):
             return self.admin_view(lambda request: view(request, self))

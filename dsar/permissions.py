@@ -50,7 +50,6 @@ _CHANNELS = {"view_apikey", "add_apikey", "change_apikey", "view_webhookendpoint
              "add_datasystem", "change_datasystem", "view_systemjob"}
 _MANAGING = _CASEWORK | _LETTER_EDITING | _CHANNELS | {
     "view_dashboard", "view_policy", "change_policy", "view_operator", "view_membership", "view_calendaroverride",
-    "view_apikey", "add_apikey", "change_apikey",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {

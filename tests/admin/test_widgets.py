@@ -36,6 +36,13 @@ def _is_b(obj, b_operator_id) -> bool:
 
 def _forms_of(model_admin, request):
     """The ModelAdmin's own form and its inlines' forms, for adding and for the first own object."""
+    if model_admin.opts.model_name == "recordedrequest":
+        # Its page is a form of its own, offered only the operators where the user records requests.
+        from dsar.recording.forms import RecordRequestForm
+        from dsar.recording.admin import recording_operators
+
+        operators = recording_operators(request.user)
+        return [type("Bound", (RecordRequestForm,), {"base_fields": RecordRequestForm(operators=operators).fields})]
     found = [model_admin.get_form(request)]
     for inline in model_admin.get_inline_instances(request):
         found.append(inline.get_formset(request).form)

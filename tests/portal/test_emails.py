@@ -34,9 +34,10 @@ MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=ALMATY)
 # Quotes, an ampersand and angle brackets: what HTML escaping would mangle in plain text.
 NAME = 'Kazdream "Qazaq" & <Co>'
 ENTITIES = re.compile(r"&(quot|amp|lt|gt|#x?[0-9a-fA-F]+);")
-# Staff e-mails about the operator's own integrations (dsar/webhooks) and staff sign-in security,
-# driven by their own tests (tests/webhooks, tests/admin).
-NOT_DRIVEN_HERE = {"system_job_escalation", "webhook_disabled", "staff_security"}
+# Staff e-mails driven by their own tests: the operator's integrations (dsar/webhooks) in tests/webhooks;
+# staff_security in tests/admin/test_enrolment.py (enrolment, recovery codes, resets); letter_failed in
+# tests/letters/test_tasks.py (a letter that failed its last attempt).
+NOT_DRIVEN_HERE = {"system_job_escalation", "webhook_disabled", "staff_security", "letter_failed"}
 TEMPLATES = sorted({p.name.split(".")[0].removesuffix("_subject")
                     for p in (Path(settings.BASE_DIR) / "templates/dsar/emails").glob("[!_]*.txt")})
 
