@@ -52,7 +52,7 @@ COLUMNS = [
     "identity_confirmed_at", "received_at", "due_at", "original_due_at", "clock_paused_at", "paused_seconds",
     "extension_reason", "answered_at", "closed_at", "answer_working_seconds", "assignee_id", "outcome",
     "refusal_ground", "refusal_basis", "refusal_explanation", "duplicate_of_id", "next_action_at",
-    "last_contact_at", "purged_at", "created_at", "updated_at",
+    "last_contact_at", "purged_at", "created_at", "updated_at", "channel",
 ]
 
 
@@ -134,7 +134,7 @@ class _Generator:
             representative_name="", representative_email="", representative_phone="", representative_basis="",
             description="", details="{}", submitted_at=submitted, paused_seconds=0, extension_reason="",
             outcome="", refusal_ground="", refusal_basis="", refusal_explanation="",
-            last_contact_at=submitted, created_at=submitted, updated_at=submitted,
+            last_contact_at=submitted, created_at=submitted, updated_at=submitted, channel="web",
         )
         confirmed = submitted + timedelta(minutes=rng.randint(2, 240))
         due = self.due(op, kind, confirmed)
