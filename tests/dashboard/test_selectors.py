@@ -124,12 +124,12 @@ def test_it_lists_every_request_submitted_in_the_period_in_the_register(world, s
     assert set(refs) == expected and len(refs) == 12
     by_ref = {row[0]: row for row in rows}
     a1 = by_ref[world.refs["a1"]]
-    assert a1[-1] == "ALP-2026/1; ALP-2026/2"
+    assert a1[-2:] == ("ALP-2026/1; ALP-2026/2", "web")
     a4 = by_ref[world.refs["a4"]]
     assert (a4[10], a4[11], a4[12], a4[13]) == (
         "refused", "no_supporting_documents", "Law No. 94-V, art. 13, art. 24(1)(2)", "ALP-2026/3"
     )
-    assert by_ref[world.refs["a2"]][-1] is None
+    assert by_ref[world.refs["a2"]][-2] is None
 
 
 def test_it_ignores_requests_of_operators_outside_the_scope(world):
