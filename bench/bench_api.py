@@ -14,10 +14,11 @@ Each API call is one POST with a Bearer key and a fresh Idempotency-Key; the key
 is set out of the way. Every accepted call must be stored: rows are counted after each round.
 
 Webhooks: a receiver on 127.0.0.1 (a threaded HTTP server answering 204) is registered as an
-endpoint; N deliveries are recorded and committed, one `webhooks_sweep` task is sent, and one
-real `celery worker` (prefork, --concurrency 2) signs and posts them. Deliveries per minute is N
-over the time from the sweep task to the N-th delivery accepted; duplicates at the receiver
-(same webhook-id twice) are counted and must be zero.
+endpoint; N deliveries are recorded with `webhook_emit()` in one transaction, which queues each
+one's task when it commits, as the product does; one real `celery worker` (prefork,
+--concurrency 2) signs and posts them. Deliveries per minute is N over the time from the commit
+to the N-th delivery accepted; duplicates at the receiver (the same webhook-id twice) are
+counted and must be zero. (The per-minute sweep is only the fallback for lost tasks.)
 """
 
 from __future__ import annotations
@@ -95,6 +96,7 @@ def api_round(port: int, raw_key: str, clients: int, submissions: int, identity:
 class Receiver:
     def __init__(self):
         self.ids: list[str] = []
+        self.times: list[float] = []
         self.lock = threading.Lock()
         receiver = self
 
@@ -103,6 +105,7 @@ class Receiver:
                 self.rfile.read(int(self.headers.get("content-length", 0)))
                 with receiver.lock:
                     receiver.ids.append(self.headers.get("webhook-id", ""))
+                    receiver.times.append(time.time())
                 self.send_response(204)
                 self.end_headers()
 
@@ -123,43 +126,46 @@ def webhook_round(portal, deliveries: int, timeout: float) -> dict:
     # The worker posts to 127.0.0.1 over http: allowed here only (local settings, DEBUG off).
     env = {**os.environ, **portal.env, "DJANGO_SETTINGS_MODULE": "config.settings.local",
            "DSAR_WEBHOOK_ALLOW_PRIVATE": "1", "DSAR_WEBHOOK_ALLOW_HTTP": "1", "PYTHONPATH": str(ROOT)}
-    portal.manage(code=(
-        "import django; django.setup()\n"
-        "from django.db import transaction\n"
-        "from django.utils import timezone\n"
-        "from dsar.models import Operator, WebhookDelivery, WebhookEndpoint\n"
-        "op = Operator.objects.filter(is_active=True).order_by('pk').first()\n"
-        "WebhookEndpoint.objects.filter(operator=op).update(is_active=False)\n"
-        f"ep = WebhookEndpoint.objects.create(operator=op, url='{receiver.url}', events=['request.received'])\n"
-        "now = timezone.now()\n"
-        "WebhookDelivery.objects.bulk_create([WebhookDelivery(endpoint=ep, msg_id=f'msg_bench_{ep.pk}_{n}',\n"
-        "    event='request.received', payload={'type': 'request.received', 'data': {'n': n}}, next_attempt_at=now)\n"
-        f"    for n in range({deliveries})])\n"
-    ))
     log = open(Path(portal.env["DSAR_VAR_DIR"]) / "worker.log", "w")
     worker = subprocess.Popen([CELERY, "-A", "config", "worker", "-Q", "celery", "--concurrency", "2",
                                "--loglevel", "WARNING", "-n", "bench@%h"], cwd=ROOT, env=env, stdout=log,
                               stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        from celery import Celery
-
-        client = Celery("bench", broker=env["REDIS_URL"], set_as_current=False)
-        client.conf.update(task_serializer="json", accept_content=["json"])
         time.sleep(15)  # worker start-up on a busy machine
-        started = time.perf_counter()
-        client.send_task("dsar.webhooks.tasks.webhooks_sweep")
+        # Recorded as the product records them: webhook_emit() in one transaction, each delivery's
+        # task queued to the broker when it commits. The clock starts at the commit.
+        out = subprocess.run([sys.executable, "-c", (
+            "import django, time; django.setup()\n"
+            "from django.db import transaction\n"
+            "from dsar.models import Operator, WebhookEndpoint\n"
+            "from dsar.webhooks.outbox import webhook_emit\n"
+            "op = Operator.objects.filter(is_active=True).order_by('pk').first()\n"
+            "WebhookEndpoint.objects.filter(operator=op).update(is_active=False)\n"
+            f"WebhookEndpoint.objects.create(operator=op, url='{receiver.url}', events=['request.received'])\n"
+            "stamp = str(time.time())\n"
+            "with transaction.atomic():\n"
+            f"    for n in range({deliveries}):\n"
+            "        webhook_emit(operator_id=op.pk, event='request.received', cause=f'bench{stamp}-{n}',\n"
+            "                     data={'reference': f'BENCH-{n}'})\n"
+            "    transaction.on_commit(lambda: print(time.time(), flush=True))\n")],
+            cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
+        committed = float(out.strip().splitlines()[-1])
         deadline = time.monotonic() + timeout
         while receiver.count() < deliveries and time.monotonic() < deadline:
             time.sleep(0.05)
-        elapsed = time.perf_counter() - started
         time.sleep(2)  # a late duplicate would show now
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         worker.wait(timeout=30)
         receiver.server.shutdown()
     got = receiver.count()
+    elapsed = (max(receiver.times) - committed) if receiver.times else 0.0
     return {"deliveries": deliveries, "received": got, "duplicates": got - len(set(receiver.ids)),
             "seconds": elapsed, "per_minute": got / elapsed * 60 if elapsed else 0}
+
+
+class _Skip(Exception):
+    pass
 
 
 def main(argv=None) -> int:
@@ -169,6 +175,7 @@ def main(argv=None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--deliveries", type=int, default=600)
     parser.add_argument("--smoke", action="store_true")
+    parser.add_argument("--webhooks-only", action="store_true", help="skip the submission rounds")
     args = parser.parse_args(argv)
     database_url = os.environ.get("DATABASE_URL", "")
     if not database_url.startswith("postgres") or not os.environ.get("REDIS_URL"):
@@ -202,10 +209,13 @@ def main(argv=None) -> int:
     lines = ["| channel | submissions/s | ratio to the form | p95 ms (POST) | failures | stored |",
              "|---|---:|---:|---:|---:|---|"]
     ok = True
-    portal.start(args.workers)
+    if not args.webhooks_only:
+        portal.start(args.workers)
     try:
         tag = str(int(time.time()))
         rounds = []
+        if args.webhooks_only:
+            raise _Skip
         before = portal.count()
         form = run_round(portal, args.clients, args.submissions, f"form{tag}")
         stored = portal.count() - before
@@ -220,6 +230,8 @@ def main(argv=None) -> int:
             ok &= result.failures == 0 and stored == result.flows
             lines.append(f"| {name} | {rate:.1f} | {rate / base if base else 0:.2f} | {p95(result.post_ms):.0f} | "
                          f"{result.failures} | {stored}/{result.flows} |")
+    except _Skip:
+        pass
     finally:
         portal.stop()
     hooks = webhook_round(portal, args.deliveries, timeout=600)

@@ -78,7 +78,8 @@ class RequestListView(OperatorScoped, generics.GenericAPIView):
     serializer_class = s.RequestOut
 
     @extend_schema(operation_id="requests_list", parameters=[s.ListFilters],
-                   responses={(200, "application/json"): s.RequestOut(many=True), **_problems(400, 401, 403, 429)},
+                   # 404: a cursor that is not one of ours.
+                   responses={(200, "application/json"): s.RequestOut(many=True), **_problems(400, 401, 403, 404, 429)},
                    summary="List requests, newest first, with filters and cursor pagination")
     def get(self, request):
         filters = s.ListFilters(data=request.query_params)

@@ -124,7 +124,7 @@ class DataSystemAdmin(OperatorScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "endpoint" and not request.user.is_superuser:
-            kwargs["queryset"] = WebhookEndpoint.objects.filter(operator__in=channel_operators(request.user))
+            kwargs["queryset"] = WebhookEndpoint.objects.filter(operator__in=permissions.operators_where(request.user, "change_datasystem"))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

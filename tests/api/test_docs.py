@@ -24,3 +24,10 @@ def test_the_reference_page_loads_nothing_from_elsewhere(client):
     sources = re.findall(r'(?:src|href)="([^"]+)"', body)
     assert sources and all(s.startswith("/static/") or s.startswith("/api/") for s in sources), sources
     assert "cdn" not in body.lower() and "googleapis" not in body
+
+
+def test_the_reference_page_has_no_inline_script(client):
+    body = client.get("/api/docs/").content.decode()
+    assert "<script>" not in body.replace(" ", "")
+    script = re.search(r'<script src="(/api/docs/\?[^"]+)"', body).group(1).replace("&amp;", "&")
+    assert "SwaggerUIBundle" in client.get(script).content.decode()
