@@ -8,9 +8,6 @@ class DsarConfig(AppConfig):
     name = "dsar"
     verbose_name = _("Data-subject requests")
 
-    def import_models(self):
-        super().import_models()
-
     def ready(self):
         from . import signals  # noqa: F401
         from .services.sweep import receivers  # noqa: F401

@@ -33,7 +33,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, Operator, Role
+from .models.operators import Membership, Operator, Role
 
 # Letters and the access answer: everyone who works on requests reads letters and keeps the
 # records of what is held about a subject; managers and the DPO edit the texts and the register.

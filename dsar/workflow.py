@@ -1,6 +1,6 @@
 """The request state machine: the only place a request's state changes.
 
-Every transition runs through `transition()`: one transaction, the request row locked,
+Every transition runs through `dsar.services.transitions.transition()`: one transaction, the request row locked,
 the django-fsm-2 guards (source state, conditions, permissions) checked, the letter it
 sends recorded (dsar/letters/outbox.py), and exactly one audit event appended. E-mails
 hang off django-fsm's `post_transition` signal as outbox rows; everything is sent after
@@ -28,11 +28,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm, transition
+from django_fsm import transition
 
 from . import deadlines
 from .kinds import EXTENDABLE_KINDS, GROUNDS_BY_KIND, REFUSAL_BASIS, Kind, RefusalGround
@@ -45,10 +44,6 @@ if TYPE_CHECKING:
 
 class TransitionInputError(ValidationError):
     """A transition was asked for without what it needs (a refusal ground, a question...)."""
-
-
-class ConcurrentChange(Exception):
-    """Someone else moved the request first."""
 
 
 # --- permissions: django-fsm-2 calls these with (instance, user) ------------
@@ -393,72 +388,6 @@ SERVICE_TRANSITIONS = {"refuse_authority"}
 # Transitions the subject (or the system) takes; no staff permission applies.
 SUBJECT_TRANSITIONS = {"confirm_identity", "withdraw", "resume", "expire", "refuse_unanswered"}
 
-
-def transition(request_id: int, name: str, *, actor=None, actor_label: str = "", note: str = "",
-               public: bool = True, now: datetime | None = None, **kwargs) -> "DataRequest":
-    """Move one request through one transition, or raise and write nothing.
-
-    `actor` is a staff user; None means the subject or the system (`actor_label` says which).
-    Raises TransitionNotAllowed, PermissionDenied or TransitionInputError.
-    """
-    from .letters.outbox import letter_issue_for_transition, letter_link_event
-    from .models import DataRequest, Event
-    from .services import rollup
-
-    now = now or timezone.now()
-    with transaction.atomic():
-        # Lock order (module docstring): the request (1) first; the letter counter (3) and
-        # the chain head (4) come last, in letter_issue_for_transition and Event.append.
-        request = (
-            DataRequest.objects.select_for_update(of=("self",), no_key=True).select_related("operator").get(pk=request_id)
-        )
-        method = getattr(request, name, None)
-        staff_names = STAFF_TRANSITIONS + sorted(SERVICE_TRANSITIONS)
-        if name not in staff_names and name not in SUBJECT_TRANSITIONS or method is None:
-            raise TransitionNotAllowed(f"Unknown transition {name!r}")
-        if actor is not None and (name not in staff_names or not can_triage(request, actor)):
-            raise PermissionDenied(_("You may not do this to this request."))
-        if actor is None and name not in SUBJECT_TRANSITIONS:
-            raise PermissionDenied(_("Only staff may do this."))
-        if not can_proceed(method):
-            raise TransitionNotAllowed(
-                _("This request is %(state)s now; that step is not possible.") % {"state": request.get_state_display()}
-            )
-        if actor is not None and not has_transition_perm(method, actor):
-            raise PermissionDenied(_("You may not do this to this request."))
-        source = request.state
-        counted = rollup.snapshot(request)
-        method(now=now, by=actor, **kwargs)
-        request.save()
-        letter = letter_issue_for_transition(request=request, name=name, actor=actor, now=now, kwargs=kwargs)
-        event = Event.append(
-            request=request,
-            action=name,
-            actor=actor,
-            actor_label=actor_label or ("staff" if actor else "subject"),
-            from_state=source,
-            to_state=request.state,
-            note=note,
-            data=_event_data(kwargs),
-            public=public,
-            at=now,
-        )
-        letter_link_event(letter=letter, event=event)
-        rollup.rollup_apply(before=counted, after=rollup.snapshot(request))
-    return request
-
-
-def _event_data(kwargs: dict) -> dict:
-    """What the audit event keeps of a transition's input: plain values only."""
-    data = {}
-    for key, value in kwargs.items():
-        if hasattr(value, "pk"):
-            data[key] = value.pk
-        elif isinstance(value, datetime):
-            data[key] = value.isoformat()
-        elif isinstance(value, (str, int, float, bool)) or value is None:
-            data[key] = value
-    return data
 
 
 def available_transitions(request: "DataRequest", user, now: datetime | None = None) -> list[str]:

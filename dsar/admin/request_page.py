@@ -22,7 +22,8 @@ from ..selectors import duplicate_candidates
 from ..states import OPEN_STATES
 from ..services import triage
 from ..letters.services import letter_issue
-from ..workflow import STAFF_TRANSITIONS, TransitionInputError, available_transitions, transition
+from ..workflow import STAFF_TRANSITIONS, TransitionInputError, available_transitions
+from ..services.transitions import transition
 from .forms import (
     FINAL_TRANSITIONS, SEEN_STATE, TRANSITION_LABELS, AssignForm, LetterForm, NoteForm, form_for,
 )

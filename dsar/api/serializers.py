@@ -2,7 +2,6 @@
 format) so a request looks the same whichever channel it came through."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import workflow
+from ..services import transitions
 from ..admin.forms import SEEN_STATE, TRANSITION_LABELS, form_for
 from ..kinds import KIND_RULES, Kind
 from ..models import DataRequest
@@ -161,7 +162,7 @@ class TransitionView(OperatorScoped, APIView):
             if name == "ask_subject":
                 triage.request_ask_subject(request_id=obj.pk, question=fields["question"], actor=request.user)
             else:
-                workflow.transition(obj.pk, name, actor=request.user, actor_label="api", **fields)
+                transitions.transition(obj.pk, name, actor=request.user, actor_label="api", **fields)
         return Response(s.RequestDetailOut(self.get_request(reference)).data)
 
 

@@ -1,7 +1,6 @@
 """The five seed operators, modelled on ../shared/policies/. Contacts are @example.kz, never the real ones."""
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 
 from ..kinds import Kind
 from ..models import Membership, Operator, Policy, Role

@@ -9,7 +9,7 @@ from django.utils import timezone
 from ..kinds import GROUNDS_BY_KIND, Kind, RefusalGround
 from ..models import DataRequest, Membership, Message, Operator, Role
 from ..services.intake import request_create
-from ..workflow import transition
+from ..services.transitions import transition
 
 FIRST = ["Aigerim", "Nurlan", "Dana", "Yerlan", "Aliya", "Timur", "Madina", "Askar", "Zhanna", "Olzhas",
          "Gulnara", "Bauyrzhan", "Saule", "Arman", "Ainur", "Dmitry", "Elena", "John", "Maria", "Kairat"]

@@ -18,11 +18,10 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from ..models import Event, Letter, Membership, Role
+from ..models import Event, Letter
 from ..notices import NOTICES, letter_kind_for, notice_due
 from ..outbox import requeue_due
 from .services import RENDER
@@ -90,31 +89,3 @@ def letter_link_event(*, letter: Letter | None, event: Event) -> None:
 def letters_requeue_due(*, now: datetime | None = None, limit: int = 500) -> int:
     """Queue the pending letters whose attempt is due and whose render message went missing."""
     return requeue_due(Letter, task_name=RENDER, now=now or timezone.now(), limit=limit)
-
-
-def letter_failed_alert(*, letter: Letter) -> None:
-    """Tell the operator's managers and responsible person that a letter could not be prepared."""
-    from ..services.notifications import notify
-
-    request = letter.request
-    operator = request.operator
-    language = operator.default_language
-    staff = (
-        Membership.objects.filter(operator=operator, role__in=[Role.MANAGER, Role.DPO], user__is_active=True)
-        .exclude(user__email="")
-        .select_related("user")
-        .order_by("user_id")
-    )
-    targets = [(m.user_id, m.user.email) for m in staff] or [("contact", operator.contact_email)]
-    context = {
-        "operator_name": operator.legal_name(language),
-        "reference": request.reference,
-        "number": letter.number,
-        "kind": letter.kind,
-        "attempts": letter.attempts,
-        "url": f"{settings.DSAR_PUBLIC_BASE_URL}/admin/dsar/datarequest/{request.pk}/change/",
-    }
-    for user_key, email in targets:
-        notify(key=f"letter-failed:{letter.pk}:{user_key}", channel="email", to=email, template="letter_failed",
-               context=context, language=language, request=request)
-    logger.error("Letter %s could not be rendered after %s attempts; staff alerted", letter.pk, letter.attempts)

@@ -24,7 +24,7 @@ from django.utils import timezone
 from ..kinds import REFUSAL_BASIS, Kind
 from . import texts
 from ..notices import letter_kind_for  # noqa: F401 (re-exported: the one table lives in dsar/notices.py)
-from ..models import DataRequest, Event, Letter, LetterKind
+from ..models import DataRequest, Event, Letter, LetterKind, Membership, Role
 from ..models.letters import AccessRecord, LetterCounter, LetterTemplate
 from ..files import atomic_with_files, file_store
 from ..outbox import enqueue_on_commit, next_attempt, requeue_after
@@ -274,7 +274,7 @@ def letter_render(*, letter_id: int, now: datetime | None = None) -> Letter:
         # The letter is never attached. A letter that a transition caused is announced by that
         # transition's own e-mail (dsar.services.subject); one staff issued by hand gets its own.
         if not letter.cause:
-            from ..services.subject import subject_update_notify
+            from ..services.subject_mail import subject_update_notify
 
             subject_update_notify(request=request, transition_name="letter")
         Event.append(
@@ -291,7 +291,6 @@ def letter_render(*, letter_id: int, now: datetime | None = None) -> Letter:
 
 
 def _render_failed(letter_id: int, exc: Exception, now: datetime) -> None:
-    from .outbox import letter_failed_alert
 
     logger.warning("Letter %s could not be rendered", letter_id, exc_info=True)
     with transaction.atomic():
@@ -379,3 +378,31 @@ def letters_check(*, operator_id: int) -> list[str]:
         if problem:
             problems.append(f"letter {letter.number} (id {letter.pk}): {problem}")
     return problems
+
+
+def letter_failed_alert(*, letter: Letter) -> None:
+    """Tell the operator's managers and responsible person that a letter could not be prepared."""
+    from ..services.notifications import notify
+
+    request = letter.request
+    operator = request.operator
+    language = operator.default_language
+    staff = (
+        Membership.objects.filter(operator=operator, role__in=[Role.MANAGER, Role.DPO], user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user")
+        .order_by("user_id")
+    )
+    targets = [(m.user_id, m.user.email) for m in staff] or [("contact", operator.contact_email)]
+    context = {
+        "operator_name": operator.legal_name(language),
+        "reference": request.reference,
+        "number": letter.number,
+        "kind": letter.kind,
+        "attempts": letter.attempts,
+        "url": f"{settings.DSAR_PUBLIC_BASE_URL}/admin/dsar/datarequest/{request.pk}/change/",
+    }
+    for user_key, email in targets:
+        notify(key=f"letter-failed:{letter.pk}:{user_key}", channel="email", to=email, template="letter_failed",
+               context=context, language=language, request=request)
+    logger.error("Letter %s could not be rendered after %s attempts; staff alerted", letter.pk, letter.attempts)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import workflow
+from ..services import transitions
 from ..models import Attachment, AuthorityCheck, DataRequest, Event, State
 
 CHECKABLE_STATES = (State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT)
@@ -57,7 +58,7 @@ def authority_check_record(*, request_id: int, actor, document: str, accepted: b
         check.documents_deleted = _delete_documents(request=request, actor=actor, now=now)
         check.save(update_fields=["documents_deleted"])
         if not accepted:
-            workflow.transition(request.pk, "refuse_authority", actor=actor, now=now, explanation=reason)
+            transitions.transition(request.pk, "refuse_authority", actor=actor, now=now, explanation=reason)
     return check
 
 

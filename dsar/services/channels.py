@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
-from .. import workflow
+from ..services import transitions
 from ..kinds import Kind
 from ..models import Attachment, DataRequest, Event
 from ..models.channels import Channel, SystemJob
@@ -55,7 +55,7 @@ def confirm_url(*, token: str, language: str) -> str:
 
 def _confirm_as_verified(*, request: DataRequest, now: datetime, actor_label: str, **evidence) -> DataRequest:
     """The identity was checked outside the portal; the audit event says how."""
-    received = workflow.transition(request.pk, "confirm_identity", actor_label=actor_label, now=now, **evidence)
+    received = transitions.transition(request.pk, "confirm_identity", actor_label=actor_label, now=now, **evidence)
     if received.requester_email:
         acknowledgment_send(request=received, token=status_link_create(request=received, now=now))
     return received

@@ -12,13 +12,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Attachment, DataRequest, Event, Letter, Notification
+from ..models.portal import DownloadLink
+from ..models import Attachment, DataRequest, Event, Notification
 from ..models.events import PURGED
 from ..states import CLOSED_STATES
 from .rollup import rollup_apply, snapshot
@@ -82,21 +82,11 @@ def request_purge(*, request_id: int, now: datetime | None = None) -> DataReques
 
 
 def exports_purge(*, now: datetime | None = None) -> int:
-    """Delete data exports older than DSAR_EXPORT_TTL_HOURS and expired download links.
-
-    Hook: if the portal's download-link model (`dsar.DownloadLink` with `expires_at`) is
-    installed, its expired rows are deleted here too; nothing else needs to change.
-    """
+    """Delete data exports older than DSAR_EXPORT_TTL_HOURS and expired download links."""
     now = now or timezone.now()
     cutoff = now - timedelta(hours=settings.DSAR_EXPORT_TTL_HOURS)
-    deleted = 0
-    try:
-        link_model = apps.get_model("dsar", "DownloadLink")
-    except LookupError:
-        link_model = None
     with transaction.atomic():
-        if link_model is not None and any(f.name == "expires_at" for f in link_model._meta.get_fields()):
-            deleted += link_model.objects.filter(expires_at__lt=now).delete()[0]
+        deleted = DownloadLink.objects.filter(expires_at__lt=now).delete()[0]
         exports = Attachment.objects.filter(purpose=Attachment.Purpose.EXPORT, created_at__lt=cutoff)
         files = [name for name in exports.values_list("file", flat=True) if name]
         deleted += exports.delete()[0]

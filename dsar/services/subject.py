@@ -3,20 +3,17 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from django.utils.crypto import constant_time_compare
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from .. import workflow
+from ..services import transitions
 from ..models import Attachment, DataRequest, Message, Operator, State
-from ..models.portal import CodePurpose
 from ..files import atomic_with_files
-from ..notices import ACKNOWLEDGMENT_EMAIL, notice_due
 from .intake import request_draft, request_number, request_submitted_event
 from .rollup import rollup_apply, snapshot
-from .notifications import notify
+from .subject_mail import acknowledgment_send, requester_mail, status_url, subject_update_notify  # noqa: F401 (re-exported)
 from .uploads import attachment_store
 from .verification import code_check, code_confirmed, code_issue, identity_purposes, status_link_create
 
@@ -25,31 +22,6 @@ from .verification import code_check, code_confirmed, code_issue, identity_purpo
 class Submitted:
     request: DataRequest
     token: str
-
-
-def status_url(*, token: str, language: str) -> str:
-    with translation.override(language):
-        path = reverse("portal:status", kwargs={"token": token})
-    return settings.DSAR_PUBLIC_BASE_URL.rstrip("/") + path
-
-
-def on_behalf_of(request: DataRequest) -> str:
-    """The subject's name when a representative receives the mail, else empty."""
-    return request.subject_name if request.acting_for_other and request.representative_email else ""
-
-
-def _mail_link(*, request: DataRequest, key: str, template: str, token: str, **context) -> None:
-    """One e-mail to the requester (the representative, if any), in their language, carrying a status-page link."""
-    notify(
-        key=key,
-        channel="email",
-        to=request.requester_email,
-        template=template,
-        context={"reference": request.reference, "status_url": status_url(token=token, language=request.language),
-                 "on_behalf_of": on_behalf_of(request), **context},
-        language=request.language,
-        request=request,
-    )
 
 
 def request_submit(*, operator: Operator, fields: dict, evidence: list, authority: list,
@@ -100,22 +72,9 @@ def identity_confirm(*, request: DataRequest, codes: dict[str, str], token: str,
             results[purpose] = code_check(request=request, purpose=purpose, code=codes.get(purpose, ""), now=now)
         if identity_pending(request=request) or request.state != State.AWAITING_IDENTITY:
             return results
-        received = workflow.transition(request.pk, "confirm_identity", actor_label="subject", now=now)
+        received = transitions.transition(request.pk, "confirm_identity", actor_label="subject", now=now)
         acknowledgment_send(request=received, token=token)
     return results
-
-
-def acknowledgment_send(*, request: DataRequest, token: str) -> None:
-    # due_at is stored as an ISO string in the outbox row and turned back into a datetime when the
-    # e-mail is rendered (notifications.render_email), so the template's `date` filter can format it
-    # in the operator's time zone (`tz`).
-    _mail_link(request=request, key=f"ack:{request.pk}", template=ACKNOWLEDGMENT_EMAIL, token=token,
-               operator_name=request.operator.legal_name(request.language), kind=request.kind,
-               due_at=request.due_at, tz=request.operator.timezone, in_hours=request.in_hours)
-
-
-def status_code_send(*, request: DataRequest, purpose: str = CodePurpose.STATUS) -> None:
-    code_issue(request=request, purpose=purpose)
 
 
 def reply_create(*, request: DataRequest, body: str, uploads: list, now: datetime | None = None) -> Message:
@@ -129,7 +88,7 @@ def reply_create(*, request: DataRequest, body: str, uploads: list, now: datetim
         for upload in uploads:
             attachment_store(request=locked, upload=upload, purpose=Attachment.Purpose.REPLY, message=message)
         if locked.state == State.AWAITING_SUBJECT:
-            workflow.transition(locked.pk, "resume", actor_label="subject", now=now)
+            transitions.transition(locked.pk, "resume", actor_label="subject", now=now)
         else:
             DataRequest.objects.filter(pk=locked.pk).update(last_contact_at=now)
     return message
@@ -137,7 +96,7 @@ def reply_create(*, request: DataRequest, body: str, uploads: list, now: datetim
 
 def request_withdraw(*, request: DataRequest, now: datetime | None = None) -> DataRequest:
     """The subject withdraws the request. Raises TransitionNotAllowed once it is closed."""
-    return workflow.transition(request.pk, "withdraw", actor_label="subject", now=now)
+    return transitions.transition(request.pk, "withdraw", actor_label="subject", now=now)
 
 
 def status_link_resend(*, reference: str, email: str) -> bool:
@@ -162,7 +121,7 @@ def status_link_resend(*, reference: str, email: str) -> bool:
     with transaction.atomic():
         checkpoint = transaction.savepoint()
         token = status_link_create(request=target)
-        _mail_link(request=target, key=f"status-link:{target.pk}:{token[:8]}", template="portal_status_link",
+        requester_mail(request=target, key=f"status-link:{target.pk}:{token[:8]}", template="portal_status_link",
                    token=token)
         if matched:
             transaction.savepoint_commit(checkpoint)
@@ -171,17 +130,3 @@ def status_link_resend(*, reference: str, email: str) -> bool:
     return matched
 
 
-def subject_update_notify(*, request: DataRequest, transition_name: str) -> None:
-    """E-mail the requester that there is news, with a fresh link to the private page.
-
-    Which transitions send which e-mail is the table in dsar/notices.py. The e-mail says only what
-    kind of news it is; the content stays behind the link and a code.
-    """
-    notice = notice_due(request=request, transition=transition_name)
-    if notice is None or notice.email is None or not request.requester_email:
-        return
-    if notice.email == ACKNOWLEDGMENT_EMAIL:
-        return  # sent by identity_confirm, with the link the subject already holds
-    token = status_link_create(request=request)
-    _mail_link(request=request, key=f"update:{request.pk}:{transition_name}:{token[:12]}", template=notice.email,
-               token=token, operator_name=request.operator.short_name, update=notice.update)

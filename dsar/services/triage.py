@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..models import DataRequest, Event, Membership, Message
-from ..workflow import TransitionInputError, transition
+from ..workflow import TransitionInputError
+from ..services.transitions import transition
 
 VIEWED_PERSONAL_DATA = "viewed_personal_data"
 

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..models import DataRequest, WebhookDelivery, WebhookEndpoint
+from ..outbox import enqueue_on_commit
 from ..models.channels import WebhookEvent
 
 logger = logging.getLogger(__name__)
@@ -55,19 +56,8 @@ def webhook_emit(*, operator_id: int, event: str, cause: str, data: dict, endpoi
 
 
 def queue_after_commit(ids: list[int]) -> None:
-    if not ids:
-        return
-
-    def enqueue():
-        from .tasks import deliver_webhook
-
-        for delivery_id in ids:
-            try:
-                deliver_webhook.delay(delivery_id)
-            except Exception:  # noqa: BLE001 - recorded; the sweep sends rows whose task was lost
-                logger.exception("Could not queue webhook delivery %s; the sweep will retry", delivery_id)
-
-    transaction.on_commit(enqueue)
+    """Queue the deliveries after commit, by task name; a lost message is found by the sweep."""
+    enqueue_on_commit("dsar.webhooks.tasks.deliver_webhook", ids)
 
 
 EVENTS = WebhookEvent

@@ -2,7 +2,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from dsar.models import Attachment, DataRequest, Letter, Message, Policy, Role
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 from tests.factories import OperatorFactory, UserFactory, make_request, otp_login, staff_user  # noqa: F401
 
 

@@ -12,7 +12,8 @@ from dsar.kinds import Kind
 from dsar.models import Attachment, AuthorityCheck, DataRequest, Event, Letter, LetterKind, Notification, State
 from dsar.services.authority import authority_check_record
 from dsar.services.exports import export_create
-from dsar.workflow import TransitionInputError, available_transitions, transition
+from dsar.workflow import TransitionInputError, available_transitions
+from dsar.services.transitions import transition
 
 from .conftest import in_state, otp_login
 

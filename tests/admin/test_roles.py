@@ -224,7 +224,7 @@ def test_it_refuses_in_every_writing_service_what_the_role_at_that_operator_does
 
     from dsar.services import triage
     from dsar.letters.services import letter_issue
-    from dsar.workflow import transition
+    from dsar.services.transitions import transition
 
     op_a, op_c, colleague = world
     person = _person(op_a, op_c, role)  # DPO at A, at most an assistant at C

@@ -167,7 +167,7 @@ def test_it_shows_a_concurrent_change_as_a_message(client, op_a, dpo_a, worker_a
     request_obj = in_state(op_a, dpo_a, "in_progress")
     otp_login(client, dpo_a)
     # Someone else fulfils it while our refusal form is open.
-    from dsar.workflow import transition
+    from dsar.services.transitions import transition
 
     transition(request_obj.pk, "fulfil", actor=worker_a)
     response = client.post(f"/admin/dsar/datarequest/{request_obj.pk}/transition/refuse/", {

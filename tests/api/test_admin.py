@@ -4,7 +4,7 @@ import pytest
 
 from dsar.models import ApiKey, Role, WebhookDelivery, WebhookEndpoint
 from dsar.models.channels import hash_secret
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 from tests.factories import OperatorFactory, make_request, otp_login, staff_user
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 
 from dsar.models import DataRequest, DataSystem, SystemJob, WebhookEndpoint
 from dsar.models.letters import AccessRecord
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 from tests.factories import make_request, staff_user
 
 from .conftest import ALL_SCOPES, api_client, post

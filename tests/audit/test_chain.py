@@ -5,7 +5,7 @@ from django.db import connection
 
 from dsar.models import Event
 from dsar.models.events import AppendOnlyError, verify_chain
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 from tests.factories import OperatorFactory, make_request, staff_user
 
 pytestmark = pytest.mark.django_db

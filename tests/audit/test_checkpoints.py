@@ -19,7 +19,7 @@ from dsar.dashboard.forms import Scope
 from dsar.models import ChainCheckpoint, Event, Letter, Role
 from dsar.models.events import AppendOnlyError, verify_chain
 from dsar.services.checkpoints import checkpoint_sign, checkpoints_sign_all
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 from tests.factories import OperatorFactory, make_request, staff_user
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ from django.db import IntegrityError, connection, transaction
 from dsar.models import ChainCheckpoint, Event, EventChainHead
 from dsar.models.events import HASHED_FIELDS, NOT_HASHED, verify_chain
 from dsar.services.checkpoints import checkpoint_sign
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 from tests.factories import make_request, staff_user
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from dsar.models import Letter, Role
 from dsar.services.rollup import bucket_of
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 from tests.factories import OperatorFactory, make_request, staff_user
 
 ALMATY = ZoneInfo("Asia/Almaty")

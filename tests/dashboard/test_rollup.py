@@ -15,7 +15,7 @@ from dsar.models import DailyFigure, DailyOutcome, DataRequest, Role
 from dsar.models.rollup import BUCKET_FIELDS, BUCKET_LOWER
 from dsar.services import rollup
 from dsar.services.retention import request_purge
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 from tests.factories import OperatorFactory, make_request, staff_user
 
 from .fixture import NOW, PERIOD, at, received

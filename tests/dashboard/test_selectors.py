@@ -2,7 +2,6 @@
 
 from datetime import date
 
-import pytest
 
 from dsar.dashboard import selectors
 from dsar.dashboard.forms import Scope

@@ -5,7 +5,7 @@ import pytest
 from dsar.models import DataRequest
 from tests.e2e.admin_fixtures import admin_page, chromium, log_in, screenshot, staff_with_totp  # noqa: F401
 from tests.factories import make_request
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 
 pytestmark = pytest.mark.e2e
 

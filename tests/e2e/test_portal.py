@@ -6,7 +6,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from dsar.models import DataRequest, Letter, Role, State
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 from tests.factories import OperatorFactory, staff_user
 
 from .conftest import code_from_mail, code_from_sms, mail_text, mails

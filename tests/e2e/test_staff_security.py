@@ -13,7 +13,7 @@ from django_otp.oath import totp
 from dsar.models import StaffSecurityEvent
 from tests.e2e.admin_fixtures import PASSWORD, admin_page, chromium, log_in, staff_with_totp  # noqa: F401
 from tests.factories import make_request
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 
 pytestmark = pytest.mark.e2e
 

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from dsar.models import Event, Letter, LetterKind, Notification
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 from tests.factories import make_request
 from tests.integration.harness import ROOT, RedisServer, Services, producing_to, wait_for
 
@@ -110,7 +110,7 @@ import os, signal, django
 django.setup()
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 
 actor = get_user_model().objects.get(pk={actor})
 with transaction.atomic():

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from dsar.kinds import Kind
 from dsar.models import DataRequest, LetterKind, Policy, Role
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 from tests.factories import make_request, staff_user
 
 # Every letter Kazakh has that Russian lacks, in a name that passes through each letter.

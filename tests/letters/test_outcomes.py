@@ -16,7 +16,8 @@ from dsar.models import DataRequest, Letter, LetterKind, Notification, Policy, R
 from dsar.letters.services import letter_render
 from dsar.services.sweep import sweep_run
 from dsar.states import Outcome
-from dsar.workflow import available_transitions, transition
+from dsar.workflow import available_transitions
+from dsar.services.transitions import transition
 from tests.factories import make_request, staff_user
 
 from .helpers import flat, pdf_text

@@ -6,7 +6,7 @@ from django.core import mail
 from dsar.kinds import Kind
 from dsar.models import DataRequest, Event, Letter, LetterKind, Role
 from dsar.letters.outbox import expected_letter_kind, letter_kind_for
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 from tests.factories import make_request, staff_user
 
 from .helpers import allow_extensions

@@ -22,9 +22,10 @@ from dsar.services.checkpoints import checkpoint_sign
 from dsar.models.portal import CodePurpose
 from dsar.letters.services import letter_issue
 from dsar.services.notifications import notification_deliver
-from dsar.services.subject import identity_confirm, request_submit, status_code_send, status_link_resend
+from dsar.services.verification import code_issue
+from dsar.services.subject import identity_confirm, request_submit, status_link_resend
 from dsar.services.sweep import digests_send, sweep_run
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 from tests.factories import OperatorFactory, make_request, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -71,8 +72,8 @@ def make_rows(language: str) -> DataRequest:
     code = code_from(deliver(Notification.objects.get(request=request, template="portal_code")))
     identity_confirm(request=request, codes={"email": code}, token=submitted.token, now=MONDAY)
     request = DataRequest.objects.get(pk=request.pk)
-    status_code_send(request=request)
-    status_code_send(request=request, purpose=CodePurpose.DOWNLOAD)
+    code_issue(request=request, purpose=CodePurpose.STATUS)
+    code_issue(request=request, purpose=CodePurpose.DOWNLOAD)
     status_link_resend(reference=request.reference, email="dana@example.kz")
     transition(request.pk, "start_work", actor=manager, now=MONDAY)
     transition(request.pk, "ask_subject", actor=manager, question="Which order?", now=MONDAY)

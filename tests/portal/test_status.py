@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dsar.models import Attachment, DataRequest, Letter, Message, Role, State
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 from tests.factories import OperatorFactory, staff_user
 
 from .conftest import last_code, submit, token_from

@@ -6,7 +6,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from dsar.services.sweep import digests_send
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 from tests.factories import make_request
 from tests.tasks.conftest import at
 

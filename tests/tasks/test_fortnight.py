@@ -14,7 +14,7 @@ import pytest
 
 from dsar.models import DataRequest, Notification, Policy
 from dsar.services.sweep import digests_send, sweep_run
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 from tests.factories import make_request
 from tests.tasks.conftest import ALMATY, at
 

@@ -12,7 +12,7 @@ from dsar.letters.outbox import letters_missing
 from dsar.models import Event, Letter, LetterKind, Notification
 from dsar.outbox import MAX_ATTEMPTS, min_gap_seconds
 from dsar.services.notifications import notify
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 from tests.factories import make_request
 
 pytestmark = pytest.mark.django_db

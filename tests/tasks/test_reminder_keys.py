@@ -4,11 +4,10 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core import mail
 
 from dsar.kinds import Kind
 from dsar.models import DataRequest, Policy
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 from tests.factories import make_request
 from tests.tasks.conftest import at
 

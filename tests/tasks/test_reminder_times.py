@@ -9,7 +9,7 @@ from django.core import mail
 
 from dsar.models import CalendarOverride, DataRequest, Notification, Policy
 from dsar.services.sweep import digests_send
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 from tests.factories import make_request
 from tests.tasks.conftest import at
 from tests.tasks.test_sweep import _in_progress

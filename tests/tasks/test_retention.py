@@ -7,7 +7,7 @@ from django.core.files.storage import default_storage
 from dsar.models import Attachment, DataRequest, Event, Message, Notification, State
 from dsar.models.events import verify_chain
 from dsar.services.retention import RetentionError, exports_purge, request_purge
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 from tests.factories import make_request
 from tests.tasks.conftest import at
 

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from dsar.models import DataRequest, Notification, Policy, State
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 from tests.factories import make_request
 from tests.tasks.conftest import at
 

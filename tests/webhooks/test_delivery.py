@@ -14,7 +14,7 @@ from dsar.models import Role, WebhookDelivery, WebhookEndpoint
 from dsar.webhooks.delivery import MAX_ATTEMPTS, endpoints_disable_failing, target_check, webhook_deliver, \
     webhook_send_again
 from dsar.webhooks.sweep import webhooks_sweep_run
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 from tests.factories import OperatorFactory, make_request, staff_user
 
 pytestmark = pytest.mark.django_db

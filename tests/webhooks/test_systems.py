@@ -13,7 +13,7 @@ from standardwebhooks.webhooks import Webhook
 
 from dsar.models import Attachment, DataSystem, Event, Role, SystemJob, WebhookEndpoint
 from dsar.webhooks.systems import jobs_chase
-from dsar.workflow import transition
+from dsar.services.transitions import transition
 from tests.api.conftest import api_client, post
 from tests.factories import OperatorFactory, make_request, staff_user
 

@@ -13,7 +13,8 @@ from dsar.deadlines import CALENDAR_DAYS, KZ_TZ, WORKING_DAYS, WorkCalendar
 from dsar.kinds import EXTENDABLE_KINDS, Kind, window_exceeds_cap
 from dsar.models import DataRequest, Policy
 from dsar.services.sweep import plan
-from dsar.workflow import State, TransitionInputError, available_transitions, extension_latest, transition
+from dsar.workflow import State, TransitionInputError, available_transitions, extension_latest
+from dsar.services.transitions import transition
 from tests.factories import make_request, staff_user
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from dsar import workflow
+from dsar.services import transitions
 from dsar.files import ROOTS
 from dsar.models import Attachment, DataRequest, Letter
 from dsar.models.events import verify_chain
@@ -88,7 +88,7 @@ def _code_for(email: str) -> str:
 def _staff_job(request_id, worker):
     def job():
         for name, kwargs in STAFF_STEPS:
-            workflow.transition(request_id, name, actor=worker, **kwargs)
+            transitions.transition(request_id, name, actor=worker, **kwargs)
     return job
 
 
@@ -105,7 +105,7 @@ def test_it_submits_confirms_transitions_and_renders_at_once_without_an_error(op
     received = []
     for _ in range(6):
         request = make_request(operator)
-        workflow.transition(request.pk, "confirm_identity")
+        transitions.transition(request.pk, "confirm_identity")
         received.append(request.pk)
 
     def submitter(i):
@@ -136,7 +136,7 @@ def test_it_answers_every_submission_and_confirmation_over_http_without_a_server
     received = []
     for _ in range(4):
         request = make_request(operator)
-        workflow.transition(request.pk, "confirm_identity")
+        transitions.transition(request.pk, "confirm_identity")
         received.append(request.pk)
     statuses = []
 

@@ -13,7 +13,8 @@ from dsar.models import DataRequest, Letter, LetterKind, Notification, Policy, R
 from dsar.notices import NOTICES, UPDATE_EMAIL, notice_for
 from dsar.services.notifications import render_email
 from dsar.states import CLOSED_STATES, State
-from dsar.workflow import SERVICE_TRANSITIONS, STAFF_TRANSITIONS, SUBJECT_TRANSITIONS, transition
+from dsar.workflow import SERVICE_TRANSITIONS, STAFF_TRANSITIONS, SUBJECT_TRANSITIONS
+from dsar.services.transitions import transition
 from tests.factories import make_request, staff_user
 
 LANGUAGES = ("kk", "ru", "en")

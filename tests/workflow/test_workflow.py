@@ -5,7 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django_fsm import TransitionNotAllowed
 
 from dsar.models import DataRequest, Event, Membership, Policy, Role
-from dsar.workflow import State, TransitionInputError, available_transitions, transition
+from dsar.workflow import State, TransitionInputError, available_transitions
+from dsar.services.transitions import transition
 from tests.factories import OperatorFactory, make_request, staff_user
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 from django_fsm import TransitionNotAllowed
 from django_ratelimit.decorators import ratelimit
 
-from ...models import Attachment, Event, Letter, Message, State
+from ...letters.selectors import letter_file_for, letters_for_request
+from ...models import Attachment, Event, Message, State
 from ...models.portal import CodePurpose
 from ...services.subject import reply_create, request_withdraw
 from ...services.verification import code_check, code_issue, download_link_create, download_resolve
@@ -41,7 +42,7 @@ def _status_context(data_request, reply_form=None):
         "operator": data_request.operator,
         "events": events,
         "conversation": conversation,
-        "letters": Letter.objects.filter(request=data_request, status=Letter.Status.READY).order_by("created_at"),
+        "letters": letters_for_request(request=data_request),
         "exports": Attachment.objects.filter(request=data_request, purpose=Attachment.Purpose.EXPORT),
         "can_reply": data_request.state in REPLY_STATES,
         "awaiting_subject": data_request.state == State.AWAITING_SUBJECT,
@@ -135,7 +136,7 @@ def withdraw(request, token):
 def _download_target(data_request, what: str, pk: int):
     """The letter or export of this request; 404 for anything else, including other requests' files."""
     if what == "letter":
-        target = Letter.objects.filter(request=data_request, pk=pk, status=Letter.Status.READY).first()
+        target = letter_file_for(request=data_request, letter_id=pk)
     elif what == "export":
         target = Attachment.objects.filter(request=data_request, pk=pk, purpose=Attachment.Purpose.EXPORT).first()
     else:

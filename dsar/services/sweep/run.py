@@ -25,7 +25,7 @@ from django.contrib.auth import get_user_model
 
 from ...models import DataRequest, Event, Membership, Notification, Operator, Policy, Role
 from ...states import State
-from ...workflow import transition as workflow_transition
+from ...services.transitions import transition as workflow_transition
 from ... import deadlines, queues
 from ..notifications import notifications_record
 from ..verification import status_link_create
