@@ -5,11 +5,12 @@ from datetime import datetime
 from django import forms
 from django.contrib.admin.widgets import AdminDateWidget
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .. import deadlines
-from ..kinds import GROUNDS_BY_KIND, REFUSAL_BASIS, RefusalGround
+from ..kinds import GROUNDS_BY_KIND, REFUSAL_BASIS, RefusalGround, duration_text
 from ..letters.texts import localise_basis
 from ..models import DataRequest
 from ..selectors import staff_users_for
@@ -89,9 +90,9 @@ class ExtendForm(TransitionForm):
         if base and policy.extension_allowed and policy.extension_max_n:
             self.latest = deadlines.extend_due(due_at=base, n=policy.extension_max_n, unit=policy.extension_unit,
                                                calendar=op.work_calendar(), tz=op.tz)
-            self.fields["new_due"].help_text = _("No later than %(date)s (the policy allows %(n)s %(unit)s).") % {
-                "date": timezone.localtime(self.latest, op.tz).date().isoformat(),
-                "n": policy.extension_max_n, "unit": policy.get_extension_unit_display(),
+            self.fields["new_due"].help_text = _("No later than %(date)s (the policy allows %(amount)s).") % {
+                "date": date_format(timezone.localtime(self.latest, op.tz).date(), "SHORT_DATE_FORMAT"),
+                "amount": duration_text(policy.extension_max_n, policy.extension_unit),
             }
             self.fields["new_due"].initial = timezone.localtime(self.latest, op.tz).date()
 

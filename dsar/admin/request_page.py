@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from ..kinds import duration_text
 from ..labels import actor_label, detail_items, staff_event_label, state_label
 from ..models import DataRequest, Event, Message
 from ..selectors import duplicate_candidates
@@ -143,7 +144,10 @@ class RequestPageMixin:
             "duplicates": list(duplicate_candidates(obj)),
             "time_left": time_text,
             "time_css": time_css,
-            "policy": obj.operator.policy_for(obj.kind),
+            "policy": (policy := obj.operator.policy_for(obj.kind)),
+            "policy_window": duration_text(policy.deadline_n, policy.deadline_unit),
+            "policy_extension": duration_text(policy.extension_max_n, policy.extension_unit)
+            if policy.extension_allowed and policy.extension_max_n else "",
         }
         context.update(extra_context or {})
         return TemplateResponse(request, "admin/dsar/datarequest/request_page.html", context)

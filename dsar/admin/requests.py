@@ -14,7 +14,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
 
@@ -28,6 +29,7 @@ from ..services import triage
 from ..workflow import TransitionInputError
 from ..states import OPEN_STATES, State
 from .forms import AssignForm
+from .holdings import HoldingsMixin
 from .request_page import RequestPageMixin
 from .scoping import OperatorScopedAdmin
 
@@ -105,7 +107,7 @@ def time_left_label(obj, now=None) -> tuple[str, str]:
     if obj.kind in HOURS_KINDS:
         amount = gettext("%(n)s h") % {"n": int(abs(seconds) // 3600)}
     else:
-        amount = gettext("%(n)s d") % {"n": f"{abs(seconds) / 86400:.1f}"}
+        amount = gettext("%(n)s d") % {"n": number_format(abs(seconds) / 86400, 1)}
     if obj.clock_paused_at:
         return gettext("paused, %(left)s left") % {"left": amount}, "tl-paused"
     if seconds < 0:
@@ -121,7 +123,7 @@ class _Echo:
 
 
 @admin.register(DataRequest)
-class DataRequestAdmin(RequestPageMixin, OperatorScopedAdmin):
+class DataRequestAdmin(HoldingsMixin, RequestPageMixin, OperatorScopedAdmin):
     list_display = ["reference", "kind_label", "state_label", "time_left", "assignee_name"]
     list_display_links = ["reference"]
     list_filter = [
@@ -241,7 +243,7 @@ class DataRequestAdmin(RequestPageMixin, OperatorScopedAdmin):
             except (PermissionDenied, TransitionInputError) as exc:
                 self.message_user(request, _message_of(exc), messages.ERROR)
                 return None
-            self.message_user(request, gettext("%(n)s requests assigned.") % {"n": changed}, messages.SUCCESS)
+            self.message_user(request, ngettext("%(n)s request assigned.", "%(n)s requests assigned.", changed) % {"n": changed}, messages.SUCCESS)
             return None
         return self._action_page(request, queryset, action="assign_selected", title=gettext("Assign requests"),
                                  form=form, intro=gettext("Choose who works on these requests."))

@@ -4,16 +4,15 @@ Registered from DsarConfig.ready(); operator isolation comes from dsar.admin.sco
 Letters themselves are listed by dsar/admin/events.py and downloaded from the request page.
 """
 
-import hashlib
-
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ..admin.scoping import OperatorScopedAdmin
-from ..models import Attachment, DataRequest
+from ..models import DataRequest
 from ..models.letters import AccessRecord, LetterTemplate, ProcessingActivity
+from ..services.holdings import attachment_from_upload
 from . import texts
 
 
@@ -109,14 +108,5 @@ class AccessRecordAdmin(OperatorScopedAdmin):
             obj.created_by = request.user
         upload = form.cleaned_data.get("upload")
         if upload:
-            data = upload.read()
-            attachment = Attachment(
-                request=obj.request, purpose=Attachment.Purpose.STAFF, original_name=upload.name[:255],
-                content_type=(upload.content_type or "application/octet-stream")[:100], size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(), uploaded_by=request.user,
-            )
-            upload.seek(0)
-            attachment.file.save(upload.name, upload, save=False)
-            attachment.save()
-            obj.attachment = attachment
+            obj.attachment = attachment_from_upload(request=obj.request, upload=upload, actor=request.user)
         super().save_model(request, obj, form, change)
