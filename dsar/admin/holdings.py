@@ -18,13 +18,8 @@ from ..kinds import Kind
 from ..services.holdings import access_record_add
 
 
-class HoldingForm(forms.Form):
-    category = forms.CharField(label=_("Category of data"), max_length=200,
-                               help_text=_("E.g. contact details, order history, payment data."))
-    content = forms.CharField(label=_("The data held"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    source = forms.CharField(label=_("Source"), max_length=200, required=False,
-                             help_text=_("Where it came from, e.g. the subject, a partner."))
-    upload = forms.FileField(label=_("or upload a file"), required=False)
+class HoldingRules:
+    """Checks shared by this form and the admin's own AccessRecord form (dsar/letters/admin.py)."""
 
     def clean_upload(self):
         upload = self.cleaned_data.get("upload")
@@ -34,9 +29,19 @@ class HoldingForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("content") and not cleaned.get("upload"):
+        kept_file = getattr(getattr(self, "instance", None), "attachment_id", None)
+        if not cleaned.get("content") and not cleaned.get("upload") and not kept_file:
             raise ValidationError(_("Enter the data held, or upload a file with it."))
         return cleaned
+
+
+class HoldingForm(HoldingRules, forms.Form):
+    category = forms.CharField(label=_("Category of data"), max_length=200,
+                               help_text=_("E.g. contact details, order history, payment data."))
+    content = forms.CharField(label=_("The data held"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    source = forms.CharField(label=_("Source"), max_length=200, required=False,
+                             help_text=_("Where it came from, e.g. the subject, a partner."))
+    upload = forms.FileField(label=_("or upload a file"), required=False)
 
 
 def shows_holdings(obj) -> bool:

@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ..admin.holdings import HoldingRules
 from ..admin.scoping import OperatorScopedAdmin
 from ..models import DataRequest
 from ..models.letters import AccessRecord, LetterTemplate, ProcessingActivity
@@ -47,7 +48,7 @@ class ProcessingActivityAdmin(OperatorScopedAdmin):
     ]
 
 
-class AccessRecordForm(forms.ModelForm):
+class AccessRecordForm(HoldingRules, forms.ModelForm):
     upload = forms.FileField(label=_("or upload a file"), required=False)
 
     class Meta:
@@ -64,20 +65,6 @@ class AccessRecordForm(forms.ModelForm):
         if user is not None and not user.is_superuser and not user.memberships.filter(operator_id=request.operator_id).exists():
             raise ValidationError(_("You do not work for this request's operator."))
         return request
-
-    def clean_upload(self):
-        from django.conf import settings
-
-        upload = self.cleaned_data.get("upload")
-        if upload and upload.size > settings.DSAR_MAX_UPLOAD_BYTES:
-            raise ValidationError(_("The file is too large."))
-        return upload
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("content") and not cleaned.get("upload") and not (self.instance.pk and self.instance.attachment_id):
-            raise ValidationError(_("Enter the data held, or upload a file with it."))
-        return cleaned
 
 
 @admin.register(AccessRecord)
