@@ -80,14 +80,12 @@ def _users():
     from django.contrib.auth import get_user_model
 
     from dsar.models import Membership, Operator, Role
-    from dsar.roles import ensure_role_groups
 
     User = get_user_model()
     admin, _ = User.objects.get_or_create(username="bench-admin", defaults={"is_staff": True, "is_superuser": True})
     operator = Operator.objects.order_by("pk").first()
     manager, created = User.objects.get_or_create(username="bench-manager", defaults={"is_staff": True})
     if created:
-        manager.groups.add(ensure_role_groups()["manager"])
         Membership.objects.create(user=manager, operator=operator, role=Role.MANAGER)
     return {"administrator (all operators)": admin, "manager (one operator)": manager}
 

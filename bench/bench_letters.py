@@ -31,7 +31,7 @@ from django.db import transaction  # noqa: E402
 from dsar.letters.rendering import letter_pdf  # noqa: E402
 from dsar.models import Letter, LetterKind, Operator  # noqa: E402
 from dsar.services.intake import request_create  # noqa: E402
-from dsar.services.letters import letter_issue  # noqa: E402
+from dsar.letters.services import letter_issue  # noqa: E402
 from dsar.workflow import transition  # noqa: E402
 
 CONTEXT = {

@@ -55,9 +55,6 @@ def _reset_and_seed(total: int, due: int, now) -> None:
     EventChainHead.objects.update(seq=0, last_hash="0" * 64)
     operators = list(Operator.objects.order_by("pk"))
     if len(operators) < 5:
-        from dsar.roles import ensure_role_groups
-
-        ensure_role_groups()
         for _ in range(5 - len(operators)):
             op = OperatorFactory()
             for role in (Role.CASEWORKER, Role.CASEWORKER, Role.MANAGER, Role.DPO):

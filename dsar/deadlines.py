@@ -33,7 +33,12 @@ __all__ = [
     "WorkCalendar",
     "calendar_for",
     "due_at",
+    "end_of_day",
     "extend_due",
+    "in_working_hours",
+    "snap_back_to_working_hours",
+    "snap_forward_to_working_hours",
+    "window_exceeds_cap",
     "resume_due",
     "time_left",
     "working_seconds_between",
@@ -194,6 +199,12 @@ def _local_date(dt: datetime, tz: ZoneInfo) -> date:
     return dt.astimezone(tz).date()
 
 
+def end_of_day(d: date, tz: ZoneInfo = KZ_TZ) -> datetime:
+    """The last second of local day `d`: the moment every deadline falls on."""
+    _require_date(d)
+    return _end_of(d, tz)
+
+
 def _end_of(d: date, tz: ZoneInfo) -> datetime:
     # fold=1 picks the later instant when the clock is set back over midnight
     # (Almaty lived 23:00-24:00 on 29 February 2024 twice): a day ends last.
@@ -307,3 +318,104 @@ def working_seconds_between(
                 total += (hi - lo).total_seconds()
         day += _ONE_DAY
     return total
+
+
+def window_exceeds_cap(
+    *, n: int, unit: str, cap_n: int, cap_unit: str, calendar: WorkCalendar, first: date, last: date
+) -> bool:
+    """True when a window of n `unit` ends after the cap for some receipt date in [first, last].
+
+    Exact, not a rule of thumb: both deadlines are computed for every receipt date of the
+    range on the given calendar (16 calendar days always end before the 15th working day,
+    22 do not). Same units compare directly, since the counts run over the same days.
+    """
+    _require_n(n)
+    _require_n(cap_n)
+    _require_unit(unit)
+    _require_unit(cap_unit)
+    if unit == cap_unit:
+        return n > cap_n
+    if unit == CALENDAR_DAYS and n <= cap_n:
+        # Each working day is a calendar day, and a roll to the next working day lands on
+        # at most the n-th working day: n calendar days never outlast n working days.
+        return False
+    d = _require_date(first, "first")
+    while d <= _require_date(last, "last"):
+        if _due_date(d, n, unit, calendar) > _due_date(d, cap_n, cap_unit, calendar):
+            return True
+        d += _ONE_DAY
+    return False
+
+
+# --- working hours: when people are at work to read a reminder --------------------
+
+
+def in_working_hours(at: datetime, *, hours: tuple[time, time], calendar: WorkCalendar, tz: ZoneInfo = KZ_TZ) -> bool:
+    _require_aware(at, "at")
+    local = at.astimezone(tz)
+    return calendar.is_working_day(local.date()) and hours[0] <= local.time().replace(tzinfo=None) < hours[1]
+
+
+def snap_back_to_working_hours(
+    at: datetime, *, hours: tuple[time, time], calendar: WorkCalendar, tz: ZoneInfo = KZ_TZ
+) -> datetime:
+    """`at` if people are at work then, else the start of the last working day that began before it.
+
+    A reminder planned for the evening or a day off moves to the morning of the last
+    working day before it: earlier, so there is still time to act on it.
+    """
+    if in_working_hours(at, hours=hours, calendar=calendar, tz=tz):
+        return at
+    day = at.astimezone(tz).date()
+    for _ in range(_MAX_SEARCH_DAYS):
+        start = datetime.combine(day, hours[0], tzinfo=tz)
+        if calendar.is_working_day(day) and start <= at:
+            return start.astimezone(at.tzinfo)
+        day -= _ONE_DAY
+    raise ValueError(f"no working day within {_MAX_SEARCH_DAYS} days before {at.isoformat()}")
+
+
+def snap_forward_to_working_hours(
+    at: datetime, *, hours: tuple[time, time], calendar: WorkCalendar, tz: ZoneInfo = KZ_TZ
+) -> datetime:
+    """`at` if people are at work then, else the start of the next working day (or of today's hours)."""
+    if in_working_hours(at, hours=hours, calendar=calendar, tz=tz):
+        return at
+    day = at.astimezone(tz).date()
+    for _ in range(_MAX_SEARCH_DAYS):
+        start = datetime.combine(day, hours[0], tzinfo=tz)
+        if calendar.is_working_day(day) and start >= at:
+            return start.astimezone(at.tzinfo)
+        day += _ONE_DAY
+    raise ValueError(f"no working day within {_MAX_SEARCH_DAYS} days after {at.isoformat()}")
+
+
+def whole_units_left(*, at: datetime, due_at: datetime) -> tuple[int, int]:
+    """(hours, days) left at `at`, rounded up: 3 h 59 min left is "4 hours", never "3"."""
+    seconds = max(0.0, time_left(now=at, due_at=due_at).total_seconds())
+    return -int(-seconds // 3600), -int(-seconds // 86400)
+
+
+def rebase_due(
+    *, due_at: datetime, changed: date, old: WorkCalendar, new: WorkCalendar, unit: str, tz: ZoneInfo = KZ_TZ
+) -> datetime:
+    """The deadline after day `changed` switched between working day and day off.
+
+    A working-day deadline keeps the number of working days it had left from the day
+    before the change; a calendar-day deadline that now ends on a day off moves to the next
+    working day. A change after the due date moves nothing.
+    """
+    _require_aware(due_at, "due_at")
+    _require_unit(unit)
+    due_date = _local_date(due_at, tz)
+    if changed > due_date:
+        return due_at
+    if unit == WORKING_DAYS:
+        since = changed - _ONE_DAY
+        left = old.working_days_between(since, due_date)
+        new_date = new.add_working_days(since, left) if left else new.next_working_day(changed)
+    else:
+        new_date = new.next_working_day(due_date)
+    if new_date == due_date:
+        return due_at
+    return _end_of(new_date, tz)

@@ -4,12 +4,14 @@ The identifiers are part of the interface: URLs, exports and the API use them.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .deadlines import CALENDAR_DAYS, WORKING_DAYS
+from . import deadlines
+from .deadlines import CALENDAR_DAYS, WORKING_DAYS, WorkCalendar
 
 
 class Kind(models.TextChoices):
@@ -61,16 +63,26 @@ KIND_RULES: dict[str, KindRule] = {
 HOURS_KINDS = frozenset(k for k, rule in KIND_RULES.items() if rule.in_hours)
 
 
-def window_exceeds_cap(*, kind: str, n: int, unit: str) -> bool:
-    """True when a policy window would be longer than the statutory cap for the kind.
+# Law No. 94-V gives private operators no extensions; only answers governed by a contract
+# or the operator's own policy (claims, enquiries) may be extended, and only if it says so.
+EXTENDABLE_KINDS = frozenset({Kind.CLAIM, Kind.ENQUIRY})
 
-    Every cap is in working days. N calendar days (rolled to the next working day) never
-    end after the N-th working day, so comparing N with the cap is exact for both units.
+
+def window_exceeds_cap(*, kind: str, n: int, unit: str, calendar: WorkCalendar | None = None,
+                       years: tuple[int, int] | None = None) -> bool:
+    """True when a policy window would end after the statutory cap for the kind.
+
+    Exact on the given calendar for every receipt date of `years` (default: this year and
+    the next two), see deadlines.window_exceeds_cap.
     """
     rule = KIND_RULES[kind]
     if rule.cap_n is None:
         return False
-    return n > rule.cap_n
+    first_year, last_year = years or (date.today().year, date.today().year + 2)
+    return deadlines.window_exceeds_cap(
+        n=n, unit=unit, cap_n=rule.cap_n, cap_unit=rule.cap_unit, calendar=calendar or WorkCalendar(),
+        first=date(first_year, 1, 1), last=date(last_year, 12, 31),
+    )
 
 
 class RefusalGround(models.TextChoices):

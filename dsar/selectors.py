@@ -6,34 +6,25 @@ Isolation lives here: every staff-facing query starts from `requests_for_user()`
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .deadlines import KZ_TZ, WorkCalendar
-from .models import CalendarOverride, DataRequest, Membership
+from . import queues
+from .models import DataRequest, Operator
 from .states import CLOSED_STATES, OPEN_STATES, State
-
-# Staff work: open, and past identity confirmation.
-WORK_STATES = [State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT, State.BLOCKED]
-# The clock runs (not paused, not answered yet): what can fall due or be overdue.
-RUNNING_STATES = [State.RECEIVED, State.IN_PROGRESS]
 
 QUEUES = ("mine", "unassigned", "due_today", "due_1wd", "overdue", "awaiting_subject", "closed")
 
 
 def operator_ids_for(user) -> list[int] | None:
     """The operators a user works for; None means all (platform administrator)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return []
-    if user.is_superuser:
+    from .permissions import _is_admin, roles_of
+
+    if _is_admin(user):
         return None
-    cached = getattr(user, "_dsar_operator_ids", None)
-    if cached is None:
-        cached = list(Membership.objects.filter(user=user).values_list("operator_id", flat=True))
-        user._dsar_operator_ids = cached
-    return cached
+    return sorted(roles_of(user))
 
 
 def limit_to_user(qs: QuerySet, user, field: str = "operator_id") -> QuerySet:
@@ -48,23 +39,10 @@ def requests_for_user(user) -> QuerySet:
     return limit_to_user(DataRequest.objects.all(), user)
 
 
-def _global_calendar() -> WorkCalendar:
-    rows = CalendarOverride.objects.filter(operator__isnull=True).values_list("date", "is_working_day")
-    from .deadlines import calendar_for
-
-    return calendar_for(overrides=rows)
-
-
-def end_of_local_day(now: datetime, days_ahead: int = 0) -> datetime:
-    local = timezone.localtime(now, KZ_TZ).date() + timedelta(days=days_ahead)
-    return datetime.combine(local, time(23, 59, 59), tzinfo=KZ_TZ)
-
-
-def end_of_next_working_day(now: datetime, calendar: WorkCalendar | None = None) -> datetime:
-    """The end of the first working day after today (local time): "due within 1 working day"."""
-    calendar = calendar or _global_calendar()
-    today = timezone.localtime(now, KZ_TZ).date()
-    return datetime.combine(calendar.add_working_days(today, 1), time(23, 59, 59), tzinfo=KZ_TZ)
+def _user_operators(user) -> list[Operator]:
+    ids = operator_ids_for(user)
+    qs = Operator.objects.all() if ids is None else Operator.objects.filter(pk__in=ids)
+    return list(qs.only("pk", "timezone"))
 
 
 def apply_queue(qs: QuerySet, queue: str | None, user, now: datetime | None = None) -> QuerySet:
@@ -76,14 +54,9 @@ def apply_queue(qs: QuerySet, queue: str | None, user, now: datetime | None = No
     now = now or timezone.now()
     if queue == "mine":
         return qs.filter(assignee=user, state__in=OPEN_STATES)
-    if queue == "unassigned":
-        return qs.filter(assignee__isnull=True, state__in=WORK_STATES)
-    if queue == "due_today":
-        return qs.filter(state__in=RUNNING_STATES, due_at__gte=now, due_at__lte=end_of_local_day(now))
-    if queue == "due_1wd":
-        return qs.filter(state__in=RUNNING_STATES, due_at__gte=now, due_at__lte=end_of_next_working_day(now))
-    if queue == "overdue":
-        return qs.filter(state__in=RUNNING_STATES, due_at__lt=now)
+    if queue in queues.COUNTED:
+        # The one definition (dsar/queues.py), on each operator's own calendar and zone.
+        return qs.filter(queues.conditions(operators=_user_operators(user), now=now)[queue])
     if queue == "awaiting_subject":
         return qs.filter(state=State.AWAITING_SUBJECT)
     if queue == "closed":

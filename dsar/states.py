@@ -26,7 +26,9 @@ class State(models.TextChoices):
 
 OPEN_STATES = [State.AWAITING_IDENTITY, State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT, State.BLOCKED]
 # Open, and the operator's clock is (or was) running: what SLA figures count.
-ACTIVE_STATES = [State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT]
+# Staff work: past identity confirmation and not closed. Blocked requests stay here: the
+# check of the blocked data has its own clock (review_due_at) and is open work.
+ACTIVE_STATES = [State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT, State.BLOCKED]
 CLOSED_STATES = [s for s in State if s not in OPEN_STATES]
 ANSWERED_STATES = [State.FULFILLED, State.PARTLY_FULFILLED, State.REFUSED, State.BLOCKED, State.UNBLOCKED, State.DESTROYED]
 

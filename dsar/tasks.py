@@ -91,3 +91,11 @@ def heartbeat() -> str:
     from .health import heartbeat_record
 
     return heartbeat_record().isoformat()
+
+
+@shared_task
+def sign_chain_checkpoints() -> int:
+    """Daily: sign each operator's audit-chain head (idempotent: an unchanged head is skipped)."""
+    from .services.checkpoints import checkpoints_sign_all
+
+    return checkpoints_sign_all()

@@ -9,7 +9,7 @@ queued with `transaction.on_commit`, so a rolled-back transition sends nothing.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm, transition
 
 from . import deadlines
-from .kinds import GROUNDS_BY_KIND, REFUSAL_BASIS, Kind, RefusalGround
+from .kinds import EXTENDABLE_KINDS, GROUNDS_BY_KIND, REFUSAL_BASIS, Kind, RefusalGround
 from .states import ACTIVE_STATES, ANSWERED_STATES, CLOSED_STATES, OPEN_STATES, Outcome, State  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
@@ -35,22 +35,19 @@ class ConcurrentChange(Exception):
 
 
 # --- permissions: django-fsm-2 calls these with (instance, user) ------------
-
-
-def _member(instance, user) -> bool:
-    if user is None or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return user.memberships.filter(operator_id=instance.operator_id).exists()
+# The role the user holds at *this request's* operator decides (dsar/permissions.py).
 
 
 def can_triage(instance, user) -> bool:
-    return _member(instance, user) and user.has_perm("dsar.triage_datarequest")
+    from . import permissions
+
+    return permissions.can(user, "triage", instance)
 
 
 def can_decide(instance, user) -> bool:
-    return _member(instance, user) and user.has_perm("dsar.decide_datarequest")
+    from . import permissions
+
+    return permissions.can(user, "decide", instance)
 
 
 # --- conditions --------------------------------------------------------------
@@ -66,8 +63,32 @@ def may_end_in_destruction(instance) -> bool:
 
 
 def extension_allowed(instance) -> bool:
+    """The policy allows extensions at all; whether one is still possible depends on `now`
+    (see `extension_latest`), which django-fsm conditions cannot take."""
     policy = instance.operator.policy_for(instance.kind)
-    return bool(policy.extension_allowed and instance.due_at and timezone.now() < instance.due_at)
+    return bool(policy.extension_allowed and policy.extension_max_n and instance.kind in EXTENDABLE_KINDS)
+
+
+def extension_latest(request, *, now: datetime, policy=None) -> datetime | None:
+    """The latest new due date an extension may set at `now`, or None when none may be given.
+
+    domain.md: the subject must be told of an extension, with the reason, before the
+    original deadline. "Original" is the deadline before any extension, as pauses moved it
+    (`original_due_at`); the ceiling counts from it, so a long pause costs no extension
+    room, and nothing can be extended once it has passed. Offer (available_transitions, the
+    form) and check (`extend`) both ask this one function.
+    """
+    policy = policy or request._policy()
+    base = request.original_due_at or request.due_at
+    if not (policy.extension_allowed and policy.extension_max_n and base and request.kind in EXTENDABLE_KINDS):
+        return None
+    if now >= base:
+        return None
+    latest = deadlines.extend_due(
+        due_at=base, n=policy.extension_max_n, unit=policy.extension_unit,
+        calendar=request.operator.work_calendar(), tz=request.operator.tz,
+    )
+    return latest if request.due_at < latest else None
 
 
 def is_unconfirmed(instance) -> bool:
@@ -77,6 +98,10 @@ def is_unconfirmed(instance) -> bool:
 def _require(value: Any, field: str, message) -> None:
     if value is None or (isinstance(value, str) and not value.strip()):
         raise TransitionInputError({field: message})
+
+
+# Blocked data must be checked and unblocked (or destroyed) within 1 working day (domain.md).
+REVIEW_DAYS = 1
 
 
 class RequestWorkflow:
@@ -113,12 +138,14 @@ class RequestWorkflow:
             worked = deadlines.working_seconds_between(
                 start=self.received_at, end=now, calendar=self.operator.work_calendar(), tz=self.operator.tz
             )
-            # Pauses are calendar time; count only what is left of the working time.
+            # paused_seconds holds the working seconds of the pauses, so like is taken from like.
             self.answer_working_seconds = max(0, int(worked) - self.paused_seconds)
 
     def _stop_pause(self, now: datetime) -> None:
         if self.clock_paused_at:
-            self.paused_seconds += int((now - self.clock_paused_at).total_seconds())
+            self.paused_seconds += int(deadlines.working_seconds_between(
+                start=self.clock_paused_at, end=now, calendar=self.operator.work_calendar(), tz=self.operator.tz
+            ))
             self.clock_paused_at = None
 
     # Identity ------------------------------------------------------------------
@@ -154,14 +181,16 @@ class RequestWorkflow:
     def resume(self, *, now: datetime, **_ignored):
         if self.clock_paused_at:
             policy = self._policy()
-            self.due_at = deadlines.resume_due(
-                due_at=self.due_at,
-                paused_at=self.clock_paused_at,
-                resumed_at=now,
-                unit=policy.deadline_unit,
-                calendar=self.operator.work_calendar(),
-                tz=self.operator.tz,
-            )
+            calendar = self.operator.work_calendar()
+
+            def moved(due):
+                return deadlines.resume_due(due_at=due, paused_at=self.clock_paused_at, resumed_at=now,
+                                            unit=policy.deadline_unit, calendar=calendar, tz=self.operator.tz)
+
+            # The deadline before any extension moves with the pause too: extensions count from it.
+            if self.original_due_at:
+                self.original_due_at = moved(self.original_due_at)
+            self.due_at = moved(self.due_at)
         self._stop_pause(now)
         self.last_contact_at = now
 
@@ -175,14 +204,12 @@ class RequestWorkflow:
     def extend(self, *, now: datetime, new_due: datetime | None = None, reason: str = "", **_ignored):
         _require(reason, "reason", _("Give the reason for the extension; the subject is told it."))
         _require(new_due, "new_due", _("Choose the new due date."))
-        policy = self._policy()
-        latest = deadlines.extend_due(
-            due_at=self.original_due_at or self.due_at,
-            n=policy.extension_max_n,
-            unit=policy.extension_unit,
-            calendar=self.operator.work_calendar(),
-            tz=self.operator.tz,
-        )
+        latest = extension_latest(self, now=now)
+        if latest is None:
+            raise TransitionInputError(
+                {"new_due": _("No extension is possible any more: the original deadline has passed or the "
+                              "longest extension is used up.")}
+            )
         if not (self.due_at < new_due <= latest):
             raise TransitionInputError(
                 {"new_due": _("The new date must be after the current one and no later than %(latest)s.")
@@ -218,9 +245,14 @@ class RequestWorkflow:
         field="state", source=State.IN_PROGRESS, target=State.BLOCKED, conditions=[is_blocking], permission=can_decide
     )
     def block(self, *, now: datetime, **_ignored):
-        # The blocking request is answered now; the review of the violation goes on.
+        # The blocking request is answered now; the review of the violation goes on, on its own
+        # clock: unblock within 1 working day if the violation is not confirmed (art. 25).
         self._mark_answered(now)
         self.outcome = Outcome.BLOCKED
+        self.review_due_at = deadlines.due_at(
+            received_at=now, n=REVIEW_DAYS, unit=deadlines.WORKING_DAYS,
+            calendar=self.operator.work_calendar(), tz=self.operator.tz,
+        )
 
     @transition(field="state", source=State.BLOCKED, target=State.UNBLOCKED, permission=can_decide)
     def unblock(self, *, now: datetime, explanation: str = "", **_ignored):
@@ -296,6 +328,7 @@ def transition(request_id: int, name: str, *, actor=None, actor_label: str = "",
     Raises TransitionNotAllowed, PermissionDenied or TransitionInputError.
     """
     from .models import DataRequest, Event
+    from .services import rollup
 
     now = now or timezone.now()
     with transaction.atomic():
@@ -303,7 +336,7 @@ def transition(request_id: int, name: str, *, actor=None, actor_label: str = "",
         method = getattr(request, name, None)
         if name not in STAFF_TRANSITIONS and name not in SUBJECT_TRANSITIONS or method is None:
             raise TransitionNotAllowed(f"Unknown transition {name!r}")
-        if actor is not None and (name not in STAFF_TRANSITIONS or not _member(request, actor)):
+        if actor is not None and (name not in STAFF_TRANSITIONS or not can_triage(request, actor)):
             raise PermissionDenied(_("You may not do this to this request."))
         if actor is None and name not in SUBJECT_TRANSITIONS:
             raise PermissionDenied(_("Only staff may do this."))
@@ -314,6 +347,7 @@ def transition(request_id: int, name: str, *, actor=None, actor_label: str = "",
         if actor is not None and not has_transition_perm(method, actor):
             raise PermissionDenied(_("You may not do this to this request."))
         source = request.state
+        counted = rollup.snapshot(request)
         method(now=now, by=actor, **kwargs)
         request.save()
         Event.append(
@@ -328,6 +362,7 @@ def transition(request_id: int, name: str, *, actor=None, actor_label: str = "",
             public=public,
             at=now,
         )
+        rollup.rollup_apply(before=counted, after=rollup.snapshot(request))
     return request
 
 
@@ -344,12 +379,9 @@ def _event_data(kwargs: dict) -> dict:
     return data
 
 
-def available_transitions(request: "DataRequest", user) -> list[str]:
+def available_transitions(request: "DataRequest", user, now: datetime | None = None) -> list[str]:
     """Transitions this staff user may take on this request now, in a stable order."""
     allowed = {t.name for t in request.get_available_user_state_transitions(user)}
+    if "extend" in allowed and extension_latest(request, now=now or timezone.now()) is None:
+        allowed.discard("extend")
     return [name for name in STAFF_TRANSITIONS if name in allowed]
-
-
-def pause_elapsed(request: "DataRequest", now: datetime) -> timedelta:
-    extra = now - request.clock_paused_at if request.clock_paused_at else timedelta(0)
-    return timedelta(seconds=request.paused_seconds) + extra

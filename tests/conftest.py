@@ -38,9 +38,10 @@ def operator(db):
 
 @pytest.fixture
 def roles(db):
-    from dsar.roles import ensure_role_groups
+    """What each role may do (roles live on memberships; there are no groups to create)."""
+    from dsar.permissions import ROLE_PERMISSIONS
 
-    return ensure_role_groups()
+    return ROLE_PERMISSIONS
 
 
 @pytest.fixture(scope="session")

@@ -54,11 +54,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def staff_user(operator: Operator, role: str = Role.CASEWORKER, **kwargs):
-    """A staff user of `operator` in `role`, with the role's group."""
-    from dsar.roles import ensure_role_groups
-
+    """A staff user of `operator` in `role` (the role alone decides what they may do there)."""
     user = UserFactory(**kwargs)
-    user.groups.add(ensure_role_groups()[role])
     Membership.objects.create(user=user, operator=operator, role=role)
     return user
 

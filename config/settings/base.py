@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "axes",
     "crispy_forms",
     "crispy_bootstrap5",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "dsar",
 ]
 
@@ -70,8 +73,24 @@ TEMPLATES = [
 
 # --- Database: SQLite under var/ unless DATABASE_URL is set -----------------
 DATABASE_URL = env_str("DATABASE_URL", "")
+# Every connection has a timeout (a database that accepts and never answers must not hang a
+# request): connecting, and each statement. Seconds and milliseconds, as PostgreSQL counts them.
+DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 5)
+DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 60_000)
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {
+                "connect_timeout": DB_CONNECT_TIMEOUT,
+                "options": f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}",
+                # A dead peer on an open connection is noticed by TCP keepalives, not after hours.
+                "keepalives": 1,
+                "keepalives_idle": 30,
+                "keepalives_interval": 10,
+                "keepalives_count": 3,
+            }
+        )
 else:
     DATABASES = {
         "default": {
@@ -88,8 +107,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker and cache when REDIS_URL is set ---------------------------
 REDIS_URL = env_str("REDIS_URL", "")
+# Seconds. Every Redis client (cache, rate limits, broker, results) gives up after these.
+REDIS_CONNECT_TIMEOUT = env_int("REDIS_CONNECT_TIMEOUT", 2)
+REDIS_SOCKET_TIMEOUT = env_int("REDIS_SOCKET_TIMEOUT", 2)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT, "socket_timeout": REDIS_SOCKET_TIMEOUT},
+        }
+    }
 else:
     # Shared between processes (rate limits must hold across the web workers).
     CACHES = {
@@ -107,7 +135,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Permissions follow the role at each operator (Membership.role), never global groups.
+    "dsar.permissions.RolePermissionBackend",
 ]
 
 # --- i18n: Kazakh (state language), Russian, English ------------------------
@@ -167,6 +196,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 DSAR_REQUIRE_STAFF_OTP = env_bool("DSAR_REQUIRE_STAFF_OTP", True)
 RATELIMIT_USE_CACHE = "default"
+# Off only for load tests (bench/README in bench/RESULTS.md): DSAR_RATELIMIT_ENABLE=0. Never in production.
+RATELIMIT_ENABLE = env_bool("DSAR_RATELIMIT_ENABLE", True)
 RATELIMIT_VIEW = "dsar.portal.views.ratelimited"
 
 # --- Celery: Redis when REDIS_URL is set, else kombu's filesystem transport --
@@ -183,9 +214,26 @@ CELERY_TIMEZONE = "Asia/Almaty"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Longer than any task (10 min) or countdown (retries back off to at most 30 min).
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60)
+# Bounded waits for the broker: a publish that cannot reach it gives up within seconds (the
+# outbox row stays pending and the sweep queues it again), and a worker that loses it retries
+# a bounded number of times and exits for its supervisor to restart.
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_BROKER_CONNECTION_MAX_RETRIES = env_int("CELERY_BROKER_CONNECTION_MAX_RETRIES", 100)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+        # Longer than the socket timeout of the cache: a worker's blocking read (BRPOP) waits
+        # up to kombu's 1 s polling interval for a message on an idle queue.
+        "socket_timeout": REDIS_SOCKET_TIMEOUT + 3,
+        "socket_keepalive": True,
+        "retry_on_timeout": False,
+        "max_retries": 1,
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     _queue_dir = str(VAR_DIR / "celery" / "queue")
@@ -217,7 +265,24 @@ CELERY_BEAT_SCHEDULE: dict = {
     # 08:00 in CELERY_TIMEZONE (Asia/Almaty), the start of the working day.
     "digests": {"task": "dsar.tasks.send_digests", "schedule": crontab(hour=8, minute=0)},
     "purge-exports": {"task": "dsar.tasks.purge_exports", "schedule": crontab(minute=17)},
+    # Signs each operator's audit-chain head (at least daily; see dsar/services/checkpoints.py).
+    "chain-checkpoints": {"task": "dsar.tasks.sign_chain_checkpoints", "schedule": crontab(hour=0, minute=5)},
+    "webhooks": {"task": "dsar.webhooks.tasks.webhooks_sweep", "schedule": _SWEEP_EVERY,
+                 "options": {"expires": _SWEEP_EVERY}},
 }
+# --- Audit chain checkpoints: the Ed25519 signing key is never in the database (dsar/signing.py).
+# The key itself (PEM or base64 of its 32 bytes), or a PEM file; development creates the file.
+DSAR_CHAIN_SIGNING_KEY = env_str("DSAR_CHAIN_SIGNING_KEY", "")
+DSAR_CHAIN_SIGNING_KEY_FILE = env_str("DSAR_CHAIN_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "chain-signing-key.pem"))
+DSAR_CHAIN_SIGNING_KEY_CREATE = env_bool("DSAR_CHAIN_SIGNING_KEY_CREATE", True)
+
+# --- Outbox encryption: pending notification contexts (one-time codes, links) are encrypted
+# with a key derived from this secret (dsar/outbox_crypto.py), not from SECRET_KEY, so the
+# two can be rotated apart. Older secrets, comma-separated, still decrypt rows written before
+# a rotation. Production refuses to start without it.
+DSAR_OUTBOX_SECRET = env_str("DSAR_OUTBOX_SECRET", "dev-only-outbox-secret-do-not-use-in-production")
+DSAR_OUTBOX_OLD_SECRETS = env_list("DSAR_OUTBOX_OLD_SECRETS", [])
+
 # Data exports and their download links are deleted this long after they were made.
 DSAR_EXPORT_TTL_HOURS = env_int("DSAR_EXPORT_TTL_HOURS", 7 * 24)
 
@@ -233,3 +298,36 @@ LOGGING = {
 
 # Portal: turns django-ratelimit's Ratelimited into RATELIMIT_VIEW's polite 429 page.
 MIDDLEWARE += ["django_ratelimit.middleware.RatelimitMiddleware"]
+
+# --- Operators' API and webhooks (dsar/api, dsar/webhooks) --------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["dsar.api.auth.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["dsar.api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["dsar.api.throttling.ApiKeyRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "dsar.api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "DSAR portal API",
+    "DESCRIPTION": "Requests under Law No. 94-V for operators' apps and systems. Authenticate with "
+                   "`Authorization: Bearer <key>`; send an `Idempotency-Key` with every POST. Errors are "
+                   "`application/problem+json` (RFC 9457).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"RequestStateEnum": "dsar.states.State", "JobStatusEnum": "dsar.models.channels.SystemJob.Status"},
+}
+# Webhooks: https only and no private, loopback or link-local targets, unless these allow them.
+# Production forces https (config/settings/production.py); tests allow loopback.
+DSAR_WEBHOOK_ALLOW_HTTP = env_bool("DSAR_WEBHOOK_ALLOW_HTTP", True)
+DSAR_WEBHOOK_ALLOW_PRIVATE = env_bool("DSAR_WEBHOOK_ALLOW_PRIVATE", False)
+DSAR_WEBHOOK_DISABLE_AFTER_DAYS = env_int("DSAR_WEBHOOK_DISABLE_AFTER_DAYS", 3)

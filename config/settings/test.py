@@ -16,3 +16,5 @@ AXES_ENABLED = True
 CELERY_TASK_ALWAYS_EAGER = True
 # Tests read English unless they ask for a language; the product's default stays Russian.
 LANGUAGE_CODE = "en"
+# Webhook tests post to a server on 127.0.0.1.
+DSAR_WEBHOOK_ALLOW_PRIVATE = True

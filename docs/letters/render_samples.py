@@ -25,8 +25,7 @@ from django.test import override_settings  # noqa: E402
 from dsar.demo.register import REGISTERS  # noqa: E402
 from dsar.models import LetterKind, Operator  # noqa: E402
 from dsar.models.letters import AccessRecord, ProcessingActivity  # noqa: E402
-from dsar.roles import ensure_role_groups  # noqa: E402
-from dsar.services.letters import letter_issue, letter_render  # noqa: E402
+from dsar.letters.services import letter_issue, letter_render  # noqa: E402
 from tests.letters.helpers import request_ready_for  # noqa: E402
 
 OUT = ROOT / "docs" / "letters"
@@ -38,7 +37,6 @@ def main(languages):
                                                  "OPTIONS": {"location": storage}},
                                      "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}):
         with transaction.atomic():
-            ensure_role_groups()
             operator = Operator.objects.create(
                 slug="sample-qaztracker", short_name="QAZTRACKER", name_en='LLP "QAZTRACKER"', name_ru='ТОО "QAZTRACKER"',
                 name_kk='"QAZTRACKER" ЖШС', bin_iin="240640012348", legal_address="Astana, Mangilik El 55, office 12",

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from ..labels import STAFF_EVENT_LABELS, actor_label, staff_event_label, state_label
-from ..models import Attachment, Event, Letter, Message
+from ..models import Attachment, ChainCheckpoint, Event, Letter, Message
 from .requests import CappedPaginator
 from .scoping import ReadOnlyAdmin
 
@@ -65,6 +65,19 @@ class EventAdmin(_RequestLinkMixin, ReadOnlyAdmin):
 
     def get_ordering(self, request):
         return ["-created_at", "-id"]
+
+
+@admin.register(ChainCheckpoint)
+class ChainCheckpointAdmin(ReadOnlyAdmin):
+    """Signed audit checkpoints: shown, never added, changed or deleted here (beat signs them)."""
+
+    list_display = ["operator", "seq", "signed_at", "key_id", "head_hash"]
+    list_select_related = ["operator"]
+    fields = ["operator", "seq", "head_hash", "signed_at", "key_id", "signature"]
+    readonly_fields = fields
+
+    def get_ordering(self, request):
+        return ["-signed_at", "-id"]
 
 
 class _RequestChildAdmin(_RequestLinkMixin, ReadOnlyAdmin):

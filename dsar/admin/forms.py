@@ -14,6 +14,7 @@ from ..kinds import GROUNDS_BY_KIND, REFUSAL_BASIS, RefusalGround, duration_text
 from ..letters.texts import localise_basis
 from ..models import DataRequest
 from ..selectors import staff_users_for
+from ..workflow import extension_latest
 
 # The state the page showed; a different state on submit means someone else moved the request.
 SEEN_STATE = "seen_state"
@@ -86,10 +87,8 @@ class ExtendForm(TransitionForm):
         super().__init__(*args, **kwargs)
         op = self.request_obj.operator
         policy = op.policy_for(self.request_obj.kind)
-        base = self.request_obj.original_due_at or self.request_obj.due_at
-        if base and policy.extension_allowed and policy.extension_max_n:
-            self.latest = deadlines.extend_due(due_at=base, n=policy.extension_max_n, unit=policy.extension_unit,
-                                               calendar=op.work_calendar(), tz=op.tz)
+        self.latest = extension_latest(self.request_obj, now=timezone.now(), policy=policy)
+        if self.latest:
             self.fields["new_due"].help_text = _("No later than %(date)s (the policy allows %(amount)s).") % {
                 "date": date_format(timezone.localtime(self.latest, op.tz).date(), "SHORT_DATE_FORMAT"),
                 "amount": duration_text(policy.extension_max_n, policy.extension_unit),

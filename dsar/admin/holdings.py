@@ -60,7 +60,7 @@ class HoldingsMixin:
     def holding_view(self, request, object_id):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        obj = self._load(request, object_id, change=True)
+        obj = self._load(request, object_id, action="add_accessrecord")
         page = reverse("admin:dsar_datarequest_change", args=[obj.pk], current_app=self.admin_site.name)
         if not shows_holdings(obj):
             return redirect(page)

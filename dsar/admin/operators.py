@@ -1,5 +1,10 @@
-"""Operator settings: profile, a policy per kind (statutory caps from Policy.clean), calendar, staff."""
+"""Operator settings: profile, a policy per kind (statutory caps from Policy.clean), calendar, staff.
 
+Who changes what follows the role at the operator (dsar/permissions.py): managers edit the
+policies, the DPO also the profile, the calendar and the staff; nobody their own membership.
+"""
+
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import get_user_model
@@ -7,20 +12,41 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from .. import permissions
 from ..models import CalendarOverride, Membership, Operator, Policy
 from ..selectors import staff_users_for
-from .scoping import OperatorScopedAdmin
+from .scoping import OperatorScopedAdmin, ScopedInline
 
 
 def membership_candidates(user):
-    """Whom a DPO may add: colleagues, or staff accounts not yet given to any operator."""
+    """Whom a DPO may add: colleagues, or staff accounts not yet given to any operator; never themselves."""
     mine = staff_users_for(user).values("pk")
     return get_user_model().objects.filter(
         Q(pk__in=mine) | Q(is_staff=True, memberships__isnull=True), is_active=True
-    ).distinct()
+    ).exclude(pk=user.pk).distinct()
 
 
-class PolicyInline(admin.StackedInline):
+class MembershipForm(forms.ModelForm):
+    """Refuses a membership for the person filling the form: nobody changes their own."""
+
+    actor = None  # set per request by `_for_actor`
+
+    class Meta:
+        model = Membership
+        fields = ["user", "operator", "role"]
+
+    def clean_user(self):
+        user = self.cleaned_data.get("user")
+        if user is not None and self.actor is not None and user.pk == self.actor.pk:
+            raise forms.ValidationError(_("Nobody changes their own membership; ask the platform administrator."))
+        return user
+
+
+def _for_actor(form_class, user):
+    return type(form_class.__name__, (form_class,), {"actor": user})
+
+
+class PolicyInline(ScopedInline, admin.StackedInline):
     model = Policy
     extra = 0
     can_delete = False
@@ -41,9 +67,19 @@ class PolicyInline(admin.StackedInline):
         return request.user.is_superuser  # one policy per kind exists from the operator's creation
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ScopedInline, admin.TabularInline):
     model = Membership
+    form = MembershipForm
     extra = 0
+
+    def get_queryset(self, request):
+        # One's own membership is not even offered for editing.
+        return super().get_queryset(request).exclude(user=request.user)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = _for_actor(formset.form, request.user)
+        return formset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user" and not request.user.is_superuser:
@@ -51,7 +87,7 @@ class MembershipInline(admin.TabularInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class CalendarOverrideInline(admin.TabularInline):
+class CalendarOverrideInline(ScopedInline, admin.TabularInline):
     model = CalendarOverride
     extra = 0
 
@@ -75,14 +111,14 @@ class OperatorAdmin(OperatorScopedAdmin):
         ]}),
         (_("Requests"), {"fields": [
             "languages", "default_language", "timezone", "require_phone_confirmation", "minimum_age",
-            "retention_days", "is_active",
+            "retention_days", ("working_hours_start", "working_hours_end"), "is_active",
         ]}),
     ]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None or request.user.is_superuser:
             return []
-        if not request.user.has_perm("dsar.change_operator"):
+        if not permissions.can(request.user, "change_operator", obj):
             # A manager edits the policies on this page, not the profile.
             return flatten_fieldsets(self.fieldsets)
         # Slug and prefix are in URLs and every reference already issued.
@@ -94,17 +130,24 @@ class OperatorAdmin(OperatorScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # requests and the audit chain hang off it
 
+    def save_formset(self, request, form, formset, change):
+        # Calendar days saved here move deadlines too; the audit events name who saved them.
+        for inline_form in formset.forms:
+            inline_form.instance._dsar_actor = request.user
+        super().save_formset(request, form, formset, change)
+
     def has_view_permission(self, request, obj=None):
         # Managers change policies through the operator page without being allowed to edit the profile.
-        return super().has_view_permission(request, obj) or (
-            request.user.has_perm("dsar.view_policy") and self._editable(request, obj)
-        )
+        return super().has_view_permission(request, obj) or permissions.can(request.user, "view_policy", obj)
 
     def has_change_permission(self, request, obj=None):
         # Editing the page saves the inlines (policies) too; the inlines check their own rights.
-        if not self._editable(request, obj):
-            return False
-        return request.user.has_perm("dsar.change_operator") or request.user.has_perm("dsar.change_policy")
+        return any(permissions.can(request.user, verb, obj)
+                   for verb in ("change_operator", "change_policy", "change_calendaroverride", "change_membership"))
+
+    def save_model(self, request, obj, form, change):
+        # The profile fields are read-only without change_operator, so nothing of them changed.
+        admin.ModelAdmin.save_model(self, request, obj, form, change)
 
 
 @admin.register(Policy)
@@ -126,15 +169,18 @@ class CalendarOverrideAdmin(OperatorScopedAdmin):
     list_display = ["date", "is_working_day", "operator", "note"]
     list_filter = ["is_working_day", ("operator", admin.RelatedOnlyFieldListFilter)]
 
-    def _editable(self, request, obj):
-        if obj is not None and obj.operator_id is None:
-            return request.user.is_superuser  # a global day affects every operator
-        return super()._editable(request, obj)
+    # A global day (operator empty) affects every operator: only the platform administrator
+    # changes it (OperatorScopedAdmin._can answers so for rows without an operator).
 
     def save_model(self, request, obj, form, change):
         if obj.operator_id is None and not request.user.is_superuser:
             raise PermissionDenied
+        obj._dsar_actor = request.user  # named on the audit event of each deadline it moves
         super().save_model(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        obj._dsar_actor = request.user
+        super().delete_model(request, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -145,9 +191,24 @@ class CalendarOverrideAdmin(OperatorScopedAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(OperatorScopedAdmin):
+    form = MembershipForm
     list_display = ["user", "operator", "role"]
     list_filter = ["role", ("operator", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return _for_actor(super().get_form(request, obj, change=change, **kwargs), request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.can_change_membership(request.user, obj) if obj else super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.can_change_membership(request.user, obj) if obj else super().has_delete_permission(request)
+
+    def save_model(self, request, obj, form, change):
+        if not permissions.can_change_membership(request.user, obj):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "user" and not request.user.is_superuser:

@@ -8,23 +8,26 @@ from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from ..kinds import duration_text
+from .. import permissions
+from ..kinds import HOURS_KINDS, duration_text
 from ..labels import actor_label, detail_items, staff_event_label, state_label
 from ..models import DataRequest, Event, Message
 from ..selectors import duplicate_candidates
+from ..states import OPEN_STATES
 from ..services import triage
-from ..services.letters import letter_issue
+from ..letters.services import letter_issue
 from ..workflow import STAFF_TRANSITIONS, TransitionInputError, available_transitions, transition
 from .forms import (
     FINAL_TRANSITIONS, SEEN_STATE, TRANSITION_LABELS, AssignForm, LetterForm, NoteForm, form_for,
 )
 
 CONFLICT = _("Someone else has just moved this request. Here it is as it stands now; check before you act again.")
-PERSONAL_DATA = "dsar.view_personal_data"
 
 
 def mask(value: str, how: str) -> str:
@@ -64,6 +67,28 @@ def person(obj: DataRequest, visible: bool) -> dict:
     return data
 
 
+def time_left_label(obj, now=None) -> tuple[str, str]:
+    """(text, css class) for the "time left" column: hours for the one-working-day kinds, else days."""
+    if obj.state not in OPEN_STATES:
+        return "—", "tl-closed"
+    if obj.due_at is None:
+        return gettext("not started"), "tl-none"
+    now = now or timezone.now()
+    left = obj.due_at - (obj.clock_paused_at or now)
+    seconds = left.total_seconds()
+    if obj.kind in HOURS_KINDS:
+        amount = gettext("%(n)s h") % {"n": int(abs(seconds) // 3600)}
+    else:
+        amount = gettext("%(n)s d") % {"n": number_format(abs(seconds) / 86400, 1)}
+    if obj.clock_paused_at:
+        return gettext("paused, %(left)s left") % {"left": amount}, "tl-paused"
+    if seconds < 0:
+        return gettext("overdue %(by)s") % {"by": amount}, "tl-overdue"
+    if seconds < 86400:
+        return amount, "tl-soon"
+    return amount, "tl-ok"
+
+
 class RequestPageMixin:
     """Mixed into DataRequestAdmin; every view here starts from the scoped `get_object` (404 outside)."""
 
@@ -85,10 +110,10 @@ class RequestPageMixin:
     def _page_url(self, obj) -> str:
         return reverse("admin:dsar_datarequest_change", args=[obj.pk], current_app=self.admin_site.name)
 
-    def _load(self, request, object_id, *, change=False) -> DataRequest:
+    def _load(self, request, object_id, *, action="view") -> DataRequest:
+        """The request if it is in the user's scope (else 404) and their role there allows `action` (else 403)."""
         obj = self.get_object(request, unquote(object_id))
-        allowed = self.has_change_permission(request, obj) if change else self.has_view_permission(request, obj)
-        if not allowed:
+        if not permissions.can(request.user, action, obj):
             raise PermissionDenied
         return obj
 
@@ -100,10 +125,10 @@ class RequestPageMixin:
         obj = self._load(request, object_id)
         obj = DataRequest.objects.select_related("operator", "assignee", "duplicate_of").get(pk=obj.pk)
         user = request.user
-        visible = user.has_perm(PERSONAL_DATA)
+        visible = permissions.can(user, "personal_data", obj)
         if visible:
             triage.request_personal_data_viewed(request=obj, actor=user)
-        can_change = self.has_change_permission(request, obj)
+        can_change = permissions.can(user, "triage", obj)
         names = available_transitions(obj, user) if can_change else []
         events = list(
             Event.objects.filter(request=obj).exclude(action=triage.VIEWED_PERSONAL_DATA)
@@ -115,8 +140,6 @@ class RequestPageMixin:
             event.who = actor_label(event.actor_label)
         views = Event.objects.filter(request=obj, action=triage.VIEWED_PERSONAL_DATA).select_related("actor")
         msgs = list(obj.messages.select_related("author").order_by("created_at"))
-        from .requests import time_left_label
-
         time_text, time_css = time_left_label(obj)
         context = {
             **self.admin_site.each_context(request),
@@ -157,7 +180,7 @@ class RequestPageMixin:
     def transition_view(self, request, object_id, name):
         if name not in STAFF_TRANSITIONS:
             raise Http404
-        obj = self._load(request, object_id, change=True)
+        obj = self._load(request, object_id, action="triage")
         form_class = form_for(name)
         if request.method == "POST":
             form = form_class(request.POST, request_obj=obj)
@@ -214,7 +237,7 @@ class RequestPageMixin:
     def assign_view(self, request, object_id):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        obj = self._load(request, object_id, change=True)
+        obj = self._load(request, object_id, action="triage")
         form = AssignForm(request.POST, user=request.user, operator_id=obj.operator_id)
         if not form.is_valid():
             messages.error(request, gettext("Choose someone who works for this operator."))
@@ -229,7 +252,7 @@ class RequestPageMixin:
     def note_view(self, request, object_id):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        obj = self._load(request, object_id, change=True)
+        obj = self._load(request, object_id, action="triage")
         form = NoteForm(request.POST)
         if form.is_valid():
             triage.request_note_add(request_id=obj.pk, body=form.cleaned_data["body"], actor=request.user)
@@ -241,7 +264,7 @@ class RequestPageMixin:
     def issue_letter_view(self, request, object_id):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        obj = self._load(request, object_id, change=True)
+        obj = self._load(request, object_id, action="triage")
         form = LetterForm(request.POST)
         if not form.is_valid():
             messages.error(request, gettext("Choose the letter to issue."))
@@ -257,7 +280,7 @@ class RequestPageMixin:
     # --- files: personal data, so only with the right, and every download is recorded ----
 
     def _send_file(self, request, obj, field_file, filename, content_type, what):
-        if not request.user.has_perm(PERSONAL_DATA):
+        if not permissions.can(request.user, "personal_data", obj):
             raise PermissionDenied
         if not field_file:
             raise Http404

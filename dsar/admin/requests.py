@@ -14,11 +14,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
 
+from .. import permissions
 from ..csvsafe import csv_cell
 from ..kinds import HOURS_KINDS, Kind
 from ..models import DataRequest, Operator
@@ -27,10 +27,10 @@ from ..selectors import (
 )
 from ..services import triage
 from ..workflow import TransitionInputError
-from ..states import OPEN_STATES, State
+from ..states import State
 from .forms import AssignForm
 from .holdings import HoldingsMixin
-from .request_page import RequestPageMixin
+from .request_page import RequestPageMixin, time_left_label  # noqa: F401 (the list shows it too)
 from .scoping import OperatorScopedAdmin
 
 QUEUE_LABELS = {
@@ -95,26 +95,6 @@ class AssigneeFilter(RelatedFieldListFilter):
         return [(u.pk, u.get_full_name() or u.username) for u in staff_users_for(request.user)]
 
 
-def time_left_label(obj, now=None) -> tuple[str, str]:
-    """(text, css class) for the "time left" column: hours for the one-working-day kinds, else days."""
-    if obj.state not in OPEN_STATES:
-        return "—", "tl-closed"
-    if obj.due_at is None:
-        return gettext("not started"), "tl-none"
-    now = now or timezone.now()
-    left = obj.due_at - (obj.clock_paused_at or now)
-    seconds = left.total_seconds()
-    if obj.kind in HOURS_KINDS:
-        amount = gettext("%(n)s h") % {"n": int(abs(seconds) // 3600)}
-    else:
-        amount = gettext("%(n)s d") % {"n": number_format(abs(seconds) / 86400, 1)}
-    if obj.clock_paused_at:
-        return gettext("paused, %(left)s left") % {"left": amount}, "tl-paused"
-    if seconds < 0:
-        return gettext("overdue %(by)s") % {"by": amount}, "tl-overdue"
-    if seconds < 86400:
-        return amount, "tl-soon"
-    return amount, "tl-ok"
 
 
 class _Echo:
@@ -180,16 +160,19 @@ class DataRequestAdmin(HoldingsMixin, RequestPageMixin, OperatorScopedAdmin):
     def get_search_results(self, request, queryset, search_term):
         """Exact look-ups on indexed columns where the term's shape tells which one; names by substring.
 
-        Without the right to see personal data, only references are searchable (a name search
-        would otherwise confirm who asked).
+        Without the right to see personal data (at the request's operator), only references are
+        searchable (a name search would otherwise confirm who asked).
         """
         term = search_term.strip()
         if not term:
             return queryset, False
         if REFERENCE_RE.match(term):
             return queryset.filter(reference=term.upper()), False
-        if not request.user.has_perm("dsar.view_personal_data"):
-            return queryset.filter(reference__istartswith=term), False
+        personal = permissions.operator_ids_where(request.user, "personal_data")
+        if personal is not None:
+            if not personal:
+                return queryset.filter(reference__istartswith=term), False
+            queryset = queryset.filter(operator_id__in=personal)
         if "@" in term:
             return queryset.filter(
                 Q(subject_email=term) | Q(subject_email=term.lower()) | Q(representative_email=term.lower())

@@ -10,7 +10,7 @@ from ..csvsafe import csv_cell
 from ..kinds import Kind, RefusalGround
 from ..states import Outcome, State
 from .forms import DASHBOARD_TZ, Scope
-from .selectors.register import register_rows
+from .selectors.register import register_checkpoints, register_rows
 from .tables import Cell, Table
 
 # Excel reads a UTF-8 file as the local code page unless it starts with a byte-order mark;
@@ -75,6 +75,25 @@ def register_lines(scope: Scope):
             original_due, answered, closed, on_time, outcomes.get(outcome, outcome), grounds.get(ground, ground),
             basis, letters,
         )])
+    yield from checkpoint_lines(scope)
+
+
+def checkpoint_lines(scope: Scope):
+    """After the requests: the signed audit checkpoints, so a printed register keeps a copy of the
+    chain heads outside the database (see dsar/models/events.py). Nothing when none are signed yet."""
+    checkpoints = register_checkpoints(scope=scope)
+    if not checkpoints:
+        return
+    from ..signing import public_key_text
+
+    writer = csv.writer(_Echo())
+    yield writer.writerow([])
+    yield writer.writerow([_("Audit checkpoints (Ed25519); public key: %(key)s") % {"key": public_key_text()}])
+    yield writer.writerow([_("Operator"), _("Events"), _("Hash of the last event"), _("Signed"), _("Key"),
+                           _("Signature")])
+    for c in checkpoints:
+        yield writer.writerow([safe(v) for v in (
+            c.operator.short_name, c.seq, c.head_hash, c.signed_at, c.key_id, c.signature)])
 
 
 def register_response(scope: Scope) -> StreamingHttpResponse:

@@ -180,9 +180,6 @@ def load_operators() -> list[Operator]:
 
 def load_staff(operators: list[Operator]) -> list[tuple[str, str, str]]:
     """Staff for each role of each operator, and a platform administrator. Returns (username, role, operator)."""
-    from ..roles import ensure_role_groups
-
-    groups = ensure_role_groups()
     User = get_user_model()
     logins = []
     admin, created = User.objects.get_or_create(username="admin", defaults={"email": "admin@example.kz"})
@@ -197,11 +194,10 @@ def load_staff(operators: list[Operator]) -> list[tuple[str, str, str]]:
                 username=username, defaults={"email": f"{role.value}@{operator.slug}.example.kz"}
             )
             user.is_staff = True
-            user.first_name = {"caseworker": "Aigerim", "manager": "Nurlan", "dpo": "Saule"}[role.value]
+            user.first_name = {"assistant": "Madina", "caseworker": "Aigerim", "manager": "Nurlan", "dpo": "Saule"}[role.value]
             user.last_name = operator.short_name
             user.set_password(DEMO_PASSWORD)
             user.save()
-            user.groups.add(groups[role.value])
             Membership.objects.update_or_create(user=user, operator=operator, defaults={"role": role})
             logins.append((username, str(role.label), operator.short_name))
     # A second caseworker for the busiest operator, so workload charts compare people.
@@ -210,7 +206,6 @@ def load_staff(operators: list[Operator]) -> list[tuple[str, str, str]]:
     extra.first_name, extra.last_name = "Daulet", "QAZTRACKER"
     extra.set_password(DEMO_PASSWORD)
     extra.save()
-    extra.groups.add(groups["caseworker"])
     Membership.objects.update_or_create(user=extra, operator=operators[-1], defaults={"role": Role.CASEWORKER})
     logins.append((extra.username, str(Role.CASEWORKER.label), operators[-1].short_name))
     from .staff_otp import ensure_demo_device

@@ -1,6 +1,6 @@
 """The five seed operators' processing registers, taken from their policies in /work/shared/policies/.
 
-English and Russian entries; a Kazakh letter falls back to the Russian register (services.letters.register_for).
+English and Russian entries; a Kazakh letter falls back to the Russian register (letters.selectors.register_for).
 """
 
 from ..models import Operator

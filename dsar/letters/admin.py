@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .. import permissions
 from ..admin.holdings import HoldingRules
 from ..admin.scoping import OperatorScopedAdmin
 from ..models import DataRequest
@@ -20,7 +21,7 @@ from . import texts
 @admin.register(LetterTemplate)
 class LetterTemplateAdmin(OperatorScopedAdmin):
     list_display = ["operator", "kind", "language", "title", "updated_at"]
-    list_filter = ["operator", "kind", "language"]
+    list_filter = [("operator", admin.RelatedOnlyFieldListFilter), "kind", "language"]
 
     def get_changeform_initial_data(self, request):
         """A new text starts from the default wording for the chosen kind and language (?kind=&language=)."""
@@ -38,7 +39,7 @@ class LetterTemplateAdmin(OperatorScopedAdmin):
 @admin.register(ProcessingActivity)
 class ProcessingActivityAdmin(OperatorScopedAdmin):
     list_display = ["operator", "language", "order", "name", "is_active"]
-    list_filter = ["operator", "language", "is_active"]
+    list_filter = [("operator", admin.RelatedOnlyFieldListFilter), "language", "is_active"]
     list_editable = ["order", "is_active"]
     search_fields = ["name", "purposes", "data_categories"]
     fieldsets = [
@@ -61,8 +62,7 @@ class AccessRecordForm(HoldingRules, forms.ModelForm):
 
     def clean_request(self):
         request = self.cleaned_data["request"]
-        user = self.user
-        if user is not None and not user.is_superuser and not user.memberships.filter(operator_id=request.operator_id).exists():
+        if self.user is not None and not permissions.can(self.user, "add_accessrecord", request):
             raise ValidationError(_("You do not work for this request's operator."))
         return request
 
@@ -86,8 +86,8 @@ class AccessRecordAdmin(OperatorScopedAdmin):
         return ScopedForm
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "request" and not request.user.is_superuser:
-            kwargs["queryset"] = DataRequest.objects.filter(operator__memberships__user=request.user)
+        if db_field.name == "request":
+            kwargs["queryset"] = permissions.limit(DataRequest.objects.all(), request.user, "add_accessrecord")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):

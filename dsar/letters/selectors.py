@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from ..models import Letter
+from ..models.letters import ProcessingActivity
 
 
 def letters_for_request(*, request, ready_only: bool = True) -> QuerySet[Letter]:
@@ -15,3 +16,15 @@ def letter_file_for(*, request, letter_id: int) -> Letter | None:
     """A READY letter of this request, or None: callers serve `letter.file` as application/pdf
     (Content-Disposition: attachment) only after their own access check."""
     return letters_for_request(request=request).filter(pk=letter_id).first()
+
+
+def register_for(*, operator, language: str) -> list[ProcessingActivity]:
+    """The operator's register in the letter's language; else Russian (read by nearly every subject
+    in Kazakhstan); else the operator's default language; else any."""
+    active = ProcessingActivity.objects.filter(operator=operator, is_active=True)
+    for lang in (language, "ru", operator.default_language):
+        rows = list(active.filter(language=lang))
+        if rows:
+            return rows
+    first = active.order_by("language").values_list("language", flat=True).first()
+    return list(active.filter(language=first)) if first else []

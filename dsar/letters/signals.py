@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 
 @receiver(post_transition, sender=DataRequest, dispatch_uid="dsar.letters.issue_after_transition")
 def issue_letter_after_transition(sender, instance, name, source, target, method_kwargs=None, **kwargs):
-    from ..services.letters import letter_kind_for
+    from .services import letter_kind_for
 
     if kwargs.get("exception") is not None:
         return
@@ -29,7 +29,7 @@ def issue_letter_after_transition(sender, instance, name, source, target, method
 
 
 def issue_for_transition(request_id: int, name: str, kind: str, actor, when, extra: dict):
-    from ..services.letters import letter_issue
+    from .services import letter_issue
 
     # Each transition writes exactly one event, stamped with the transition's `now`: it names the
     # cause, so a replayed callback issues nothing new, and two transitions of one name never merge.

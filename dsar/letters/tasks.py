@@ -7,7 +7,7 @@ from ..models import Letter
 
 @shared_task(bind=True, max_retries=8, acks_late=True)
 def render_letter(self, letter_id: int) -> None:
-    from ..services.letters import letter_mark_failed, letter_render
+    from .services import letter_mark_failed, letter_render
 
     try:
         letter_render(letter_id=letter_id)

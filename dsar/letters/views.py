@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django_ratelimit.decorators import ratelimit
 
-from ..services.letters import letter_verify, normalise_code
+from .services import letter_verify, normalise_code
 
 
 @ratelimit(key="ip", rate="30/m", block=True)

@@ -1,15 +1,19 @@
 from .correspondence import Attachment, Message
-from .events import Event, EventChainHead
+from .events import ChainCheckpoint, Event, EventChainHead
 from .letters import Letter, LetterKind
 from .notifications import Notification
 from .letters import AccessRecord, LetterCounter, LetterTemplate, ProcessingActivity  # noqa: F401
 from .operators import CalendarOverride, Membership, Operator, Policy, ReferenceCounter, Role
-from .requests import DataRequest, State
+from .requests import DataRequest, RecordedRequest, State  # noqa: F401
+from .rollup import DailyFigure, DailyOutcome
 
 __all__ = [
     "Attachment",
     "CalendarOverride",
+    "DailyFigure",
+    "DailyOutcome",
     "DataRequest",
+    "ChainCheckpoint",
     "Event",
     "Letter",
     "LetterKind",
@@ -24,3 +28,7 @@ __all__ = [
     "State",
 ]
 from .portal import CodePurpose, DownloadLink, OneTimeCode, StatusAccess  # noqa: E402,F401
+from .channels import (  # noqa: E402,F401
+    ApiKey, ApiScope, Channel, DataSystem, IdempotencyRecord, SystemJob, WebhookAttempt, WebhookDelivery,
+    WebhookEndpoint, WebhookEvent,
+)

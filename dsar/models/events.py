@@ -1,8 +1,18 @@
-"""The append-only audit trail, hash-chained per operator.
+"""The append-only audit trail, hash-chained per operator, with signed checkpoints.
 
-Each event's hash covers the previous event's hash, its own sequence number and its
-fields. The note and data (which may hold personal data) enter the chain through
-`payload_digest`, so retention can blank them without breaking the chain.
+Each event's hash covers the previous event's hash, its own sequence number and every other
+field (HASHED_FIELDS; a test fails when a new field is in neither list below):
+- the note and data (which may hold personal data) enter through `payload_digest`, so
+  retention can blank them without breaking the chain;
+- `redacted` cannot be in the event's own hash (retention sets it later), so it is bound by the
+  request's later "purged" event, whose data lists the redacted sequence numbers and which is
+  itself hashed. A redacted row must be empty (a database constraint), so the flag can hide an
+  erased note but never carry a rewritten one, and an erasure no purge event lists is reported.
+
+A chain alone proves nothing against someone who can rewrite the whole table: they can re-hash
+every event after the one they edit. So every day the head of each operator's chain is signed
+with an Ed25519 key kept outside the database (`ChainCheckpoint`, dsar/signing.py) and e-mailed
+to the operator's DPO; `verify_chain` checks the chain against every checkpoint.
 """
 
 import hashlib
@@ -18,6 +28,8 @@ from django.utils.translation import gettext_lazy as _
 from .operators import Operator
 
 GENESIS = "0" * 64
+# Action of the event retention appends after redacting a request's events; its data lists them.
+PURGED = "purged"
 
 
 class AppendOnlyError(Exception):
@@ -63,7 +75,13 @@ class Event(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["operator", "seq"]
-        constraints = [models.UniqueConstraint(fields=["operator", "seq"], name="event_seq_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["operator", "seq"], name="event_seq_unique"),
+            # A redaction erases; it never leaves text behind under the redacted flag.
+            models.CheckConstraint(
+                condition=models.Q(redacted=False) | models.Q(note="", data={}), name="event_redacted_is_empty"
+            ),
+        ]
         indexes = [models.Index(fields=["request", "created_at"], name="event_request_idx")]
 
     def __str__(self):
@@ -109,13 +127,17 @@ class Event(models.Model):
         raise AppendOnlyError("Audit events are never deleted.")
 
     @classmethod
-    def redact(cls, *, request_id: int) -> int:
-        """Blank the note and data of one request's events (retention), in one UPDATE.
+    def redact(cls, *, request_id: int) -> list[int]:
+        """Blank the note and data of one request's events (retention); their sequence numbers.
 
-        `payload_digest` and `hash` stay, and `verify_chain` skips the payload check of a
-        redacted event, so the chain still verifies after the personal data is gone.
+        `payload_digest` and `hash` stay, so the chain still verifies once the personal data is
+        gone, provided the caller then appends a PURGED event with `{"redacted": <these numbers>}`
+        (request_purge does): that event is what makes each redaction verifiable.
         """
-        return cls.objects.filter(request_id=request_id, redacted=False).update(note="", data={}, redacted=True)
+        events = cls.objects.filter(request_id=request_id, redacted=False)
+        seqs = sorted(events.values_list("seq", flat=True))
+        events.update(note="", data={}, redacted=True)
+        return seqs
 
     # --- hashing -------------------------------------------------------------
 
@@ -123,22 +145,77 @@ class Event(models.Model):
         return _digest({"note": self.note, "data": self.data})
 
     def compute_hash(self) -> str:
-        return _digest(
-            {
-                "operator": self.operator_id,
-                "request": self.request_id,
-                "seq": self.seq,
-                "at": self.created_at.astimezone(dt_timezone.utc).isoformat(),
-                "actor": self.actor_id,
-                "actor_label": self.actor_label,
-                "action": self.action,
-                "from": self.from_state,
-                "to": self.to_state,
-                "public": self.public,
-                "payload": self.payload_digest,
-                "prev": self.prev_hash,
-            }
-        )
+        return _digest({key: value(self) for key, value in HASHED_FIELDS.items()})
+
+
+# Key in the hashed document -> the field's value. The keys are those of the first release, so
+# existing chains still verify.
+HASHED_FIELDS = {
+    "operator": lambda e: e.operator_id,
+    "request": lambda e: e.request_id,
+    "seq": lambda e: e.seq,
+    "at": lambda e: e.created_at.astimezone(dt_timezone.utc).isoformat(),
+    "actor": lambda e: e.actor_id,
+    "actor_label": lambda e: e.actor_label,
+    "action": lambda e: e.action,
+    "from": lambda e: e.from_state,
+    "to": lambda e: e.to_state,
+    "public": lambda e: e.public,
+    "payload": lambda e: e.payload_digest,
+    "prev": lambda e: e.prev_hash,
+}
+# Fields outside the hashed document, and what binds each of them instead.
+NOT_HASHED = {
+    "id": "the row's identity; the chain's order is seq",
+    "hash": "the result",
+    "note": "payload_digest",
+    "data": "payload_digest",
+    "redacted": "the request's later purged event, which lists the redacted seq numbers",
+}
+
+
+class ChainCheckpoint(models.Model):
+    """A signed statement "operator X's chain had N events ending in hash H at time T".
+
+    Append-only: the model refuses updates and deletes, PostgreSQL triggers refuse them too
+    (migration 0002_chain), and the admin shows them read-only. Its signature is what an
+    attacker with the database cannot forge: the key is outside the database.
+    """
+
+    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, related_name="chain_checkpoints")
+    seq = models.PositiveBigIntegerField(_("events"))
+    head_hash = models.CharField(_("hash of the last event"), max_length=64)
+    signed_at = models.DateTimeField(_("signed at"))
+    key_id = models.CharField(_("key"), max_length=16)
+    signature = models.CharField(_("signature"), max_length=100)
+
+    class Meta:
+        verbose_name = _("audit checkpoint")
+        verbose_name_plural = _("audit checkpoints")
+        ordering = ["operator", "seq"]
+        constraints = [models.UniqueConstraint(fields=["operator", "seq"], name="checkpoint_seq_unique")]
+
+    def __str__(self):
+        return f"#{self.seq} {self.head_hash[:12]}"
+
+    def message(self) -> bytes:
+        """The bytes signed: everything the checkpoint states, in one canonical form."""
+        document = {
+            "v": 1,
+            "operator": self.operator_id,
+            "seq": self.seq,
+            "hash": self.head_hash,
+            "at": self.signed_at.astimezone(dt_timezone.utc).isoformat(),
+        }
+        return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Checkpoints are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Checkpoints are never deleted.")
 
 
 @dataclass(frozen=True)
@@ -153,22 +230,60 @@ class ChainBreak:
 
 
 def verify_chain(operator_id: int) -> ChainBreak | None:
-    """Walk one operator's chain in order; return the first broken event, or None if intact."""
+    """Walk one operator's chain in order; return the first problem, or None if intact.
+
+    Beyond the links between events it checks that every redacted event is listed by a later
+    purge, and that the chain agrees with every signed checkpoint: a checkpoint whose signature
+    fails, whose sequence number is past the end of the chain (truncation) or whose hash differs
+    from the event's (the chain was re-hashed) is reported.
+    """
+    from ..signing import key_id, public_key, signature_valid
+
+    checkpoints = list(ChainCheckpoint.objects.filter(operator_id=operator_id).order_by("seq", "pk"))
+    key = public_key() if checkpoints else None
+    for checkpoint in checkpoints:
+        if checkpoint.key_id != key_id(key) or not signature_valid(checkpoint.message(), checkpoint.signature, key):
+            return ChainBreak(operator_id, checkpoint.seq, None,
+                              f"the checkpoint signed at {checkpoint.signed_at.isoformat()} has no valid signature "
+                              f"(forged or altered)")
+    signed = {c.seq: c for c in checkpoints}
     expected_prev = GENESIS
     expected_seq = 1
     last = None
+    redacted: dict[int, Event] = {}
+    purged: set[tuple[int | None, int]] = set()
     events = Event.objects.filter(operator_id=operator_id).order_by("seq", "id")
     for event in events.iterator(chunk_size=2000):
         if event.seq != expected_seq:
             return ChainBreak(operator_id, expected_seq, event.pk, f"event #{expected_seq} is missing (next is #{event.seq})")
         if event.prev_hash != expected_prev:
             return ChainBreak(operator_id, event.seq, event.pk, "does not follow the previous event (deleted or reordered)")
-        if not event.redacted and event.compute_payload_digest() != event.payload_digest:
+        if event.redacted:
+            if event.note or event.data:
+                return ChainBreak(operator_id, event.seq, event.pk, "marked redacted but still has a note or data")
+            redacted[event.seq] = event
+        elif event.compute_payload_digest() != event.payload_digest:
             return ChainBreak(operator_id, event.seq, event.pk, "note or data was edited")
         if event.compute_hash() != event.hash:
             return ChainBreak(operator_id, event.seq, event.pk, "fields were edited")
+        if event.action == PURGED and isinstance(event.data, dict):
+            purged.update((event.request_id, seq) for seq in event.data.get("redacted") or [] if isinstance(seq, int))
+        checkpoint = signed.get(event.seq)
+        if checkpoint is not None and checkpoint.head_hash != event.hash:
+            return ChainBreak(operator_id, event.seq, event.pk,
+                              f"differs from the checkpoint signed at {checkpoint.signed_at.isoformat()} "
+                              f"(the chain was rewritten)")
         expected_prev, expected_seq, last = event.hash, expected_seq + 1, event
+    for seq in sorted(redacted):
+        if (redacted[seq].request_id, seq) not in purged:
+            return ChainBreak(operator_id, seq, redacted[seq].pk, "note or data was erased outside a retention purge")
+    end = last.seq if last else 0
+    if checkpoints and checkpoints[-1].seq > end:
+        checkpoint = checkpoints[-1]
+        return ChainBreak(operator_id, end + 1, None,
+                          f"the chain ends at #{end} but the checkpoint signed at {checkpoint.signed_at.isoformat()} "
+                          f"covers #{checkpoint.seq}: the last events were deleted")
     head = EventChainHead.objects.filter(operator_id=operator_id).first()
-    if head and (head.seq != (last.seq if last else 0) or head.last_hash != expected_prev):
-        return ChainBreak(operator_id, (last.seq if last else 0) + 1, None, "the last events were deleted")
+    if head and (head.seq != end or head.last_hash != expected_prev):
+        return ChainBreak(operator_id, end + 1, None, "the last events were deleted")
     return None

@@ -9,6 +9,8 @@ killed mid-send rolls back to "pending" and the redelivered task sends it (once)
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .fields import SealedJSONField
+
 
 class Notification(models.Model):
     class Channel(models.TextChoices):
@@ -24,7 +26,8 @@ class Notification(models.Model):
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     to = models.CharField(_("recipient"), max_length=254)
     template = models.CharField(_("template"), max_length=100)
-    context = models.JSONField(default=dict, blank=True)
+    # Encrypted at rest (it may hold a one-time code or a status link) and emptied once sent.
+    context = SealedJSONField(default=dict, blank=True)
     language = models.CharField(_("language"), max_length=2)
     request = models.ForeignKey(
         "dsar.DataRequest", on_delete=models.CASCADE, null=True, blank=True, related_name="notifications"

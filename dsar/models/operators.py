@@ -1,3 +1,4 @@
+from datetime import time
 from functools import cached_property
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -10,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..deadlines import WorkCalendar, calendar_for
-from ..kinds import KIND_RULES, DeadlineUnit, Kind, duration_text, window_exceeds_cap
+from ..kinds import EXTENDABLE_KINDS, KIND_RULES, DeadlineUnit, Kind, duration_text, window_exceeds_cap
 from ..validators import validate_iin_bin
 
 LANGUAGE_CHOICES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
@@ -49,6 +50,11 @@ class Operator(models.Model):
     retention_days = models.PositiveIntegerField(
         _("retention of request records (days after last contact)"), default=3 * 365, validators=[MinValueValidator(30)]
     )
+    working_hours_start = models.TimeField(
+        _("working hours start"), default=time(9, 0),
+        help_text=_("Staff reminders and escalations go out within working hours on working days."),
+    )
+    working_hours_end = models.TimeField(_("working hours end"), default=time(18, 0))
     about = models.TextField(_("about (shown on the operator page)"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
@@ -65,6 +71,8 @@ class Operator(models.Model):
         bad = [code for code in self.languages or [] if code not in dict(LANGUAGE_CHOICES)]
         if bad or not self.languages:
             raise ValidationError({"languages": _("Choose one or more of: kk, ru, en.")})
+        if self.working_hours_start and self.working_hours_end and self.working_hours_start >= self.working_hours_end:
+            raise ValidationError({"working_hours_end": _("The working day must end after it starts.")})
         if self.default_language not in self.languages:
             raise ValidationError({"default_language": _("The default language must be one of the languages offered.")})
         # Per-language texts (dsar/translation.py): the address and the responsible person in one
@@ -86,6 +94,10 @@ class Operator(models.Model):
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    @property
+    def working_hours(self) -> tuple[time, time]:
+        return (self.working_hours_start, self.working_hours_end)
+
     def work_calendar(self) -> WorkCalendar:
         """Global overrides, with this operator's own overrides winning on the same date."""
         rows = CalendarOverride.objects.filter(models.Q(operator__isnull=True) | models.Q(operator=self)).order_by(
@@ -95,7 +107,13 @@ class Operator(models.Model):
         return calendar_for(overrides=by_date.items())
 
     def policy_for(self, kind: str) -> "Policy":
-        policy = self.policies.filter(kind=kind).first()
+        # With prefetch_related("policies") (the portal does it) every kind costs no query:
+        # the form page asks for all eight.
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("policies")
+        if prefetched is not None:
+            policy = next((p for p in prefetched if p.kind == kind), None)
+        else:
+            policy = self.policies.filter(kind=kind).first()
         return policy or Policy.default_for(self, kind)
 
 
@@ -155,7 +173,8 @@ class Policy(models.Model):
 
     def clean(self):
         if self.kind and self.deadline_n and self.deadline_unit:
-            if window_exceeds_cap(kind=self.kind, n=self.deadline_n, unit=self.deadline_unit):
+            calendar = self.operator.work_calendar() if self.operator_id else None
+            if window_exceeds_cap(kind=self.kind, n=self.deadline_n, unit=self.deadline_unit, calendar=calendar):
                 rule = KIND_RULES[self.kind]
                 raise ValidationError(
                     {
@@ -165,7 +184,7 @@ class Policy(models.Model):
                         % {"cap": duration_text(rule.cap_n, rule.cap_unit), "basis": rule.basis}
                     }
                 )
-        if self.extension_allowed and self.kind in KIND_RULES and KIND_RULES[self.kind].cap_n is not None:
+        if self.extension_allowed and self.kind not in EXTENDABLE_KINDS:
             raise ValidationError(
                 {"extension_allowed": _("Law No. 94-V gives no extensions for this kind of request.")}
             )
@@ -192,6 +211,9 @@ class Policy(models.Model):
 
 
 class Role(models.TextChoices):
+    """What a member may do at that operator: see dsar/permissions.py (ROLE_PERMISSIONS)."""
+
+    ASSISTANT = "assistant", _("Intake assistant (no personal data, no decisions)")
     CASEWORKER = "caseworker", _("Caseworker")
     MANAGER = "manager", _("Manager")
     DPO = "dpo", _("Responsible person (DPO)")

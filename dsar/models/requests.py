@@ -6,6 +6,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField
 from ..kinds import KIND_RULES, Kind, RefusalGround
 from ..states import ACTIVE_STATES, OPEN_STATES, Outcome, State  # noqa: F401 (Outcome re-exported)
 from ..workflow import RequestWorkflow
+from .channels import Channel
 from .operators import LANGUAGE_CHOICES, Operator
 
 
@@ -23,6 +24,7 @@ class DataRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Model):
     reference = models.CharField(_("reference"), max_length=32)
     state = FSMField(_("state"), default=State.AWAITING_IDENTITY, choices=State.choices, protected=True)
     language = models.CharField(_("language of the answer"), max_length=2, choices=LANGUAGE_CHOICES, default="ru")
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB)
 
     # The data subject.
     subject_name = models.CharField(_("subject's full name"), max_length=200)
@@ -49,7 +51,10 @@ class DataRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Model):
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     original_due_at = models.DateTimeField(_("originally due"), null=True, blank=True)
     clock_paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True)
-    paused_seconds = models.PositiveBigIntegerField(_("time paused (seconds)"), default=0)
+    # Working seconds (deadlines.working_seconds_between) the clock stood still, for "time to answer".
+    paused_seconds = models.PositiveBigIntegerField(_("time paused (working seconds)"), default=0)
+    # A blocked request's own clock: check the data, then unblock or destroy (1 working day).
+    review_due_at = models.DateTimeField(_("check of blocked data due"), null=True, blank=True)
     extension_reason = models.TextField(_("reason for the extension"), blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -155,3 +160,12 @@ class DataRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Model):
     @property
     def requester_email(self) -> str:
         return self.representative_email if self.acting_for_other and self.representative_email else self.subject_email
+
+
+class RecordedRequest(DataRequest):
+    """The admin's entry point for requests staff record from paper, e-mail or a visit (no table of its own)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("paper, e-mail or in-person request")
+        verbose_name_plural = _("paper, e-mail and in-person requests")

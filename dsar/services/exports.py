@@ -13,13 +13,13 @@ import zipfile
 from datetime import datetime
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 
+from ..files import atomic_with_files, file_store
 from ..models import Attachment, DataRequest, Event
 from ..models.letters import AccessRecord
 from ..csvsafe import csv_cell
-from .letters import register_for
+from ..letters.selectors import register_for
 
 REGISTER_FIELDS = ["name", "purposes", "legal_grounds", "data_categories", "sources", "methods", "recipients",
                    "cross_border", "storage_period"]
@@ -83,7 +83,7 @@ def export_create(*, request: DataRequest, actor=None, now: datetime | None = No
     now = now or timezone.now()
     data = export_zip(export_payload(request=request, now=now))
     digest = hashlib.sha256(data).hexdigest()
-    with transaction.atomic():
+    with atomic_with_files():
         attachment = Attachment(
             request=request,
             purpose=Attachment.Purpose.EXPORT,
@@ -93,7 +93,7 @@ def export_create(*, request: DataRequest, actor=None, now: datetime | None = No
             sha256=digest,
             uploaded_by=actor,
         )
-        attachment.file.save(f"{request.reference}-export.zip", ContentFile(data), save=False)
+        file_store(attachment.file, ContentFile(data), name=f"{request.reference}-export.zip")
         attachment.save()
         Event.append(request=request, action="export_created", actor=actor, actor_label="staff" if actor else "system",
                      data={"attachment": attachment.pk, "sha256": digest})

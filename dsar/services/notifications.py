@@ -28,6 +28,7 @@ from django.utils import timezone, translation
 
 from .. import sms
 from ..models import Notification
+from ..outbox_crypto import is_sealed, seal
 from ..plaintext import render_plain
 
 logger = logging.getLogger(__name__)
@@ -121,7 +122,7 @@ def _insert_postgresql(rows: list[Notification]) -> list[int]:
         cursor.execute(f"DELETE FROM {_STAGE}")
         with cursor.cursor.copy(f"COPY {_STAGE} ({columns}) FROM STDIN") as copy:
             for r in rows:
-                copy.write_row((r.key, r.channel, r.to, r.template, json.dumps(r.context, cls=DjangoJSONEncoder),
+                copy.write_row((r.key, r.channel, r.to, r.template, json.dumps(seal(r.context), cls=DjangoJSONEncoder),
                                 r.language, r.request_id))
         cursor.execute(
             f"INSERT INTO {table} ({columns}, status, attempts, last_error, created_at) "
@@ -150,7 +151,14 @@ def _queue_after_commit(ids: list[int]) -> None:
     transaction.on_commit(enqueue)
 
 
+class OutboxKeyError(Exception):
+    """A pending message's context cannot be decrypted: DSAR_OUTBOX_SECRET changed without
+    the old secret in DSAR_OUTBOX_OLD_SECRETS."""
+
+
 def _send(row: Notification) -> None:
+    if is_sealed(row.context):
+        raise OutboxKeyError(f"Notification {row.pk}: cannot decrypt its context")
     if row.channel == Notification.Channel.SMS:
         with translation.override(row.language):
             body = render_plain(f"dsar/sms/{row.template}.txt", row.context).strip()
@@ -180,7 +188,8 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
         row.sent_at = now or timezone.now()
         row.attempts += 1
         row.last_error = ""
-        row.save(update_fields=["status", "sent_at", "attempts", "last_error"])
+        row.context = {}  # what was sent (a one-time code, a link) is not kept
+        row.save(update_fields=["status", "sent_at", "attempts", "last_error", "context"])
     return True
 
 

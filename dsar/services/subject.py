@@ -11,7 +11,9 @@ from django.utils import timezone, translation
 from .. import workflow
 from ..models import Attachment, DataRequest, Message, Operator, State
 from ..models.portal import CodePurpose
-from .intake import request_create
+from ..files import atomic_with_files
+from .intake import request_draft, request_number, request_submitted_event
+from .rollup import rollup_apply, snapshot
 from .notifications import notify
 from .uploads import attachment_store
 from .verification import code_check, code_confirmed, code_issue, identity_purposes, status_link_create
@@ -51,15 +53,20 @@ def request_submit(*, operator: Operator, fields: dict, evidence: list, authorit
     which the caller passes to the browser; only its hash is stored.
     """
     now = now or timezone.now()
-    with transaction.atomic():
-        request = request_create(operator=operator, now=now, **fields)
+    # Lock order (dsar/workflow.py): the files first, holding no shared lock; then the operator's
+    # reference counter; the chain head last, just before the commit.
+    with atomic_with_files():
+        request = request_draft(operator=operator, now=now, **fields)
         for upload in authority:
             attachment_store(request=request, upload=upload, purpose=Attachment.Purpose.AUTHORITY)
         for upload in evidence:
             attachment_store(request=request, upload=upload, purpose=Attachment.Purpose.EVIDENCE)
+        request_number(request=request, now=now)
         token = status_link_create(request=request, now=now)
         for purpose in identity_purposes(request=request):
             code_issue(request=request, purpose=purpose, now=now)
+        request_submitted_event(request=request, now=now)
+        rollup_apply(before=None, after=snapshot(request))  # after the chain head (rollup.py)
     return Submitted(request=request, token=token)
 
 
@@ -78,6 +85,8 @@ def identity_confirm(*, request: DataRequest, codes: dict[str, str], token: str,
     now = now or timezone.now()
     results = {}
     with transaction.atomic():
+        # The request before its codes: the lock order of dsar/workflow.py.
+        DataRequest.objects.select_for_update(of=("self",), no_key=True).filter(pk=request.pk).first()
         for purpose in identity_pending(request=request):
             if not codes.get(purpose):
                 continue
@@ -104,8 +113,8 @@ def status_code_send(*, request: DataRequest, purpose: str = CodePurpose.STATUS)
 def reply_create(*, request: DataRequest, body: str, uploads: list, now: datetime | None = None) -> Message:
     """The subject answers the operator, with files; an answer to a question restarts the clock."""
     now = now or timezone.now()
-    with transaction.atomic():
-        locked = DataRequest.objects.select_for_update().get(pk=request.pk)
+    with atomic_with_files():
+        locked = DataRequest.objects.select_for_update(of=("self",), no_key=True).get(pk=request.pk)
         if locked.state not in (State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT, State.BLOCKED):
             raise workflow.TransitionNotAllowed("closed")
         message = Message.objects.create(request=locked, channel=Message.Channel.FROM_SUBJECT, body=body)

@@ -15,17 +15,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import permissions
 from ..models import DataRequest, Event, Membership, Message
 from ..workflow import TransitionInputError, transition
 
 VIEWED_PERSONAL_DATA = "viewed_personal_data"
 
 
-def _check_member(*, user, operator_id: int) -> None:
-    if user.is_superuser:
-        return
-    if not Membership.objects.filter(user=user, operator_id=operator_id).exists():
-        raise PermissionDenied(_("You do not work for this operator."))
+def _check_triage(*, user, operator_id: int) -> None:
+    if not permissions.can(user, "triage", operator_id):
+        raise PermissionDenied(_("You may not do this to this request."))
 
 
 def _check_assignee(*, assignee, operator_id: int) -> None:
@@ -39,10 +38,8 @@ def request_assign(*, request_id: int, assignee, actor, now: datetime | None = N
     """Assign (or with None, release) one request. No-op when nothing changes."""
     now = now or timezone.now()
     with transaction.atomic():
-        request = DataRequest.objects.select_for_update().get(pk=request_id)
-        _check_member(user=actor, operator_id=request.operator_id)
-        if not actor.has_perm("dsar.triage_datarequest"):
-            raise PermissionDenied(_("You may not assign requests."))
+        request = DataRequest.objects.select_for_update(of=("self",), no_key=True).get(pk=request_id)
+        _check_triage(user=actor, operator_id=request.operator_id)
         _check_assignee(assignee=assignee, operator_id=request.operator_id)
         new_id = assignee.pk if assignee else None
         if request.assignee_id == new_id:
@@ -79,7 +76,7 @@ def request_note_add(*, request_id: int, body: str, actor, now: datetime | None 
         raise TransitionInputError({"body": _("Write the note.")})
     with transaction.atomic():
         request = DataRequest.objects.get(pk=request_id)
-        _check_member(user=actor, operator_id=request.operator_id)
+        _check_triage(user=actor, operator_id=request.operator_id)
         message = Message.objects.create(request=request, channel=Message.Channel.INTERNAL, author=actor, body=body)
         Event.append(request=request, action="note_added", actor=actor, actor_label="staff",
                      data={"message": message.pk}, at=now)

@@ -119,7 +119,8 @@ def identity_purposes(*, request: DataRequest) -> list[str]:
 def status_link_create(*, request: DataRequest, now: datetime | None = None) -> str:
     """A new status-page token for the request. Only its hash is kept; the caller sends the token."""
     token = token_new()
-    StatusAccess.objects.create(request=request, token_hash=token_hash(token), created_at=now or timezone.now())
+    # By id: the sweep passes a lightweight row, not a model instance.
+    StatusAccess.objects.create(request_id=request.pk, token_hash=token_hash(token), created_at=now or timezone.now())
     return token
 
 

@@ -1,5 +1,6 @@
 from django import template
 
+from .. import permissions
 from ..admin.holdings import HoldingForm, shows_holdings
 from ..models.letters import AccessRecord
 
@@ -15,7 +16,7 @@ def holdings_panel(context):
         "show": True,
         "original": obj,
         "records": list(AccessRecord.objects.filter(request=obj).select_related("attachment")),
-        "form": HoldingForm() if context.get("can_change") else None,
+        "form": HoldingForm() if permissions.can(context["request"].user, "add_accessrecord", obj) else None,
         "personal_data_visible": context.get("personal_data_visible"),
         "csrf_token": context.get("csrf_token"),
     }

@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 
 from dsar.models import Attachment, DataRequest, Letter, Message, Policy, Role
@@ -59,18 +58,8 @@ def client_a(client, worker_a):
 
 @pytest.fixture
 def triage_only_user(op_a):
-    """Can work on requests but not decide them, and may not see personal data."""
-    group, _ = Group.objects.get_or_create(name="triage-only")
-    group.permissions.set(Permission.objects.filter(
-        content_type__app_label="dsar",
-        codename__in=["view_datarequest", "change_datarequest", "triage_datarequest", "view_event"],
-    ))
-    user = UserFactory(username="alpha-triage")
-    user.groups.add(group)
-    from dsar.models import Membership
-
-    Membership.objects.create(user=user, operator=op_a, role=Role.CASEWORKER)
-    return user
+    """Can work on requests but not decide them, and may not see personal data: an intake assistant."""
+    return staff_user(op_a, Role.ASSISTANT, username="alpha-triage")
 
 
 @pytest.fixture

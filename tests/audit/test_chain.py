@@ -88,9 +88,27 @@ def test_it_finds_reordered_events(operator, chain):
     assert broken.seq == 2 and "previous" in broken.reason
 
 
-def test_it_still_verifies_after_a_redaction_that_keeps_the_digest(operator, chain):
-    Event.objects.filter(pk=chain[2].pk).update(note="", data={}, redacted=True)
+def test_it_still_verifies_after_a_redaction_that_a_purge_event_lists(operator, chain):
+    request = chain[2].request
+    seqs = Event.redact(request_id=request.pk)
+    Event.append(request=request, action="purged", actor_label="system", data={"redacted": seqs})
+    assert seqs == [1, 2, 3]
     assert verify_chain(operator.pk) is None
+
+
+def test_it_finds_a_note_erased_outside_a_purge(operator, chain):
+    Event.objects.filter(pk=chain[2].pk).update(note="", data={}, redacted=True)
+    broken = verify_chain(operator.pk)
+    assert broken.seq == 3 and "outside a retention purge" in broken.reason
+
+
+def test_it_finds_a_purge_that_claims_another_requests_events(operator, chain):
+    # The purge of the second request may not vouch for an erasure in the first.
+    Event.objects.filter(pk=chain[0].pk).update(note="", data={}, redacted=True)
+    second = chain[3].request
+    seqs = Event.redact(request_id=second.pk)
+    Event.append(request=second, action="purged", actor_label="system", data={"redacted": seqs + [1]})
+    assert verify_chain(operator.pk).seq == 1
 
 
 def test_the_command_names_the_first_broken_event(operator, chain, capsys):

@@ -9,6 +9,9 @@ PROD_ENV = {
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "ALLOWED_HOSTS": "dsar.example.kz",
+    "DSAR_OUTBOX_SECRET": "y" * 48,
+    # An Ed25519 private key, base64 of its 32 bytes (tests only).
+    "DSAR_CHAIN_SIGNING_KEY": "nWGxne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A=",
 }
 
 
@@ -25,6 +28,16 @@ def test_production_refuses_to_start_without_each_secret():
         result = _manage("check", env=env)
         assert result.returncode != 0
         assert f"Production needs {missing}" in result.stderr
+
+
+def test_production_accepts_a_signing_key_file_and_refuses_a_missing_one(tmp_path):
+    env = {k: v for k, v in PROD_ENV.items() if k != "DSAR_CHAIN_SIGNING_KEY"}
+    missing = _manage("check", env=env | {"DSAR_CHAIN_SIGNING_KEY_FILE": str(tmp_path / "absent.pem")})
+    assert missing.returncode != 0 and "DSAR_CHAIN_SIGNING_KEY" in missing.stderr
+    assert not (tmp_path / "absent.pem").exists()
+    key = tmp_path / "chain.pem"
+    key.write_text("-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMRESc\n-----END PRIVATE KEY-----\n")
+    assert _manage("check", env=env | {"DSAR_CHAIN_SIGNING_KEY_FILE": str(key)}).returncode == 0
 
 
 def test_production_passes_the_deploy_check():

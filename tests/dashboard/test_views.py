@@ -45,9 +45,10 @@ def test_it_refuses_a_caseworker(client, world):
         assert client.get(url, params).status_code == 403, url
 
 
-def test_it_refuses_a_manager_without_the_permission(client, world):
+@pytest.mark.parametrize("role", [Role.CASEWORKER, Role.ASSISTANT])
+def test_it_refuses_a_member_whose_role_there_has_no_dashboard(client, world, role):
     user = UserFactory(username="no-perm")
-    Membership.objects.create(user=user, operator=world.a, role=Role.MANAGER)
+    Membership.objects.create(user=user, operator=world.a, role=role)
     otp_login(client, user)
     assert client.get(reverse("dashboard:now")).status_code == 403
 

@@ -1,6 +1,7 @@
 """The SMS hint sits under the phone the code actually goes to."""
 
 import pytest
+from django.utils import translation
 
 from dsar.portal.forms.request import RequestForm
 from dsar.services.verification import code_recipient
@@ -8,6 +9,12 @@ from tests.factories import OperatorFactory, make_request
 
 pytestmark = pytest.mark.django_db
 HINT = "the code goes to this number"
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def _form(data, operator):

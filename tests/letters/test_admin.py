@@ -4,7 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from dsar.models import Attachment, LetterKind, Role
 from dsar.models.letters import AccessRecord
-from dsar.services.letters import letter_issue, letter_render
+from dsar.letters.services import letter_issue, letter_render
 from tests.factories import OperatorFactory, otp_login, staff_user
 
 from .helpers import pdf_text, request_ready_for

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from dsar.letters import texts
 from dsar.models import Event, Letter, LetterKind
 from dsar.models.letters import AccessRecord, LetterTemplate, ProcessingActivity
-from dsar.services.letters import LetterError, letter_issue, letter_render
+from dsar.letters.services import LetterError, letter_issue, letter_render
 from tests.factories import OperatorFactory
 
 from .helpers import KAZAKH_LETTERS, KAZAKH_NAME, PLANS, flat, pdf_text, request_ready_for

@@ -5,7 +5,7 @@ from django.core import mail
 
 from dsar.kinds import Kind
 from dsar.models import DataRequest, Event, Letter, LetterKind, Role
-from dsar.services.letters import letter_kind_for
+from dsar.letters.services import letter_kind_for
 from dsar.workflow import transition
 from tests.factories import make_request, staff_user
 
@@ -35,7 +35,7 @@ def test_it_issues_and_renders_the_acknowledgment_after_identity_is_confirmed(op
 
 def test_it_announces_a_letter_staff_issue_by_hand_without_attaching_it(operator, manager, run_tasks_inline,
                                                                         django_capture_on_commit_callbacks):
-    from dsar.services.letters import letter_issue
+    from dsar.letters.services import letter_issue
 
     request = make_request(operator, language="en", subject_email="dana@example.kz")
     with django_capture_on_commit_callbacks(execute=True):

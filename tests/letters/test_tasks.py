@@ -4,7 +4,7 @@ from celery.exceptions import Retry
 from dsar.letters import tasks
 from dsar.letters.selectors import letter_file_for, letters_for_request
 from dsar.models import Letter, LetterKind
-from dsar.services.letters import letter_issue
+from dsar.letters.services import letter_issue
 
 from .helpers import request_ready_for
 

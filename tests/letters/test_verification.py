@@ -6,7 +6,7 @@ from django.core.management.base import CommandError
 
 from dsar.models import Event, Letter, LetterKind
 from dsar.models.events import verify_chain
-from dsar.services.letters import letter_issue, letter_render, letter_verify, letters_check
+from dsar.letters.services import letter_issue, letter_render, letter_verify, letters_check
 from dsar.letters.rendering import short_code
 
 from .helpers import request_ready_for

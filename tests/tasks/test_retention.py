@@ -97,3 +97,22 @@ def test_it_deletes_old_exports_only(operator, private_storage, settings, django
 
     assert set(Attachment.objects.values_list("pk", flat=True)) == {fresh.pk, evidence.pk}
     assert not default_storage.exists(old.file.name) and default_storage.exists(fresh.file.name)
+
+
+def test_it_lists_the_redacted_events_in_the_purge_event_and_keeps_signed_checkpoints_valid(
+        operator, staff, private_storage):
+    from dsar.services.checkpoints import checkpoint_sign
+
+    request = _closed_request(operator, staff)
+    checkpoint_sign(operator_id=operator.pk)  # signed before the purge: the purge must not break it
+    seqs = sorted(Event.objects.filter(request=request).values_list("seq", flat=True))
+
+    request_purge(request_id=request.pk, now=at(2029, 3, 4, 0, 0))
+
+    purge = Event.objects.get(request=request, action="purged")
+    assert purge.data == {"redacted": seqs}
+    assert set(Event.objects.filter(request=request, redacted=True).values_list("seq", flat=True)) == set(seqs)
+    assert not Event.objects.filter(redacted=True).exclude(note="", data={}).exists()
+    assert verify_chain(operator.pk) is None
+    checkpoint_sign(operator_id=operator.pk)
+    assert verify_chain(operator.pk) is None

@@ -26,14 +26,15 @@ def _in_progress(operator, caseworker, *, kind="access", when, **fields):
 def test_it_schedules_the_first_reminder_when_the_clock_starts(operator, staff):
     request = _in_progress(operator, staff["caseworker"], when=at(2026, 3, 2, 10, 0))
 
-    # Access: 3 working days -> end of Thursday 5 March; default offsets 48 h and 24 h.
+    # Access: 3 working days -> end of Thursday 5 March; default offsets 48 h and 24 h, which
+    # fall at midnight and move to the start of that working day (09:00 by default).
     assert request.due_at == at(2026, 3, 5, 23, 59, 59)
-    assert request.next_action_at == request.due_at - timedelta(hours=48)
+    assert request.next_action_at == at(2026, 3, 3, 9, 0)
 
 
 def test_it_reminds_the_assignee_at_each_offset_and_not_before(operator, staff, sweep):
     request = _in_progress(operator, staff["caseworker"], when=at(2026, 3, 2, 10, 0))
-    first = request.due_at - timedelta(hours=48)
+    first = at(2026, 3, 3, 9, 0)
 
     assert sweep(first - timedelta(seconds=1)) == []
     sent = sweep(first)
@@ -44,8 +45,10 @@ def test_it_reminds_the_assignee_at_each_offset_and_not_before(operator, staff, 
     assert sent[0].alternatives[0][1] == "text/html"
     assert sweep(first + timedelta(hours=1)) == []
 
-    assert DataRequest.objects.get(pk=request.pk).next_action_at == request.due_at - timedelta(hours=24)
-    assert [m.to for m in sweep(request.due_at - timedelta(hours=24))] == [[staff["caseworker"].email]]
+    assert DataRequest.objects.get(pk=request.pk).next_action_at == at(2026, 3, 4, 9, 0)
+    sent = sweep(at(2026, 3, 4, 9, 0))
+    assert [m.to for m in sent] == [[staff["caseworker"].email]]
+    assert "2 days left" in sent[0].body  # Wednesday 09:00 to the end of Thursday, rounded up
 
 
 def test_it_counts_hours_for_one_working_day_kinds(operator, staff, sweep):
@@ -53,10 +56,12 @@ def test_it_counts_hours_for_one_working_day_kinds(operator, staff, sweep):
     # Rectification: 1 working day -> end of Tuesday; default offsets 4 h and 1 h.
     assert request.due_at == at(2026, 3, 3, 23, 59, 59)
 
-    assert sweep(at(2026, 3, 3, 19, 59, 58)) == []
-    sent = sweep(at(2026, 3, 3, 19, 59, 59))
-    assert len(sent) == 1 and "4 hours left" in sent[0].body
-    assert sweep(at(2026, 3, 3, 22, 59, 59))[0].to == [staff["caseworker"].email]
+    # Both offsets (20:00 and 23:00) are after working hours: one reminder on the due day's morning.
+    assert sweep(at(2026, 3, 3, 8, 59, 59)) == []
+    sent = sweep(at(2026, 3, 3, 9, 0))
+    assert len(sent) == 1 and "15 hours left" in sent[0].body
+    assert sent[0].to == [staff["caseworker"].email]
+    assert sweep(at(2026, 3, 3, 19, 59, 59)) == [] and sweep(at(2026, 3, 3, 22, 59, 59)) == []
 
 
 def test_it_uses_the_policys_offsets(operator, staff, sweep):
@@ -72,7 +77,7 @@ def test_it_uses_the_policys_offsets(operator, staff, sweep):
 def test_it_tells_the_managers_when_nobody_owns_the_request(operator, staff, sweep):
     request = _in_progress(operator, None, when=at(2026, 3, 2, 10, 0))
 
-    sent = sweep(request.due_at - timedelta(hours=48))
+    sent = sweep(at(2026, 3, 3, 9, 0))
     assert [m.to for m in sent] == [[staff["manager"].email]]
     assert "no assignee" in sent[0].body
 
@@ -81,7 +86,9 @@ def test_it_escalates_an_overdue_request_once_to_managers_and_dpo(operator, staf
     request = _in_progress(operator, staff["caseworker"], when=at(2026, 3, 2, 10, 0))
     sweep(request.due_at - timedelta(hours=1))
 
-    sent = sweep(request.due_at + timedelta(minutes=1))
+    # Due at midnight; the escalation ("answer it today") comes at the start of the next working day.
+    assert sweep(request.due_at + timedelta(minutes=1)) == []
+    sent = sweep(at(2026, 3, 6, 9, 0))
     assert sorted(m.to[0] for m in sent) == sorted([staff["manager"].email, staff["dpo"].email])
     assert all("Overdue" in m.subject for m in sent)
     assert DataRequest.objects.get(pk=request.pk).next_action_at is None

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django_fsm import TransitionNotAllowed
 
-from dsar.models import DataRequest, Event, Policy, Role
+from dsar.models import DataRequest, Event, Membership, Policy, Role
 from dsar.workflow import State, TransitionInputError, available_transitions, transition
 from tests.factories import OperatorFactory, make_request, staff_user
 
@@ -75,15 +75,17 @@ def test_it_refuses_staff_of_another_operator(operator):
     assert DataRequest.objects.get(pk=request.pk).state == State.IN_PROGRESS
 
 
-def test_it_refuses_a_staff_user_without_the_role_permission(operator):
-    request, _worker = _in_progress(operator)
-    from tests.factories import UserFactory
-    from dsar.models import Membership
+def test_it_decides_by_the_role_at_the_requests_operator_not_elsewhere(operator):
+    from tests.factories import OperatorFactory, staff_user
 
-    bare = UserFactory()
-    Membership.objects.create(user=bare, operator=operator, role=Role.CASEWORKER)
+    request, _worker = _in_progress(operator)
+    elsewhere = OperatorFactory()
+    person = staff_user(elsewhere, Role.DPO)  # DPO at another operator...
+    Membership.objects.create(user=person, operator=operator, role=Role.ASSISTANT)  # ...only an assistant here
     with pytest.raises(PermissionDenied):
-        transition(request.pk, "fulfil", actor=bare)
+        transition(request.pk, "fulfil", actor=person)
+    assert DataRequest.objects.get(pk=request.pk).state == State.IN_PROGRESS
+    transition(request.pk, "ask_subject", actor=person, question="Send your ID.")  # triage is an assistant's work
 
 
 def test_it_requires_a_ground_basis_and_explanation_to_refuse(operator):
@@ -125,7 +127,8 @@ def test_it_pauses_the_clock_while_awaiting_the_subject_and_resumes_with_the_tim
     resumed = transition(request.pk, "resume", now=answered_at)
     assert resumed.state == State.IN_PROGRESS
     assert resumed.clock_paused_at is None
-    assert resumed.paused_seconds == int((answered_at - asked_at).total_seconds())
+    # Working seconds of the pause: Tue 12:00-24:00, Wed-Fri, Mon 00:00-11:00 local (not the weekend).
+    assert resumed.paused_seconds == (12 + 3 * 24 + 11) * 3600
     # 3 working days after Mon 23 Nov: Thu 26 Nov.
     assert resumed.due_at == datetime(2026, 11, 26, 18, 59, 59, tzinfo=dt_tz.utc)
 

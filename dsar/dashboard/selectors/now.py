@@ -1,18 +1,14 @@
 """The state of the queue at this moment: what is open, due, late, and who holds it."""
 
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
 
+from ... import queues
 from ...models import DataRequest, Operator
 from ...states import ACTIVE_STATES, State
 from .rows import ROWS
-
-# A request whose clock is paused (waiting for the subject under a pausing policy) has a
-# due date that will move when the subject answers: it is neither due nor overdue.
-CLOCK_RUNNING = Q(clock_paused_at__isnull=True, due_at__isnull=False)
 
 
 @dataclass(frozen=True)
@@ -27,45 +23,22 @@ class OperatorNow:
     unassigned: int
 
 
-def _day_bounds(operator: Operator, now: datetime) -> tuple[datetime, datetime]:
-    """End of today and end of the next working day, in the operator's zone and calendar.
-
-    "Due within 1 working day" is everything due before the end of the next working
-    day: on a Friday that reaches to Monday night, over a holiday further still.
-    """
-    tz = operator.tz
-    today = now.astimezone(tz).date()
-    tomorrow_start = datetime.combine(today + timedelta(days=1), time(0), tzinfo=tz)
-    next_wd = operator.work_calendar().add_working_days(today, 1)
-    next_wd_end = datetime.combine(next_wd + timedelta(days=1), time(0), tzinfo=tz)
-    return tomorrow_start, next_wd_end
-
-
 def now_figures(*, operators: list[Operator], now: datetime) -> list[OperatorNow]:
     """One row per operator: open, due today, due within 1 working day, overdue, awaiting, unassigned."""
     if not operators:
         return []
-    # Operators sharing a zone and calendar share bounds; grouping keeps the SQL short
-    # even for an administrator looking at every operator.
-    by_bounds: dict[tuple[datetime, datetime], list[int]] = defaultdict(list)
-    for op in operators:
-        by_bounds[_day_bounds(op, now)].append(op.pk)
-    due_today = Q(pk__in=[])
-    due_1wd = Q(pk__in=[])
-    for (tomorrow_start, next_wd_end), ids in by_bounds.items():
-        due_today |= Q(operator_id__in=ids, due_at__lt=tomorrow_start)
-        due_1wd |= Q(operator_id__in=ids, due_at__lt=next_wd_end)
-    not_late = CLOCK_RUNNING & Q(due_at__gte=now)
+    # The queue definitions shared with the admin lists and the digest (dsar/queues.py).
+    q = queues.conditions(operators=operators, now=now)
     rows = (
         DataRequest.objects.filter(operator_id__in=[op.pk for op in operators], state__in=ACTIVE_STATES)
         .values("operator_id")
         .annotate(
             open=Count(ROWS),
-            due_today=Count(ROWS, filter=not_late & due_today),
-            due_1wd=Count(ROWS, filter=not_late & due_1wd),
-            overdue=Count(ROWS, filter=CLOCK_RUNNING & Q(due_at__lt=now)),
+            due_today=Count(ROWS, filter=q["due_today"]),
+            due_1wd=Count(ROWS, filter=q["due_1wd"]),
+            overdue=Count(ROWS, filter=q["overdue"]),
             awaiting_subject=Count(ROWS, filter=Q(state=State.AWAITING_SUBJECT)),
-            unassigned=Count(ROWS, filter=Q(assignee__isnull=True)),
+            unassigned=Count(ROWS, filter=q["unassigned"]),
         )
         .order_by()
     )
@@ -87,7 +60,7 @@ def age_of_open(*, operator_ids, now: datetime) -> list[dict]:
         if hi is not None:
             bucket &= Q(received_at__gt=now - timedelta(days=hi))
         aggregates[f"n_{key}"] = Count(ROWS, filter=bucket)
-        aggregates[f"late_{key}"] = Count(ROWS, filter=bucket & CLOCK_RUNNING & Q(due_at__lt=now))
+        aggregates[f"late_{key}"] = Count(ROWS, filter=bucket & queues.overdue(now))
     totals = DataRequest.objects.filter(
         operator_id__in=operator_ids, state__in=ACTIVE_STATES, received_at__isnull=False
     ).aggregate(**aggregates)
@@ -102,7 +75,7 @@ def workload(*, operator_ids, now: datetime) -> list[dict]:
     rows = (
         DataRequest.objects.filter(operator_id__in=operator_ids, state__in=ACTIVE_STATES)
         .values("assignee_id", "assignee__username", "assignee__first_name", "assignee__last_name")
-        .annotate(open=Count(ROWS), overdue=Count(ROWS, filter=CLOCK_RUNNING & Q(due_at__lt=now)))
+        .annotate(open=Count(ROWS), overdue=Count(ROWS, filter=queues.overdue(now)))
         .order_by("-overdue", "-open", "assignee__username")
     )
     result = []

@@ -10,28 +10,26 @@ Which requests count:
 - volume: requests *received* in the period (the operator's clock started).
 - outcomes: requests answered in the period by their outcome, plus requests closed in the
   period without an answer (withdrawn, expired, duplicate).
+
+Every figure is a sum over the daily figures (models/rollup.py, kept by services/rollup.py),
+never a scan of the requests: a year of a million requests is a few thousand rows. Medians
+and percentiles come from the time-to-answer histogram, within one bucket of the exact figure.
 """
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Q
-from django.db.models.functions import TruncWeek
+from django.db.models import Sum
 
 from ...kinds import HOURS_KINDS, Kind
-from ...models import DataRequest
+from ...models import DailyFigure, DailyOutcome
+from ...models.rollup import BUCKET_FIELDS, BUCKET_LOWER, BUCKET_RATIO
 from ...states import Outcome
-from ..aggregates import PercentileCont, has_percentile_cont
-from ..forms import DASHBOARD_TZ, Scope
-from .rows import ROWS
-
-ON_TIME = Q(answered_at__lte=F("due_at"))
+from ..forms import Scope
 
 
-def _answered(scope: Scope):
-    return DataRequest.objects.filter(
-        operator_id__in=scope.operator_ids, answered_at__gte=scope.start_at, answered_at__lt=scope.end_before
-    )
+def _figures(scope: Scope, model=DailyFigure):
+    return model.objects.filter(operator_id__in=scope.operator_ids, day__gte=scope.start, day__lte=scope.end)
 
 
 def _rate(on_time: int, answered: int) -> float | None:
@@ -39,8 +37,8 @@ def _rate(on_time: int, answered: int) -> float | None:
 
 
 def on_time_by_kind(*, scope: Scope) -> list[dict]:
-    rows = _answered(scope).values("kind").annotate(answered=Count(ROWS), on_time=Count(ROWS, filter=ON_TIME))
-    found = {row["kind"]: row for row in rows.order_by()}
+    rows = _figures(scope).values("kind").annotate(answered=Sum("answered"), on_time=Sum("on_time")).order_by()
+    found = {row["kind"]: row for row in rows if row["answered"]}
     result = []
     for kind in Kind:
         if kind in found:
@@ -52,9 +50,10 @@ def on_time_by_kind(*, scope: Scope) -> list[dict]:
 
 def on_time_by_operator(*, scope: Scope) -> list[dict]:
     rows = (
-        _answered(scope)
+        _figures(scope)
         .values("operator_id", "operator__short_name")
-        .annotate(answered=Count(ROWS), on_time=Count(ROWS, filter=ON_TIME))
+        .annotate(answered=Sum("answered"), on_time=Sum("on_time"))
+        .filter(answered__gt=0)
         .order_by("operator__short_name")
     )
     return [
@@ -73,55 +72,46 @@ class AnswerTime:
     p90: float
 
 
-def _percentiles_postgresql(qs) -> dict[str, tuple[int, float, float]]:
-    rows = qs.values("kind").annotate(
-        n=Count(ROWS),
-        median=PercentileCont("answer_working_seconds", 0.5),
-        p90=PercentileCont("answer_working_seconds", 0.9),
-    )
-    return {row["kind"]: (row["n"], row["median"], row["p90"]) for row in rows.order_by()}
+def _value_at_rank(counts: list[int], rank: int) -> float:
+    """The rank-th smallest value (0-based), placed evenly inside the bucket that holds it."""
+    below = 0
+    for bucket, count in enumerate(counts):
+        if count and rank < below + count:
+            lower = BUCKET_LOWER[bucket]
+            upper = BUCKET_LOWER[bucket + 1] if bucket + 1 < len(BUCKET_LOWER) else lower * BUCKET_RATIO
+            return lower + (upper - lower) * (rank - below + 0.5) / count
+        below += count
+    raise ValueError("rank beyond the histogram")
 
 
-def _kth(qs, kind: str, k: int) -> list[int]:
-    """The k-th and (k+1)-th smallest values of one kind, fetched by ORDER BY ... LIMIT 2 OFFSET k."""
-    return list(
-        qs.filter(kind=kind).order_by("answer_working_seconds").values_list("answer_working_seconds", flat=True)[k:k + 2]
-    )
-
-
-def _interpolate(values_from_k: list[int], position: float) -> float:
-    # PERCENTILE_CONT's definition: linear between the values at floor and ceil of p*(n-1).
-    lower = values_from_k[0]
-    upper = values_from_k[1] if len(values_from_k) > 1 else lower
-    return lower + (upper - lower) * (position - int(position))
-
-
-def _percentiles_fallback(qs) -> dict[str, tuple[int, float, float]]:
-    """For databases without PERCENTILE_CONT (SQLite): the same interpolation from two
-    indexed look-ups per quantile, never the whole column in Python."""
-    result = {}
-    for row in qs.values("kind").annotate(n=Count(ROWS)).order_by():
-        n = row["n"]
-        quantiles = []
-        for fraction in (0.5, 0.9):
-            position = fraction * (n - 1)
-            quantiles.append(_interpolate(_kth(qs, row["kind"], int(position)), position))
-        result[row["kind"]] = (n, *quantiles)
-    return result
+def bucket_percentile(counts: list[int], fraction: float) -> float | None:
+    """PERCENTILE_CONT(fraction) estimated from bucket counts: linear between the estimated
+    values at ranks floor and ceil of fraction * (n - 1). Each estimate lies in the bucket of
+    the value it stands for, so the result is off by less than the wider of those buckets."""
+    n = sum(counts)
+    if not n:
+        return None
+    position = fraction * (n - 1)
+    k = int(position)
+    lower = _value_at_rank(counts, k)
+    upper = _value_at_rank(counts, min(k + 1, n - 1))
+    return lower + (upper - lower) * (position - k)
 
 
 def answer_times(*, scope: Scope) -> list[AnswerTime]:
     """Median and 90th percentile working time to answer per kind: hours for the
     1-working-day kinds, working days for the rest (a working day counts 24 hours)."""
-    qs = _answered(scope).filter(answer_working_seconds__isnull=False)
-    found = _percentiles_postgresql(qs) if has_percentile_cont() else _percentiles_fallback(qs)
+    rows = _figures(scope).values("kind").annotate(n=Sum("timed"), **{b: Sum(b) for b in BUCKET_FIELDS}).order_by()
+    found = {row["kind"]: row for row in rows if row["n"]}
     result = []
     for kind in Kind:
         if kind not in found:
             continue
-        n, median, p90 = found[kind]
+        row = found[kind]
+        counts = [row[b] for b in BUCKET_FIELDS]
         per_unit, unit = (3600, "hours") if kind in HOURS_KINDS else (86400, "days")
-        result.append(AnswerTime(kind, unit, n, round(median / per_unit, 2), round(p90 / per_unit, 2)))
+        median, p90 = bucket_percentile(counts, 0.5), bucket_percentile(counts, 0.9)
+        result.append(AnswerTime(kind, unit, row["n"], round(median / per_unit, 2), round(p90 / per_unit, 2)))
     return result
 
 
@@ -132,20 +122,11 @@ def _week_start(d: date) -> date:
 def volume_by_week(*, scope: Scope) -> dict:
     """Requests received per week (Monday to Sunday in Asia/Almaty) and kind, every week of
     the period present even when empty. The first and last weeks may be cut by the period."""
-    rows = (
-        DataRequest.objects.filter(
-            operator_id__in=scope.operator_ids, received_at__gte=scope.start_at, received_at__lt=scope.end_before
-        )
-        .annotate(week=TruncWeek("received_at", tzinfo=DASHBOARD_TZ))
-        .values("week", "kind")
-        .annotate(n=Count(ROWS))
-        .order_by()
-    )
+    rows = _figures(scope).filter(received__gt=0).values("day", "kind").annotate(n=Sum("received")).order_by()
     counts: dict[tuple[date, str], int] = {}
     for row in rows:
-        week = row["week"]
-        week = week.astimezone(DASHBOARD_TZ).date() if hasattr(week, "astimezone") else week
-        counts[(week, row["kind"])] = counts.get((week, row["kind"]), 0) + row["n"]
+        key = (_week_start(row["day"]), row["kind"])
+        counts[key] = counts.get(key, 0) + row["n"]
     weeks = []
     week = _week_start(scope.start)
     while week <= scope.end:
@@ -162,17 +143,12 @@ def volume_by_week(*, scope: Scope) -> dict:
 
 def outcomes(*, scope: Scope) -> list[dict]:
     """Outcome counts; a refusal is split by its legal ground. Sorted as the outcome list."""
-    # Two queries rather than one with OR: each is an index-only scan of its own index.
-    unanswered = DataRequest.objects.filter(
-        operator_id__in=scope.operator_ids, answered_at__isnull=True,
-        closed_at__gte=scope.start_at, closed_at__lt=scope.end_before,
-    )
-    rows = []
-    for qs in (_answered(scope), unanswered):
-        rows += qs.exclude(outcome="").values("outcome", "refusal_ground").annotate(n=Count(ROWS)).order_by()
+    rows = _figures(scope, DailyOutcome).values("outcome", "refusal_ground").annotate(n=Sum("count")).order_by()
     by_outcome: dict[str, int] = {}
     by_ground: dict[str, int] = {}
     for row in rows:
+        if not row["n"]:
+            continue
         by_outcome[row["outcome"]] = by_outcome.get(row["outcome"], 0) + row["n"]
         if row["outcome"] == Outcome.REFUSED:
             by_ground[row["refusal_ground"]] = by_ground.get(row["refusal_ground"], 0) + row["n"]

@@ -29,6 +29,10 @@ class Command(BaseCommand):
             load_register(operators)
         if not DataRequest.objects.exists():
             load_requests(operators, count=requests)
+        # The first signed checkpoint of each chain, as the daily beat task would make it.
+        from dsar.services.checkpoints import checkpoints_sign_all
+
+        checkpoints_sign_all()
         if quiet:
             return
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(operators)} operators, {DataRequest.objects.count()} requests."))

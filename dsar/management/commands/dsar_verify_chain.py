@@ -2,11 +2,15 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dsar.models import Operator
 from dsar.models.events import verify_chain
-from dsar.services.letters import letters_check
+from dsar.letters.services import letters_check
+from dsar.services.audit import transitions_without_letter
 
 
 class Command(BaseCommand):
-    help = "Verify each operator's hash-chained audit trail; name the first broken event."
+    help = (
+        "Verify each operator's hash-chained audit trail against its signed checkpoints; name the first "
+        "broken event, every stored letter that changed and every transition whose letter is missing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--operator", help="Operator slug; all operators when omitted.")
@@ -28,5 +32,8 @@ class Command(BaseCommand):
             for problem in letters_check(operator_id=op.pk):  # stored letters against their audited digests
                 broken.append(problem)
                 self.stderr.write(f"BROKEN {op.slug}: {problem}")
+            for missing in transitions_without_letter(operator_id=op.pk):
+                broken.append(missing)
+                self.stderr.write(f"MISSING LETTER {op.slug}: {missing}")
         if broken:
-            raise CommandError(f"{len(broken)} chain(s) broken.")
+            raise CommandError(f"{len(broken)} problem(s) found.")

@@ -2,7 +2,9 @@
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
+from crispy_forms.utils import render_crispy_form
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ...kinds import Kind
@@ -242,3 +244,23 @@ class RequestForm(forms.Form):
             "representative_phone": data.get("representative_phone", "") if acting else "",
             "representative_basis": data.get("representative_basis", "") if acting else "",
         }
+
+
+# Rendered empty forms, by everything that shapes them. Crispy renders each field through
+# several templates (about half of a form page's CPU); an empty form is the same for every
+# visitor, so each process renders it once per kind, language and operator setting.
+_BLANK_FORMS: dict[tuple, str] = {}
+_BLANK_FORMS_MAX = 512
+
+
+def blank_form_html(form: RequestForm) -> str:
+    """The unbound form's fields as HTML (no CSRF token: the page adds it), cached per process."""
+    operator = form.operator
+    key = (form.kind, get_language(), tuple(operator.languages), operator.default_language,
+           operator.require_phone_confirmation, form.fields["language"].initial)
+    html = _BLANK_FORMS.get(key)
+    if html is None:
+        if len(_BLANK_FORMS) >= _BLANK_FORMS_MAX:
+            _BLANK_FORMS.clear()
+        html = _BLANK_FORMS[key] = render_crispy_form(form)
+    return html

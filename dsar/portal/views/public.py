@@ -8,7 +8,7 @@ from django_ratelimit.decorators import ratelimit
 from ...kinds import KIND_RULES, DeadlineUnit, Kind
 from ...models import Operator
 from ...services.subject import request_submit
-from ..forms import KindChoiceForm, RequestForm
+from ..forms import KindChoiceForm, RequestForm, blank_form_html
 from ..texts import KIND_HELP, RIGHTS
 from .common import over_limit, private, ratelimited
 
@@ -19,7 +19,8 @@ def home(request):
 
 
 def _operator(slug: str) -> Operator:
-    return get_object_or_404(Operator, slug=slug, is_active=True)
+    # The policies come along in one query: kind_windows() and the intake read them all.
+    return get_object_or_404(Operator.objects.prefetch_related("policies"), slug=slug, is_active=True)
 
 
 def kind_windows(operator: Operator) -> list[dict]:
@@ -93,4 +94,7 @@ def request_form(request, slug, kind):
             form.add_error("documents", exc)
         else:
             return redirect("portal:confirm", token=submitted.token)
-    return render(request, "dsar/portal/request_form.html", {"operator": operator, "window": window, "form": form})
+    context = {"operator": operator, "window": window, "form": form}
+    if not form.is_bound:
+        context["form_html"] = blank_form_html(form)
+    return render(request, "dsar/portal/request_form.html", context)

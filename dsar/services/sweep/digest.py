@@ -8,20 +8,26 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from ... import queues
+from ...deadlines import WorkCalendar
 from ...models import DataRequest, Membership, Notification, Operator
 from ...states import OPEN_STATES, State
 from ..notifications import notifications_record
 
 
-def digest_counts(*, operator: Operator, now: datetime) -> dict:
-    """The operator's queue at `now`, in one aggregate query over its open requests."""
-    tomorrow = now + timedelta(hours=24)
-    running = Q(state__in=[State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT], clock_paused_at__isnull=True)
+def digest_counts(*, operator: Operator, now: datetime, calendar: WorkCalendar | None = None) -> dict:
+    """The operator's queue at `now`, in one aggregate query over its open requests.
+
+    Overdue, due (by the end of the next working day) and unassigned are the queues of
+    dsar/queues.py, the same the admin lists and the dashboard count.
+    """
+    q = queues.conditions(operators=[operator], now=now,
+                          calendars={operator.pk: calendar} if calendar is not None else None)
     return DataRequest.objects.filter(operator=operator, state__in=OPEN_STATES).aggregate(
         open=Count("pk"),
-        overdue=Count("pk", filter=running & Q(due_at__lt=now)),
-        due_24h=Count("pk", filter=running & Q(due_at__gte=now, due_at__lt=tomorrow)),
-        unassigned=Count("pk", filter=Q(assignee__isnull=True, state__in=[State.RECEIVED, State.IN_PROGRESS])),
+        overdue=Count("pk", filter=q["overdue"]),
+        due_1wd=Count("pk", filter=q["due_1wd"]),
+        unassigned=Count("pk", filter=q["unassigned"]),
         awaiting_subject=Count("pk", filter=Q(state=State.AWAITING_SUBJECT)),
         awaiting_identity=Count("pk", filter=Q(state=State.AWAITING_IDENTITY)),
         new_24h=Count("pk", filter=Q(submitted_at__gte=now - timedelta(hours=24))),
@@ -29,10 +35,19 @@ def digest_counts(*, operator: Operator, now: datetime) -> dict:
 
 
 def digests_send(*, now: datetime | None = None) -> int:
-    """Record today's digest for every active operator's staff; run twice a day, sent once."""
+    """Record today's digest for every active operator's staff, on the operator's working days.
+
+    Idempotent per operator, day and person: run twice, sent once.
+    """
     now = now or timezone.now()
     notes = []
-    for operator in Operator.objects.filter(is_active=True).order_by("pk"):
+    operators = list(Operator.objects.filter(is_active=True).order_by("pk"))
+    calendars = queues.calendars_for(operators)
+    for operator in operators:
+        calendar = calendars[operator.pk]
+        day = timezone.localtime(now, operator.tz).date()
+        if not calendar.is_working_day(day):
+            continue  # nobody reads it on a day off; the next working day's digest covers the gap
         members = (
             Membership.objects.filter(operator=operator, user__is_active=True)
             .exclude(user__email="")
@@ -42,8 +57,7 @@ def digests_send(*, now: datetime | None = None) -> int:
         if not members:
             continue
         language = operator.default_language
-        day = timezone.localtime(now, operator.tz).date()
-        context = digest_counts(operator=operator, now=now) | {
+        context = digest_counts(operator=operator, now=now, calendar=calendar) | {
             "operator_name": operator.legal_name(language),
             "date": day.isoformat(),
             "url": f"{settings.DSAR_PUBLIC_BASE_URL}/admin/dsar/datarequest/?operator__id__exact={operator.pk}",

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from ... import deadlines
+from ...deadlines import WorkCalendar
 from ...states import CLOSED_STATES, State
 
 STAFF_REMINDER = "staff_reminder"
@@ -19,8 +21,8 @@ CLARIFICATION_REMINDER = "clarification_reminder"
 CLARIFICATION_LAPSE = "clarification_lapse"
 RETENTION = "retention"
 
-# States where the operator's clock runs and staff must answer.
-CLOCK_STATES = {State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT}
+# States where the operator's clock runs and staff must answer (or, blocked, check the data).
+CLOCK_STATES = {State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT, State.BLOCKED}
 STATE_CHANGING = {IDENTITY_EXPIRY, CLARIFICATION_LAPSE, RETENTION}
 
 
@@ -37,18 +39,50 @@ def _subject_reminders(start: datetime, end: datetime, kind: str) -> list[Action
     return [Action(at, kind, f"{int((end - at).total_seconds() // 3600)}h") for at in sorted(times) if start < at < end]
 
 
-def actions_for(request, policy, *, asked_at: datetime | None = None) -> list[Action]:
-    """Everything the sweep will do to this request, in time order, past and future."""
+def clock_due(request) -> datetime | None:
+    """The deadline staff work to: the answer's, or once the data is blocked, the check's."""
+    if request.state == State.BLOCKED:
+        return request.review_due_at
+    return request.due_at
+
+
+def _staff_actions(due: datetime, offsets, *, operator, calendar: WorkCalendar) -> list[Action]:
+    """Reminders and the escalation, moved into the operator's working hours on working days.
+
+    A reminder planned outside them moves back to the start of the last working day before
+    it (earlier, so there is time to act: a 1-working-day request due at midnight is
+    reminded on the morning of its due day); the escalation, which cannot come before the
+    deadline has passed, moves forward to the start of the next working day. Reminders
+    that land on the same moment are sent once, with the longest offset's tag.
+    """
+    hours, tz = operator.working_hours, operator.tz
+    actions: list[Action] = []
+    seen = set()
+    for offset in sorted(set(offsets or []), reverse=True):
+        at = deadlines.snap_back_to_working_hours(due - timedelta(hours=offset), hours=hours, calendar=calendar, tz=tz)
+        if at not in seen:
+            seen.add(at)
+            actions.append(Action(at, STAFF_REMINDER, f"{offset}h"))
+    actions.append(Action(deadlines.snap_forward_to_working_hours(due, hours=hours, calendar=calendar, tz=tz),
+                          ESCALATION))
+    return actions
+
+
+def actions_for(request, policy, *, asked_at: datetime | None = None, calendar: WorkCalendar | None = None) -> list[Action]:
+    """Everything the sweep will do to this request, in time order, past and future.
+
+    `calendar`: the operator's working calendar (read from the database when not given).
+    """
     actions: list[Action] = []
     state = request.state
     if state == State.AWAITING_IDENTITY:
         expiry = request.submitted_at + timedelta(days=policy.identity_expiry_days)
         actions += _subject_reminders(request.submitted_at, expiry, IDENTITY_REMINDER)
         actions.append(Action(expiry, IDENTITY_EXPIRY))
-    if state in CLOCK_STATES and request.due_at and not request.clock_paused_at:
-        for hours in sorted(set(policy.reminder_offsets_hours or []), reverse=True):
-            actions.append(Action(request.due_at - timedelta(hours=hours), STAFF_REMINDER, f"{hours}h"))
-        actions.append(Action(request.due_at, ESCALATION))
+    due = clock_due(request)
+    if state in CLOCK_STATES and due and not request.clock_paused_at:
+        calendar = calendar if calendar is not None else request.operator.work_calendar()
+        actions += _staff_actions(due, policy.reminder_offsets_hours, operator=request.operator, calendar=calendar)
     if state == State.AWAITING_SUBJECT and asked_at is not None:
         lapse = asked_at + timedelta(days=policy.clarification_timeout_days)
         actions += _subject_reminders(asked_at, lapse, CLARIFICATION_REMINDER)
@@ -66,7 +100,15 @@ def next_action_at(actions: list[Action], *, after: datetime) -> datetime | None
 
 def first_pending(actions: list[Action], *, since: datetime) -> datetime | None:
     """After a change at `since`: the earliest action not yet behind us (may be in the past
-    when the change itself is back-dated, e.g. a paper request recorded late)."""
+    when the change itself is back-dated, e.g. a paper request recorded late).
+
+    A deadline already missed at `since` (a clock started late, at a late confirmation or
+    from a back-dated paper receipt) is escalated at once: without this its reminders and
+    escalation would all lie behind and nothing would ever be sent. Escalations are keyed
+    by the due date, so one already sent is not sent again.
+    """
+    if any(a.kind == ESCALATION and a.at < since for a in actions):
+        return since
     return min((a.at for a in actions if a.at >= since), default=None)
 
 

@@ -26,7 +26,9 @@ from django.contrib.auth import get_user_model
 from ...models import DataRequest, Event, Membership, Notification, Operator, Policy, Role
 from ...states import State
 from ...workflow import transition as workflow_transition
+from ... import deadlines, queues
 from ..notifications import notifications_record, notifications_requeue_stale
+from ..verification import status_link_create
 from . import plan
 
 logger = logging.getLogger(__name__)
@@ -53,7 +55,7 @@ class SweepResult:
 FIELDS = (
     "id", "operator_id", "kind", "reference", "state", "language", "subject_email", "acting_for_other",
     "representative_email", "submitted_at", "due_at", "clock_paused_at", "closed_at", "last_contact_at",
-    "purged_at", "assignee_id", "next_action_at",
+    "purged_at", "assignee_id", "next_action_at", "review_due_at",
 )
 
 
@@ -85,6 +87,7 @@ class StaffDirectory:
         self.everyone: dict[int, list] = {}
         self.labels: dict[tuple[str, str], str] = {}
         self.operators: dict[int, Operator] = {}
+        self.calendars: dict[int, object] = {}
         self.users: dict[int, object] = {}
 
     def load(self, requests: list[SweepRow]) -> None:
@@ -99,7 +102,9 @@ class StaffDirectory:
             r.assignee = self.users.get(r.assignee_id)
 
     def _load_operators(self, new: set[int]) -> None:
-        self.operators.update(Operator.objects.in_bulk(new))
+        operators = Operator.objects.in_bulk(new)
+        self.operators.update(operators)
+        self.calendars.update(queues.calendars_for(operators.values()))
         for policy in Policy.objects.filter(operator_id__in=new):
             self.policies[(policy.operator_id, policy.kind)] = policy
         for operator_id in new:
@@ -136,14 +141,16 @@ def _local(dt: datetime, operator) -> str:
 
 def _staff_context(request: DataRequest, language: str, now: datetime, kind_label: str) -> dict:
     operator = request.operator
-    left = request.due_at - now if request.due_at else None
+    due = plan.clock_due(request)
+    # Rounded up: the 4-hour reminder, sent a moment after its time, still says "4 hours".
+    hours_left, days_left = deadlines.whole_units_left(at=now, due_at=due) if due else (None, None)
     return {
         "operator_name": operator.legal_name(language),
         "reference": request.reference,
         "kind_label": kind_label,
-        "due_local": _local(request.due_at, operator) if request.due_at else "",
-        "hours_left": max(0, int(left.total_seconds() // 3600)) if left is not None else None,
-        "days_left": max(0, left.days) if left is not None else None,
+        "due_local": _local(due, operator) if due else "",
+        "hours_left": hours_left,
+        "days_left": days_left,
         "in_hours": request.in_hours,
         "url": f"{settings.DSAR_PUBLIC_BASE_URL}/admin/dsar/datarequest/{request.pk}/change/",
     }
@@ -153,7 +160,8 @@ def _staff_notes(request, action, recipients, template, now, staff, extra=None) 
     operator = request.operator
     language = operator.default_language
     context = _staff_context(request, language, now, staff.kind_label(request.kind, language)) | (extra or {})
-    due = int(request.due_at.timestamp()) if request.due_at else 0
+    # The due date is part of the key: when a deadline moves, its reminders are due again.
+    due = int(plan.clock_due(request).timestamp()) if plan.clock_due(request) else 0
     notes = []
     targets = [(u.pk, u.email, u.get_full_name() or u.username) for u in recipients]
     if not targets:
@@ -174,7 +182,7 @@ def _staff_notes(request, action, recipients, template, now, staff, extra=None) 
     return notes
 
 
-def _subject_note(request, action, template, until: datetime, since: datetime | None) -> Notification:
+def _subject_note(request, action, template, until: datetime, since: datetime | None, extra=None) -> Notification:
     operator = request.operator
     language = request.language
     return Notification(
@@ -187,7 +195,7 @@ def _subject_note(request, action, template, until: datetime, since: datetime | 
             "reference": request.reference,
             "until_local": _local(until, operator),
             "portal_url": f"{settings.DSAR_PUBLIC_BASE_URL}/{language}/",
-        },
+        } | (extra or {}),
         language=language,
         request_id=request.pk,
     )
@@ -240,7 +248,7 @@ def _process(request, now, staff: StaffDirectory, asked: dict, notes: list, resu
     """Act on one claimed request. Returns False when the caller must store its new next_action_at."""
     policy = staff.policy(request)
     asked_at = asked.get(request.pk)
-    actions = plan.actions_for(request, policy, asked_at=asked_at)
+    actions = plan.actions_for(request, policy, asked_at=asked_at, calendar=staff.calendars[request.operator_id])
     changed = False
     for action in plan.due_now(actions, now=now):
         if action.kind == plan.STAFF_REMINDER:
@@ -253,7 +261,12 @@ def _process(request, now, staff: StaffDirectory, asked: dict, notes: list, resu
                                   {"reason": "overdue"})
         elif action.kind == plan.IDENTITY_REMINDER:
             expiry = request.submitted_at + timedelta(days=policy.identity_expiry_days)
-            notes.append(_subject_note(request, action, "subject_identity_reminder", expiry, None))
+            # The first message held a 15-minute code, long dead: the link opens the confirmation
+            # page of a fresh status link, where the subject asks for a new code and confirms.
+            token = status_link_create(request=request, now=now)
+            confirm_url = f"{settings.DSAR_PUBLIC_BASE_URL}/{request.language}/r/{token}/confirm/"
+            notes.append(_subject_note(request, action, "subject_identity_reminder", expiry, None,
+                                       {"confirm_url": confirm_url}))
         elif action.kind == plan.CLARIFICATION_REMINDER:
             lapse = asked_at + timedelta(days=policy.clarification_timeout_days)
             notes.append(_subject_note(request, action, "subject_clarification_reminder", lapse, asked_at))
@@ -294,7 +307,7 @@ def _sweep_batch(now: datetime, staff: StaffDirectory, result: SweepResult, batc
     with transaction.atomic():
         batch = [
             SweepRow(values)
-            for values in DataRequest.objects.select_for_update(skip_locked=True)
+            for values in DataRequest.objects.select_for_update(skip_locked=True, of=("self",), no_key=True)
             .filter(next_action_at__lte=now)
             .order_by("next_action_at")
             .values(*FIELDS)[:batch_size]

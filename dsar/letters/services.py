@@ -21,9 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..kinds import REFUSAL_BASIS, Kind
-from ..letters import texts
+from . import texts
 from ..models import DataRequest, Event, Letter, LetterKind
-from ..models.letters import AccessRecord, LetterCounter, LetterTemplate, ProcessingActivity
+from ..models.letters import AccessRecord, LetterCounter, LetterTemplate
+from .selectors import register_for
 
 logger = logging.getLogger(__name__)
 
@@ -98,18 +99,6 @@ def _letter_language(request: DataRequest) -> str:
     if request.operator.default_language in texts.LANGUAGES:
         return request.operator.default_language
     return "ru"
-
-
-def register_for(*, operator, language: str) -> list[ProcessingActivity]:
-    """The operator's register in the letter's language; else Russian (read by nearly every subject
-    in Kazakhstan); else the operator's default language; else any."""
-    active = ProcessingActivity.objects.filter(operator=operator, is_active=True)
-    for lang in (language, "ru", operator.default_language):
-        rows = list(active.filter(language=lang))
-        if rows:
-            return rows
-    first = active.order_by("language").values_list("language", flat=True).first()
-    return list(active.filter(language=first)) if first else []
 
 
 def _register_context(operator, language: str) -> list[dict]:
@@ -236,7 +225,7 @@ def letter_issue(*, request: DataRequest, kind: str, actor=None, cause: str = ""
 
 
 def _queue_render(letter_id: int) -> None:
-    from ..letters.tasks import render_letter
+    from .tasks import render_letter
 
     render_letter.delay(letter_id)
 
@@ -247,8 +236,8 @@ def _queue_render(letter_id: int) -> None:
 def letter_render(*, letter_id: int) -> Letter:
     """Render the PDF once, store it, record its digest. Safe to run twice or concurrently:
     the row lock decides, and the loser's PDF is thrown away."""
-    from ..letters.rendering import letter_pdf
-    from .notifications import notify
+    from .rendering import letter_pdf
+    from ..services.notifications import notify
 
     letter = Letter.objects.get(pk=letter_id)
     if letter.status == Letter.Status.READY:
@@ -276,7 +265,7 @@ def letter_render(*, letter_id: int) -> Letter:
         # The letter is never attached. A letter that a transition caused is announced by that
         # transition's own e-mail (dsar.services.subject); one staff issued by hand gets its own.
         if not letter.cause:
-            from .subject import subject_update_notify
+            from ..services.subject import subject_update_notify
 
             subject_update_notify(request=request, transition_name="letter")
     return letter

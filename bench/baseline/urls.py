@@ -1,0 +1,5 @@
+from django.urls import path
+
+from .views import submit
+
+urlpatterns = [path("", submit)]

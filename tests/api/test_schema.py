@@ -1,0 +1,68 @@
+"""Schemathesis drives every operation of /api/schema/ with generated input: no server error,
+no status code, content type or body the schema does not declare. Examples are bounded so the
+run stays well under two minutes in CI."""
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance, response_schema_conformance, status_code_conformance,
+)
+
+from tests.factories import make_request
+
+from .conftest import api_client
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+@pytest.fixture(autouse=True)
+def _keep_connection():
+    """As Django's test client does: the WSGI calls run inside the test's transaction, which
+    closing the connection at the end of each call would end."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def _schema():
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+
+    from config.wsgi import application
+
+    # Loaded at collection (schemathesis' lazy fixture loader does not work with this pytest);
+    # the schema view touches no database.
+    request_finished.disconnect(close_old_connections)
+    try:
+        return schemathesis.openapi.from_wsgi("/api/schema/", application)
+    finally:
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def key(db):
+    from tests.factories import OperatorFactory
+
+    operator = OperatorFactory()
+    # A request of its own, so generated references sometimes hit a row (its reference is known).
+    make_request(operator)
+    return api_client(operator, rate=100000).raw_key
+
+
+schema = _schema()
+
+
+@pytest.mark.django_db
+@schema.parametrize()
+@hypothesis_settings(max_examples=10, deadline=None, derandomize=True,
+                     suppress_health_check=list(HealthCheck))
+def test_it_answers_generated_calls_as_the_schema_says(case, key):
+    case.call_and_validate(headers={"Authorization": f"Bearer {key}"}, checks=CHECKS)

@@ -1,0 +1,47 @@
+"""A calendar override moves a deadline as if the request had been counted on the new calendar."""
+
+from datetime import date, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dsar.deadlines import CALENDAR_DAYS, KZ_TZ, WORKING_DAYS, WorkCalendar, due_at, rebase_due
+
+OLD = WorkCalendar()
+
+
+def _received(d: date) -> datetime:
+    return datetime(d.year, d.month, d.day, 15, 0, tzinfo=KZ_TZ)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    received=st.dates(min_value=date(2026, 1, 1), max_value=date(2026, 12, 1)),
+    n=st.integers(min_value=1, max_value=20),
+    offset=st.integers(min_value=1, max_value=40),
+    working=st.booleans(),
+)
+def test_it_moves_a_working_day_deadline_to_where_the_new_calendar_counts_it(received, n, offset, working):
+    changed = received + timedelta(days=offset)
+    if OLD.is_working_day(changed) == working:
+        return  # no change to that day
+    new = WorkCalendar(extra_working_days={changed}) if working else WorkCalendar(extra_days_off={changed})
+    old_due = due_at(received_at=_received(received), n=n, unit=WORKING_DAYS, calendar=OLD)
+    moved = rebase_due(due_at=old_due, changed=changed, old=OLD, new=new, unit=WORKING_DAYS)
+    assert moved == due_at(received_at=_received(received), n=n, unit=WORKING_DAYS, calendar=new)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    received=st.dates(min_value=date(2026, 1, 1), max_value=date(2026, 12, 1)),
+    n=st.integers(min_value=1, max_value=30),
+    offset=st.integers(min_value=1, max_value=40),
+)
+def test_it_moves_a_calendar_day_deadline_off_a_new_day_off(received, n, offset):
+    changed = received + timedelta(days=offset)
+    if not OLD.is_working_day(changed):
+        return
+    new = WorkCalendar(extra_days_off={changed})
+    old_due = due_at(received_at=_received(received), n=n, unit=CALENDAR_DAYS, calendar=OLD)
+    moved = rebase_due(due_at=old_due, changed=changed, old=OLD, new=new, unit=CALENDAR_DAYS)
+    assert moved == due_at(received_at=_received(received), n=n, unit=CALENDAR_DAYS, calendar=new)
