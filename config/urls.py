@@ -13,6 +13,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages without a <link rel="icon"> (PDFs, CSVs, plain errors).
     path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static("favicon.ico"))),
     path("dashboard/", include("dsar.dashboard.urls")),
+    path("webauthn/", include("django_otp_webauthn.urls", namespace="otp_webauthn")),
     path("api/", include("dsar.api.urls")),
 ]
 urlpatterns += i18n_patterns(

@@ -5,35 +5,76 @@ Outside the `dsar.admin` package on purpose: Django imports this class while it 
 instance that is then thrown away.
 """
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.signals import user_login_failed
+from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+from django.urls import path, reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+
+# One answer for every failure, so the page never confirms that a password was right.
+SIGN_IN_FAILED = _("The username, password or code is not right. Check all three and try again.")
+TOTP_CODE = re.compile(r"^\d{6}$")
 
 
 class StaffLoginForm(OTPAdminAuthenticationForm):
-    """Username, password and the 6-digit code in one step.
+    """Username, password and a code in one step; the answer is the same whatever was wrong.
 
-    django-otp asks which device to check; staff normally have exactly one authenticator,
-    so that one is used. With several, the form shows the device choice.
+    The code is the 6-digit one from the authenticator app, or one of the member's single-use
+    recovery codes (8 characters). A wrong code counts as a failed sign-in for the lock-out
+    (django-axes hears `user_login_failed`), exactly like a wrong password. A staff member
+    with no second factor yet (new, or reset by the administrator) signs in with the password
+    and is sent straight to enrol one (`dsar.admin.security`); nothing else opens before that.
     """
 
-    def _chosen_device(self, user):
-        device = super()._chosen_device(user)
-        if device is None and not self.cleaned_data.get("otp_device"):
-            from django_otp.plugins.otp_totp.models import TOTPDevice
-
-            only = list(TOTPDevice.objects.filter(user=user, confirmed=True)[:2])
-            if len(only) == 1:
-                return only[0]
-        return device
-
     otp_token = forms.CharField(
-        label=_("Code from your authenticator app"), required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        label=_("Code from your authenticator app (or a recovery code)"), required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
     )
+    error_messages = {**OTPAdminAuthenticationForm.error_messages, "invalid_login": SIGN_IN_FAILED,
+                      "inactive": SIGN_IN_FAILED}
+
+    def _chosen_device(self, user):
+        """The device the code's shape names: 6 digits for the app, anything else a recovery code."""
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        token = (self.cleaned_data.get("otp_token") or "").strip()
+        model = TOTPDevice if TOTP_CODE.match(token) else StaticDevice
+        return model.objects.filter(user=user, confirmed=True).order_by("pk").first()
+
+    def _update_form(self, user):
+        pass  # never list the account's devices: that would confirm the password
+
+    def clean(self):
+        try:
+            AdminAuthenticationForm.clean(self)
+        except ValidationError:
+            raise ValidationError(SIGN_IN_FAILED, code="invalid_login") from None
+        user = self.get_user()
+        if user is None or not any(devices_for_user(user, confirmed=True)):
+            return self.cleaned_data  # first sign-in: enrolment follows (see the admin site)
+        try:
+            self.clean_otp(user)
+        except ValidationError:
+            # The password was right and the code was not: a failure like any other.
+            user_login_failed.send(sender=type(self), credentials={"username": self.cleaned_data.get("username")},
+                                   request=self.request)
+            self.user_cache = None
+            raise ValidationError(SIGN_IN_FAILED, code="invalid_login") from None
+        if user.otp_device is not None and user.otp_device.__class__.__name__ == "StaticDevice":
+            from .services.staff_security import staff_event_record
+
+            staff_event_record(user=user, action="recovery_code_used", request=self.request)
+        return self.cleaned_data
 
 
 class DsarAdminSite(OTPAdminSite):
@@ -57,6 +98,29 @@ class DsarAdminSite(OTPAdminSite):
         if settings.DSAR_REQUIRE_STAFF_OTP:
             return super().has_permission(request)
         return AdminSite.has_permission(self, request)
+
+    def login(self, request, extra_context=None):
+        from .admin.security import needs_enrolment
+
+        response = super().login(request, extra_context)
+        if settings.DSAR_REQUIRE_STAFF_OTP and needs_enrolment(request.user):
+            return redirect(reverse("admin:security_enrol", current_app=self.name))
+        return response
+
+    def get_urls(self):
+        from .admin import security
+
+        def unverified(view):  # signed in with the password, no second factor yet: enrolment only
+            return login_required(lambda request: view(request, self), login_url=reverse_lazy("admin:login"))
+
+        def verified(view):
+            return self.admin_view(lambda request: view(request, self))
+
+        return [
+            path("security/", verified(security.security_view), name="security"),
+            path("security/enrol/", unverified(security.enrol_view), name="security_enrol"),
+            path("security/recovery-codes/", verified(security.recovery_codes_view), name="security_recovery_codes"),
+        ] + super().get_urls()
 
     def index(self, request, extra_context=None):
         from .admin.requests import QUEUE_LABELS, queue_counts

@@ -116,9 +116,11 @@ REFUSAL_BASIS = {
     RefusalGround.OTHER: "",
 }
 
-# Grounds that fit each kind; the refusal form offers only these.
+# Grounds that fit each kind; the refusal form offers only these. "No data held" and "claim
+# unfounded" are not among them: they are answers (workflow `answer_no_data`, `answer_unfounded`),
+# and stay in RefusalGround only so that older refusals keep their label.
 GROUNDS_BY_KIND = {
-    Kind.ACCESS: [RefusalGround.IDENTITY_NOT_PROVEN, RefusalGround.NO_DATA_HELD, RefusalGround.OTHER],
+    Kind.ACCESS: [RefusalGround.IDENTITY_NOT_PROVEN, RefusalGround.OTHER],
     Kind.RECTIFICATION: [RefusalGround.NO_SUPPORTING_DOCUMENTS, RefusalGround.IDENTITY_NOT_PROVEN, RefusalGround.OTHER],
     Kind.BLOCKING: [RefusalGround.VIOLATION_NOT_CONFIRMED, RefusalGround.IDENTITY_NOT_PROVEN, RefusalGround.OTHER],
     Kind.DESTRUCTION: [
@@ -139,6 +141,6 @@ GROUNDS_BY_KIND = {
         RefusalGround.IDENTITY_NOT_PROVEN,
         RefusalGround.OTHER,
     ],
-    Kind.CLAIM: [RefusalGround.CLAIM_UNFOUNDED, RefusalGround.IDENTITY_NOT_PROVEN, RefusalGround.OTHER],
+    Kind.CLAIM: [RefusalGround.IDENTITY_NOT_PROVEN, RefusalGround.OTHER],
     Kind.ENQUIRY: [RefusalGround.IDENTITY_NOT_PROVEN, RefusalGround.OTHER],
 }

@@ -39,6 +39,9 @@ STAFF_EVENT_LABELS = {
     "export_created": _("Data export created"),
     "purged": _("Personal data removed after the retention period"),
     "refuse_unanswered": _("Refused: the subject did not answer in time"),
+    "refuse_authority": _("Refused: authority not accepted"),
+    "authority_checked": _("Representative's authority checked"),
+    "identity_documents_deleted": _("Copies of identity and authority documents deleted"),
     "viewed_personal_data": _("Personal data viewed"),
 }
 

@@ -44,8 +44,13 @@ _LETTER_EDITING = {"add_lettertemplate", "change_lettertemplate", "add_processin
 _TRIAGE = {"view_datarequest", "change_datarequest", "triage_datarequest", "view_message", "add_message",
            "view_event", "view_letter"}
 _CASEWORK = _TRIAGE | {"decide_datarequest", "view_personal_data", "view_attachment", "add_attachment"} | _LETTERS
-_MANAGING = _CASEWORK | _LETTER_EDITING | {
+# Channels (issue #13): API keys, webhook endpoints and their deliveries, data systems and their jobs.
+_CHANNELS = {"view_apikey", "add_apikey", "change_apikey", "view_webhookendpoint", "add_webhookendpoint",
+             "change_webhookendpoint", "view_webhookdelivery", "change_webhookdelivery", "view_datasystem",
+             "add_datasystem", "change_datasystem", "view_systemjob"}
+_MANAGING = _CASEWORK | _LETTER_EDITING | _CHANNELS | {
     "view_dashboard", "view_policy", "change_policy", "view_operator", "view_membership", "view_calendaroverride",
+    "view_apikey", "add_apikey", "change_apikey",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -72,6 +77,7 @@ ACTIONS = {
     "edit_calendar": "change_calendaroverride",
     "edit_letters": "change_lettertemplate",
     "keep_records": "add_accessrecord",
+    "manage_api_keys": "change_apikey",
 }
 
 NOT_ALLOWED = _("You may not do this to this request.")

@@ -32,6 +32,13 @@ DEADLINE_QUEUES = ("overdue", "due_today", "due_1wd")
 COUNTED = (*DEADLINE_QUEUES, "unassigned")
 
 
+def clock_due(request) -> datetime | None:
+    """The deadline staff work to: the answer's, or once the data is blocked, the check's."""
+    if request.state == State.BLOCKED:
+        return request.review_due_at
+    return request.due_at
+
+
 @dataclass(frozen=True)
 class DayBounds:
     """The moments a queue compares deadlines with, for one operator at one instant."""

@@ -86,6 +86,15 @@ def key_id(key: Ed25519PublicKey | None = None) -> str:
     return hashlib.sha256(base64.b64decode(public_key_text(key))).hexdigest()[:16]
 
 
+def verifying_keys() -> dict[str, Ed25519PublicKey]:
+    """The keys checkpoints may be signed with, by key id: the current one and the retired ones
+    (`DSAR_CHAIN_OLD_PUBLIC_KEYS`, base64 of each raw public key), so a rotation keeps old
+    checkpoints verifiable."""
+    keys = [public_key()] + [Ed25519PublicKey.from_public_bytes(base64.b64decode(text))
+                             for text in settings.DSAR_CHAIN_OLD_PUBLIC_KEYS]
+    return {key_id(key): key for key in keys}
+
+
 def sign(message: bytes) -> str:
     return base64.b64encode(private_key().sign(message)).decode()
 

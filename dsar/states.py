@@ -16,6 +16,8 @@ class State(models.TextChoices):
     BLOCKED = "blocked", _("Data blocked")
     FULFILLED = "fulfilled", _("Fulfilled")
     PARTLY_FULFILLED = "partly_fulfilled", _("Partly fulfilled")
+    # Answered without doing anything to data: "we hold no data about you", "the claim is unfounded".
+    ANSWERED = "answered", _("Answered")
     REFUSED = "refused", _("Refused")
     UNBLOCKED = "unblocked", _("Unblocked")
     DESTROYED = "destroyed", _("Data destroyed")
@@ -30,12 +32,15 @@ OPEN_STATES = [State.AWAITING_IDENTITY, State.RECEIVED, State.IN_PROGRESS, State
 # check of the blocked data has its own clock (review_due_at) and is open work.
 ACTIVE_STATES = [State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT, State.BLOCKED]
 CLOSED_STATES = [s for s in State if s not in OPEN_STATES]
-ANSWERED_STATES = [State.FULFILLED, State.PARTLY_FULFILLED, State.REFUSED, State.BLOCKED, State.UNBLOCKED, State.DESTROYED]
+ANSWERED_STATES = [State.FULFILLED, State.PARTLY_FULFILLED, State.ANSWERED, State.REFUSED, State.BLOCKED, State.UNBLOCKED, State.DESTROYED]
 
 
 class Outcome(models.TextChoices):
     FULFILLED = "fulfilled", _("Fulfilled")
     PARTLY_FULFILLED = "partly_fulfilled", _("Partly fulfilled")
+    # Answers, not refusals: they count as answered (on time when before the due date).
+    NO_DATA_HELD = "no_data_held", _("Answered: no data held about the subject")
+    CLAIM_UNFOUNDED = "claim_unfounded", _("Answered: the claim is unfounded")
     REFUSED = "refused", _("Refused")
     BLOCKED = "blocked", _("Data blocked")
     UNBLOCKED = "unblocked", _("Unblocked: violation not confirmed")

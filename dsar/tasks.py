@@ -1,27 +1,23 @@
 """Celery tasks: thin, idempotent. Each loads by id (or takes a moment), calls one service.
 
-Retries: delivery backs off exponentially (30 s doubling, at most 30 min, jittered), well under
-the broker's visibility timeout, so a retried message is never also redelivered.
+No task schedules its own retry: a failure is recorded on its outbox row with the row's next
+attempt time, and the outbox sweep queues it when that time comes (dsar/outbox.py). So no
+message waits on the broker with a countdown, and the broker's visibility timeout only has to
+outlast the longest task (see CELERY_VISIBILITY_TIMEOUT).
 """
 
 import logging
-import random
 from datetime import datetime
 
 from celery import shared_task
 from django.utils import timezone
 
+from .files import orphan_files_clean
+from .letters.tasks import render_letter  # noqa: F401  registered here, where autodiscovery looks
+from .letters.outbox import letters_requeue_due
+from .services.notifications import notification_deliver, notifications_requeue_due
+
 logger = logging.getLogger(__name__)
-
-DELIVERY_MAX_RETRIES = 8
-BACKOFF_BASE = 30
-BACKOFF_MAX = 30 * 60
-
-
-def backoff_seconds(retries: int) -> int:
-    """Exponential backoff with full jitter, capped (retries counts the failures so far)."""
-    ceiling = min(BACKOFF_MAX, BACKOFF_BASE * 2**retries)
-    return random.randint(ceiling // 2, ceiling)
 
 
 def _parse_now(now: str | None) -> datetime | None:
@@ -33,34 +29,28 @@ def _parse_now(now: str | None) -> datetime | None:
     return value
 
 
-@shared_task(bind=True, max_retries=DELIVERY_MAX_RETRIES, acks_late=True)
-def deliver_notification(self, notification_id: int) -> bool:
-    from .services.notifications import notification_deliver, notification_fail
-
-    try:
-        return notification_deliver(notification_id=notification_id)
-    except Exception as exc:  # noqa: BLE001 - any backend failure is retried
-        final = self.request.retries >= self.max_retries
-        notification_fail(notification_id=notification_id, error=f"{type(exc).__name__}: {exc}", final=final)
-        if final:
-            logger.error("Notification %s failed after %s attempts", notification_id, self.request.retries + 1)
-            return False
-        raise self.retry(exc=exc, countdown=backoff_seconds(self.request.retries)) from None
+@shared_task(acks_late=True)
+def deliver_notification(notification_id: int) -> bool:
+    return notification_deliver(notification_id=notification_id)
 
 
 @shared_task(acks_late=True)
 def deliver_notifications(notification_ids: list[int]) -> int:
-    """Deliver a batch queued by the sweep; a failure goes on alone with its own retries."""
-    from .services.notifications import notification_deliver
+    """Deliver a batch queued by the sweep; each failure is scheduled on its own row."""
+    return sum(notification_deliver(notification_id=pk) for pk in notification_ids)
 
-    sent = 0
-    for notification_id in notification_ids:
-        try:
-            sent += notification_deliver(notification_id=notification_id)
-        except Exception:  # noqa: BLE001
-            logger.warning("Notification %s failed; retrying on its own", notification_id, exc_info=True)
-            deliver_notification.apply_async((notification_id,), countdown=backoff_seconds(0))
-    return sent
+
+@shared_task(acks_late=True)
+def outbox(now: str | None = None) -> dict:
+    """Queue the notifications and letters whose attempt is due and whose message went missing."""
+    now_ = _parse_now(now) or timezone.now()
+    return {"notifications": notifications_requeue_due(now=now_), "letters": letters_requeue_due(now=now_)}
+
+
+@shared_task(acks_late=True)
+def orphan_files() -> dict:
+    """Delete private files that no row records; the count goes to the log and the result."""
+    return orphan_files_clean().as_dict()
 
 
 @shared_task(acks_late=True)

@@ -1,10 +1,26 @@
 """The request state machine: the only place a request's state changes.
 
-Every transition runs through `transition()`: one transaction, the request row locked
-with SELECT ... FOR UPDATE, the django-fsm-2 guards (source state, conditions,
-permissions) checked, and exactly one audit event appended in the same transaction.
-Side effects (mail, letters) hang off django-fsm's `post_transition` signal and are
-queued with `transaction.on_commit`, so a rolled-back transition sends nothing.
+Every transition runs through `transition()`: one transaction, the request row locked,
+the django-fsm-2 guards (source state, conditions, permissions) checked, the letter it
+sends recorded (dsar/letters/outbox.py), and exactly one audit event appended. E-mails
+hang off django-fsm's `post_transition` signal as outbox rows; everything is sent after
+commit, so a rolled-back transition sends nothing and a committed one loses nothing.
+
+Lock order — the one order for the whole product; every transaction takes the locks it
+needs in this order and never the other way round:
+
+1. the data request row(s): `select_for_update(of=("self",), no_key=True)` — of=self so a
+   join never locks the operator row too, and FOR NO KEY UPDATE so other transactions may
+   still insert rows that reference the request (events, letters, notifications);
+2. rows belonging to that request (letters, one-time codes, notifications, attachments);
+3. the operator's counters — reference numbers (`ReferenceCounter`) and outgoing letter
+   numbers (`LetterCounter`) — as late as possible: each is held until commit;
+4. the operator's audit chain head (`EventChainHead`, in `Event.append`), always last,
+   just before the commit, so appends of one operator queue only for the commit itself;
+5. the dashboard's daily figures (`DailyFigure`, `DailyOutcome`, dsar/services/rollup.py),
+   after the chain head, in key order.
+
+The operator row itself is never locked. Work that is slow (files, PDFs) runs before 3.
 """
 
 from __future__ import annotations
@@ -20,6 +36,7 @@ from django_fsm import TransitionNotAllowed, can_proceed, has_transition_perm, t
 
 from . import deadlines
 from .kinds import EXTENDABLE_KINDS, GROUNDS_BY_KIND, REFUSAL_BASIS, Kind, RefusalGround
+from .letters import texts as letter_texts
 from .states import ACTIVE_STATES, ANSWERED_STATES, CLOSED_STATES, OPEN_STATES, Outcome, State  # noqa: F401 (re-exported)
 
 if TYPE_CHECKING:
@@ -89,6 +106,24 @@ def extension_latest(request, *, now: datetime, policy=None) -> datetime | None:
         calendar=request.operator.work_calendar(), tz=request.operator.tz,
     )
     return latest if request.due_at < latest else None
+
+
+def authority_accepted(instance) -> bool:
+    """A representative's authority was checked and accepted; always true for a subject acting in person.
+    Nothing is disclosed and no data is changed before (domain.md, "Identity")."""
+    return not instance.acting_for_other or instance.authority_verified_at is not None
+
+
+def represented(instance) -> bool:
+    return bool(instance.acting_for_other)
+
+
+def is_claim(instance) -> bool:
+    return instance.kind == Kind.CLAIM
+
+
+def is_not_claim(instance) -> bool:
+    return instance.kind != Kind.CLAIM
 
 
 def is_unconfirmed(instance) -> bool:
@@ -220,15 +255,32 @@ class RequestWorkflow:
 
     # Outcomes ------------------------------------------------------------------
 
-    @transition(field="state", source=State.IN_PROGRESS, target=State.FULFILLED, permission=can_decide)
+    @transition(field="state", source=State.IN_PROGRESS, target=State.FULFILLED, conditions=[authority_accepted],
+                permission=can_decide)
     def fulfil(self, *, now: datetime, **_ignored):
         self._close(now, Outcome.FULFILLED)
 
-    @transition(field="state", source=State.IN_PROGRESS, target=State.PARTLY_FULFILLED, permission=can_decide)
+    @transition(field="state", source=State.IN_PROGRESS, target=State.PARTLY_FULFILLED,
+                conditions=[authority_accepted], permission=can_decide)
     def partly_fulfil(self, *, now: datetime, explanation: str = "", **_ignored):
         _require(explanation, "explanation", _("Explain to the subject what was not done and why."))
         self.refusal_explanation = explanation
         self._close(now, Outcome.PARTLY_FULFILLED)
+
+    # Answers that are not refusals: they close the request as answered (on time if before due_at).
+    @transition(field="state", source=State.IN_PROGRESS, target=State.ANSWERED,
+                conditions=[is_not_claim, authority_accepted], permission=can_decide)
+    def answer_no_data(self, *, now: datetime, explanation: str = "", **_ignored):
+        # Saying that nothing is held discloses as much as the data itself: only after the authority check.
+        self.refusal_explanation = (explanation or "").strip()
+        self._close(now, Outcome.NO_DATA_HELD)
+
+    @transition(field="state", source=State.IN_PROGRESS, target=State.ANSWERED,
+                conditions=[is_claim, authority_accepted], permission=can_decide)
+    def answer_unfounded(self, *, now: datetime, explanation: str = "", **_ignored):
+        _require(explanation, "explanation", _("Give the result of the review: why the claim is unfounded."))
+        self.refusal_explanation = explanation
+        self._close(now, Outcome.CLAIM_UNFOUNDED)
 
     @transition(field="state", source=State.IN_PROGRESS, target=State.REFUSED, permission=can_decide)
     def refuse(self, *, now: datetime, ground: str = "", basis: str = "", explanation: str = "", **_ignored):
@@ -242,7 +294,8 @@ class RequestWorkflow:
         self._close(now, Outcome.REFUSED)
 
     @transition(
-        field="state", source=State.IN_PROGRESS, target=State.BLOCKED, conditions=[is_blocking], permission=can_decide
+        field="state", source=State.IN_PROGRESS, target=State.BLOCKED, conditions=[is_blocking, authority_accepted],
+        permission=can_decide,
     )
     def block(self, *, now: datetime, **_ignored):
         # The blocking request is answered now; the review of the violation goes on, on its own
@@ -265,7 +318,7 @@ class RequestWorkflow:
         field="state",
         source=[State.BLOCKED, State.IN_PROGRESS],
         target=State.DESTROYED,
-        conditions=[lambda r: r.state == State.BLOCKED or may_end_in_destruction(r)],
+        conditions=[lambda r: r.state == State.BLOCKED or may_end_in_destruction(r), authority_accepted],
         permission=can_decide,
     )
     def destroy(self, *, now: datetime, **_ignored):
@@ -274,7 +327,9 @@ class RequestWorkflow:
     # Closing without an answer --------------------------------------------------
 
     @transition(field="state", source=OPEN_STATES, target=State.WITHDRAWN, permission=can_triage)
-    def withdraw(self, *, now: datetime, **_ignored):
+    def withdraw(self, *, now: datetime, closed_because: str = "subject", **_ignored):
+        # closed_because: "subject" (the subject withdrew) or "unanswered" (the sweep, when a question
+        # went unanswered and the policy closes); the letter says which.
         self._close(now, Outcome.WITHDRAWN, answered=False)
 
     @transition(
@@ -298,7 +353,22 @@ class RequestWorkflow:
             RefusalGround.NO_SUPPORTING_DOCUMENTS if self.kind == Kind.RECTIFICATION else RefusalGround.IDENTITY_NOT_PROVEN
         )
         self.refusal_ground, self.refusal_basis = ground, REFUSAL_BASIS[ground]
-        self.refusal_explanation = str(_("You did not answer our request for clarification or documents in time."))
+        # In the subject's language, whatever language the worker runs in.
+        self.refusal_explanation = letter_texts.automatic_explanation("clarification_unanswered", self.language)
+        self._close(now, Outcome.REFUSED)
+
+    # Staff reject a representative's authority document (services.authority): a refusal on that ground.
+    @transition(
+        field="state",
+        source=[State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT],
+        target=State.REFUSED,
+        conditions=[represented],
+        permission=can_decide,
+    )
+    def refuse_authority(self, *, now: datetime, explanation: str = "", **_ignored):
+        _require(explanation, "explanation", _("Say why the authority document was not accepted."))
+        ground = RefusalGround.IDENTITY_NOT_PROVEN
+        self.refusal_ground, self.refusal_basis, self.refusal_explanation = ground, REFUSAL_BASIS[ground], explanation
         self._close(now, Outcome.REFUSED)
 
 
@@ -309,6 +379,8 @@ STAFF_TRANSITIONS = [
     "extend",
     "fulfil",
     "partly_fulfil",
+    "answer_no_data",
+    "answer_unfounded",
     "refuse",
     "block",
     "unblock",
@@ -316,6 +388,8 @@ STAFF_TRANSITIONS = [
     "close_as_duplicate",
     "withdraw",
 ]
+# Staff transitions that a service runs as part of something larger (never a button of their own).
+SERVICE_TRANSITIONS = {"refuse_authority"}
 # Transitions the subject (or the system) takes; no staff permission applies.
 SUBJECT_TRANSITIONS = {"confirm_identity", "withdraw", "resume", "expire", "refuse_unanswered"}
 
@@ -327,16 +401,22 @@ def transition(request_id: int, name: str, *, actor=None, actor_label: str = "",
     `actor` is a staff user; None means the subject or the system (`actor_label` says which).
     Raises TransitionNotAllowed, PermissionDenied or TransitionInputError.
     """
+    from .letters.outbox import letter_issue_for_transition, letter_link_event
     from .models import DataRequest, Event
     from .services import rollup
 
     now = now or timezone.now()
     with transaction.atomic():
-        request = DataRequest.objects.select_for_update().select_related("operator").get(pk=request_id)
+        # Lock order (module docstring): the request (1) first; the letter counter (3) and
+        # the chain head (4) come last, in letter_issue_for_transition and Event.append.
+        request = (
+            DataRequest.objects.select_for_update(of=("self",), no_key=True).select_related("operator").get(pk=request_id)
+        )
         method = getattr(request, name, None)
-        if name not in STAFF_TRANSITIONS and name not in SUBJECT_TRANSITIONS or method is None:
+        staff_names = STAFF_TRANSITIONS + sorted(SERVICE_TRANSITIONS)
+        if name not in staff_names and name not in SUBJECT_TRANSITIONS or method is None:
             raise TransitionNotAllowed(f"Unknown transition {name!r}")
-        if actor is not None and (name not in STAFF_TRANSITIONS or not can_triage(request, actor)):
+        if actor is not None and (name not in staff_names or not can_triage(request, actor)):
             raise PermissionDenied(_("You may not do this to this request."))
         if actor is None and name not in SUBJECT_TRANSITIONS:
             raise PermissionDenied(_("Only staff may do this."))
@@ -350,7 +430,8 @@ def transition(request_id: int, name: str, *, actor=None, actor_label: str = "",
         counted = rollup.snapshot(request)
         method(now=now, by=actor, **kwargs)
         request.save()
-        Event.append(
+        letter = letter_issue_for_transition(request=request, name=name, actor=actor, now=now, kwargs=kwargs)
+        event = Event.append(
             request=request,
             action=name,
             actor=actor,
@@ -362,6 +443,7 @@ def transition(request_id: int, name: str, *, actor=None, actor_label: str = "",
             public=public,
             at=now,
         )
+        letter_link_event(letter=letter, event=event)
         rollup.rollup_apply(before=counted, after=rollup.snapshot(request))
     return request
 

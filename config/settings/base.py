@@ -1,9 +1,11 @@
 """Settings shared by every environment. Everything that differs comes from the environment."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -29,6 +31,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
+    "csp",
     "axes",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -40,6 +44,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "dsar.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -80,17 +86,18 @@ DB_STATEMENT_TIMEOUT_MS = env_int("DB_STATEMENT_TIMEOUT_MS", 60_000)
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
-            {
-                "connect_timeout": DB_CONNECT_TIMEOUT,
-                "options": f"-c statement_timeout={DB_STATEMENT_TIMEOUT_MS}",
-                # A dead peer on an open connection is noticed by TCP keepalives, not after hours.
-                "keepalives": 1,
-                "keepalives_idle": 30,
-                "keepalives_interval": 10,
-                "keepalives_count": 3,
-            }
-        )
+        _options = DATABASES["default"].setdefault("OPTIONS", {})
+        # Options given in DATABASE_URL's query string win; these fill in the rest.
+        for _key, _value in {
+            "connect_timeout": DB_CONNECT_TIMEOUT,
+            # A dead peer on an open connection is noticed by TCP keepalives, not after hours.
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        }.items():
+            _options.setdefault(_key, _value)
+        _options["options"] = f"{_options.get('options', '')} -c statement_timeout={DB_STATEMENT_TIMEOUT_MS}".strip()
 else:
     DATABASES = {
         "default": {
@@ -113,7 +120,8 @@ REDIS_SOCKET_TIMEOUT = env_int("REDIS_SOCKET_TIMEOUT", 2)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Counts in process memory while Redis is down (dsar/cache.py): no 500 from rate limits.
+            "BACKEND": "dsar.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT, "socket_timeout": REDIS_SOCKET_TIMEOUT},
         }
@@ -137,6 +145,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Permissions follow the role at each operator (Membership.role), never global groups.
     "dsar.permissions.RolePermissionBackend",
+    # A passkey sign-in (dsar/admin/security.py): user verification on the authenticator is required.
+    "django_otp_webauthn.backends.WebAuthnBackend",
 ]
 
 # --- i18n: Kazakh (state language), Russian, English ------------------------
@@ -192,9 +202,44 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per account from one address, and per account across every address: a wrong password and a
+# right password with a wrong code both count (dsar.admin_site.StaffLoginForm).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
-DSAR_REQUIRE_STAFF_OTP = env_bool("DSAR_REQUIRE_STAFF_OTP", True)
+DSAR_REQUIRE_STAFF_OTP = env_bool("DSAR_REQUIRE_STAFF_OTP", True)  # production refuses False
+# Passkeys (django-otp-webauthn). The relying party is the host the staff pages are served on.
+# A passkey is bound to a domain name (never an IP address): in development open the staff pages
+# at http://localhost:8000/. Production: the host of DSAR_PUBLIC_BASE_URL over https.
+OTP_WEBAUTHN_RP_NAME = "DSAR portal"
+_public_host = urlsplit(DSAR_PUBLIC_BASE_URL).hostname or "localhost"
+OTP_WEBAUTHN_RP_ID = env_str("DSAR_WEBAUTHN_RP_ID", "localhost" if _public_host == "127.0.0.1" else _public_host)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list(
+    "DSAR_WEBAUTHN_ORIGINS",
+    ["http://localhost:8000"] if OTP_WEBAUTHN_RP_ID == "localhost" else [DSAR_PUBLIC_BASE_URL.rstrip("/")],
+)
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = True
+# Content-Security-Policy on every page (django-csp): only our own origin, no inline script
+# except with the per-response nonce (`<script nonce="{{ request.csp_nonce }}">`), no inline
+# styles, no third parties. The QR code of the enrolment page is a data: image.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Powerful browser features nobody here needs are off; passkeys (WebAuthn) only from our pages.
+DSAR_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), publickey-credentials-get=(self)"
+)
 RATELIMIT_USE_CACHE = "default"
 # Off only for load tests (bench/README in bench/RESULTS.md): DSAR_RATELIMIT_ENABLE=0. Never in production.
 RATELIMIT_ENABLE = env_bool("DSAR_RATELIMIT_ENABLE", True)
@@ -212,14 +257,20 @@ CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TIMEZONE = "Asia/Almaty"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Longer than any task (10 min) or countdown (retries back off to at most 30 min).
-CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60)
+# How long Redis keeps a message a worker took but never acknowledged (the worker was killed)
+# before giving it to another worker. Longer than the longest task (CELERY_TASK_TIME_LIMIT), so
+# a running task is never handed out twice; no task waits on the broker with a countdown
+# (retries live on the outbox rows), so nothing needs more. Outbox work stranded by a killed
+# worker does not wait for it: the outbox sweep queues it again after
+# DSAR_OUTBOX_REQUEUE_AFTER_SECONDS (dsar/outbox.py).
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 15 * 60)
+DSAR_OUTBOX_REQUEUE_AFTER_SECONDS = env_int("DSAR_OUTBOX_REQUEUE_AFTER_SECONDS", 60)
 # Bounded waits for the broker: a publish that cannot reach it gives up within seconds (the
 # outbox row stays pending and the sweep queues it again), and a worker that loses it retries
 # a bounded number of times and exits for its supervisor to restart.
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_BROKER_CONNECTION_MAX_RETRIES = env_int("CELERY_BROKER_CONNECTION_MAX_RETRIES", 100)
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
 if REDIS_URL:
@@ -227,12 +278,13 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
         "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
-        # Longer than the socket timeout of the cache: a worker's blocking read (BRPOP) waits
-        # up to kombu's 1 s polling interval for a message on an idle queue.
-        "socket_timeout": REDIS_SOCKET_TIMEOUT + 3,
+        # Bounds synchronous commands (a publish). Above kombu's 1 s BRPOP timeout, which a
+        # worker outside the event loop waits for on an idle queue.
+        "socket_timeout": REDIS_SOCKET_TIMEOUT + 1,
         "socket_keepalive": True,
-        "retry_on_timeout": False,
-        "max_retries": 1,
+        # The worker's BRPOP connection (no socket timeout in the event loop) is dropped when
+        # its reply is this overdue: a half-open connection recovers in about 1 + 2 x 10 s.
+        "health_check_interval": 10,
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
@@ -269,12 +321,18 @@ CELERY_BEAT_SCHEDULE: dict = {
     "chain-checkpoints": {"task": "dsar.tasks.sign_chain_checkpoints", "schedule": crontab(hour=0, minute=5)},
     "webhooks": {"task": "dsar.webhooks.tasks.webhooks_sweep", "schedule": _SWEEP_EVERY,
                  "options": {"expires": _SWEEP_EVERY}},
+    # Letters and e-mails whose attempt is due and whose message went missing (dsar/outbox.py).
+    "outbox": {"task": "dsar.tasks.outbox", "schedule": _SWEEP_EVERY, "options": {"expires": _SWEEP_EVERY}},
+    # Private files that no row records (dsar/files.py).
+    "orphan-files": {"task": "dsar.tasks.orphan_files", "schedule": crontab(minute=41)},
 }
 # --- Audit chain checkpoints: the Ed25519 signing key is never in the database (dsar/signing.py).
 # The key itself (PEM or base64 of its 32 bytes), or a PEM file; development creates the file.
 DSAR_CHAIN_SIGNING_KEY = env_str("DSAR_CHAIN_SIGNING_KEY", "")
 DSAR_CHAIN_SIGNING_KEY_FILE = env_str("DSAR_CHAIN_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "chain-signing-key.pem"))
 DSAR_CHAIN_SIGNING_KEY_CREATE = env_bool("DSAR_CHAIN_SIGNING_KEY_CREATE", True)
+# Public keys (base64 of 32 bytes) of retired signing keys: their checkpoints still verify.
+DSAR_CHAIN_OLD_PUBLIC_KEYS = env_list("DSAR_CHAIN_OLD_PUBLIC_KEYS", [])
 
 # --- Outbox encryption: pending notification contexts (one-time codes, links) are encrypted
 # with a key derived from this secret (dsar/outbox_crypto.py), not from SECRET_KEY, so the
@@ -322,7 +380,6 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"RequestStateEnum": "dsar.states.State", "JobStatusEnum": "dsar.models.channels.SystemJob.Status"},
 }

@@ -20,6 +20,8 @@ from .base import env_bool, env_int  # noqa: E402
 
 DEBUG = False
 DSAR_CHAIN_SIGNING_KEY_CREATE = False
+if not DSAR_REQUIRE_STAFF_OTP:  # noqa: F405
+    raise ImproperlyConfigured("Production refuses DSAR_REQUIRE_STAFF_OTP=0: staff always need a second factor.")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True

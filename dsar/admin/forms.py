@@ -1,7 +1,5 @@
 """Forms for the request page: one per transition that needs input, assignment, notes, letters."""
 
-from datetime import datetime
-
 from django import forms
 from django.contrib.admin.widgets import AdminDateWidget
 from django.utils import timezone
@@ -44,6 +42,13 @@ class AskSubjectForm(TransitionForm):
 
 class ExplanationForm(TransitionForm):
     explanation = forms.CharField(label=_("Explanation for the subject"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class NoDataForm(TransitionForm):
+    explanation = forms.CharField(
+        label=_("What was checked (optional)"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+        help_text=_("The letter tells the subject that no data about them is held; this is an answer, not a refusal."),
+    )
 
 
 class RefuseForm(TransitionForm):
@@ -99,7 +104,7 @@ class ExtendForm(TransitionForm):
         # A deadline is the end of its local day (deadlines.py).
         day = self.cleaned_data["new_due"]
         tz = self.request_obj.operator.tz
-        return datetime.combine(day, deadlines.END_OF_DAY, tzinfo=tz).replace(fold=1)
+        return deadlines.end_of_day(day, tz)
 
 
 class DuplicateForm(TransitionForm):
@@ -117,6 +122,8 @@ TRANSITION_FORMS = {
     "ask_subject": AskSubjectForm,
     "extend": ExtendForm,
     "partly_fulfil": ExplanationForm,
+    "answer_no_data": NoDataForm,
+    "answer_unfounded": ExplanationForm,
     "refuse": RefuseForm,
     "unblock": ExplanationForm,
     "close_as_duplicate": DuplicateForm,
@@ -129,6 +136,8 @@ TRANSITION_LABELS = {
     "extend": _("Extend the deadline"),
     "fulfil": _("Fulfil"),
     "partly_fulfil": _("Fulfil in part"),
+    "answer_no_data": _("Answer: no data held"),
+    "answer_unfounded": _("Answer: claim unfounded"),
     "refuse": _("Refuse"),
     "block": _("Block the data"),
     "unblock": _("Unblock"),
@@ -137,7 +146,7 @@ TRANSITION_LABELS = {
     "withdraw": _("Record withdrawal"),
 }
 # Outcomes the subject receives and cannot be undone: the button is styled as such.
-FINAL_TRANSITIONS = {"fulfil", "partly_fulfil", "refuse", "destroy", "close_as_duplicate", "withdraw", "unblock"}
+FINAL_TRANSITIONS = {"fulfil", "partly_fulfil", "answer_no_data", "answer_unfounded", "refuse", "destroy", "close_as_duplicate", "withdraw", "unblock"}
 
 
 def form_for(name: str):

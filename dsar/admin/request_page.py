@@ -14,10 +14,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from .. import permissions
+from .. import deadlines, permissions
 from ..kinds import HOURS_KINDS, duration_text
 from ..labels import actor_label, detail_items, staff_event_label, state_label
 from ..models import DataRequest, Event, Message
+from ..queues import clock_due
 from ..selectors import duplicate_candidates
 from ..states import OPEN_STATES
 from ..services import triage
@@ -71,11 +72,11 @@ def time_left_label(obj, now=None) -> tuple[str, str]:
     """(text, css class) for the "time left" column: hours for the one-working-day kinds, else days."""
     if obj.state not in OPEN_STATES:
         return "—", "tl-closed"
-    if obj.due_at is None:
+    due = clock_due(obj)  # a blocked request counts down to the check of its data
+    if due is None:
         return gettext("not started"), "tl-none"
     now = now or timezone.now()
-    left = obj.due_at - (obj.clock_paused_at or now)
-    seconds = left.total_seconds()
+    seconds = deadlines.time_left(now=obj.clock_paused_at or now, due_at=due).total_seconds()
     if obj.kind in HOURS_KINDS:
         amount = gettext("%(n)s h") % {"n": int(abs(seconds) // 3600)}
     else:

@@ -20,7 +20,8 @@ from django_fsm import TransitionNotAllowed
 
 from .. import permissions
 from ..csvsafe import csv_cell
-from ..kinds import HOURS_KINDS, Kind
+from ..kinds import Kind
+from .authority import AuthorityCheckMixin
 from ..models import DataRequest, Operator
 from ..selectors import (
     QUEUES, apply_queue, limit_to_user, operator_ids_for, queue_ordering, requests_for_user, staff_users_for,
@@ -95,15 +96,13 @@ class AssigneeFilter(RelatedFieldListFilter):
         return [(u.pk, u.get_full_name() or u.username) for u in staff_users_for(request.user)]
 
 
-
-
 class _Echo:
     def write(self, value):
         return value
 
 
 @admin.register(DataRequest)
-class DataRequestAdmin(HoldingsMixin, RequestPageMixin, OperatorScopedAdmin):
+class DataRequestAdmin(HoldingsMixin, AuthorityCheckMixin, RequestPageMixin, OperatorScopedAdmin):
     list_display = ["reference", "kind_label", "state_label", "time_left", "assignee_name"]
     list_display_links = ["reference"]
     list_filter = [

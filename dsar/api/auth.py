@@ -11,7 +11,8 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from ..models import ApiKey, Membership
+from .. import permissions
+from ..models import ApiKey
 from ..models.channels import hash_secret
 
 # last_used_at is written at most this often per key: a busy key must not turn every call into a write.
@@ -44,9 +45,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
     @staticmethod
     def _creator_may_act(key: ApiKey) -> bool:
         user = key.created_by
-        if not user.is_active:
-            return False
-        return user.is_superuser or Membership.objects.filter(user=user, operator_id=key.operator_id).exists()
+        return user.is_active and (user.is_superuser or permissions.role_at(user, key.operator_id) is not None)
 
     def authenticate_header(self, request):
         return self.keyword

@@ -9,6 +9,7 @@ body is an error (422), never a silent replay of something else.
 import functools
 import hashlib
 import json
+from datetime import timedelta
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
@@ -20,6 +21,8 @@ from .problems import problem_response
 
 HEADER = "Idempotency-Key"
 MAX_LENGTH = 255
+# How long a key's first answer is replayed (the sweep forgets older records).
+IDEMPOTENCY_TTL = timedelta(hours=24)
 
 
 def _fingerprint(request) -> str:

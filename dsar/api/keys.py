@@ -7,14 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import ApiKey, ApiScope, Event, Membership
+from .. import permissions
+from ..models import ApiKey, ApiScope, Event
 
 
-def _check_may_manage_keys(*, actor, operator) -> None:
-    if actor.is_superuser:
-        return
-    membership = Membership.objects.filter(user=actor, operator=operator).first()
-    if membership is None or membership.role not in ("manager", "dpo"):
+def _check_may_manage_keys(*, actor, operator, action: str = "add_apikey") -> None:
+    if not permissions.can(actor, action, operator):
         raise PermissionDenied(_("Only the operator's managers and DPO manage API keys."))
 
 
@@ -34,7 +32,7 @@ def api_key_create(*, operator, name: str, scopes: list[str], actor, rate_per_mi
 
 
 def api_key_revoke(*, key: ApiKey, actor, now: datetime | None = None) -> None:
-    _check_may_manage_keys(actor=actor, operator=key.operator)
+    _check_may_manage_keys(actor=actor, operator=key.operator, action="change_apikey")
     with transaction.atomic():
         if ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=now or timezone.now()):
             Event.append(operator=key.operator, action="api_key_revoked", actor=actor, actor_label="staff",

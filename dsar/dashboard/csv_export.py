@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from ..csvsafe import csv_cell
 from ..kinds import Kind, RefusalGround
+from ..models.channels import Channel
 from ..states import Outcome, State
 from .forms import DASHBOARD_TZ, Scope
 from .selectors.register import register_checkpoints, register_rows
@@ -52,7 +53,7 @@ def _register_header() -> list[str]:
     return [
         _("Reference"), _("Operator"), _("Kind"), _("State"), _("Submitted"), _("Received"), _("Due"),
         _("Originally due"), _("Answered"), _("Closed"), _("Answered on time"), _("Outcome"), _("Refusal ground"),
-        _("Legal basis of the refusal"), _("Letter numbers"),
+        _("Legal basis of the refusal"), _("Letter numbers"), _("Channel"),
     ]
 
 
@@ -63,17 +64,18 @@ def _labels(choices) -> dict[str, str]:
 
 def register_lines(scope: Scope):
     kinds, states, outcomes, grounds = _labels(Kind), _labels(State), _labels(Outcome), _labels(RefusalGround)
+    channels = _labels(Channel)
     yes, no = _("yes"), _("no")
     writer = csv.writer(_Echo())
     yield BOM + writer.writerow(_register_header())
     for row in register_rows(scope=scope):
         (reference, operator, kind, state, submitted, received, due, original_due, answered, closed,
-         outcome, ground, basis, letters) = row
+         outcome, ground, basis, letters, channel) = row
         on_time = "" if answered is None or due is None else (yes if answered <= due else no)
         yield writer.writerow([safe(v) for v in (
             reference, operator, kinds.get(kind, kind), states.get(state, state), submitted, received, due,
             original_due, answered, closed, on_time, outcomes.get(outcome, outcome), grounds.get(ground, ground),
-            basis, letters,
+            basis, letters, channels.get(channel, channel),
         )])
     yield from checkpoint_lines(scope)
 

@@ -18,13 +18,19 @@ from datetime import datetime
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from ..kinds import REFUSAL_BASIS, Kind
 from . import texts
+from ..notices import letter_kind_for  # noqa: F401 (re-exported: the one table lives in dsar/notices.py)
 from ..models import DataRequest, Event, Letter, LetterKind
 from ..models.letters import AccessRecord, LetterCounter, LetterTemplate
+from ..files import atomic_with_files, file_store
+from ..outbox import enqueue_on_commit, next_attempt, requeue_after
 from .selectors import register_for
+
+RENDER = "dsar.letters.tasks.render_letter"
 
 logger = logging.getLogger(__name__)
 
@@ -33,33 +39,12 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 12
 
 # Letters whose subject may disagree with the decision: they carry the right to appeal (art. 24).
-APPEAL_KINDS = {LetterKind.REFUSAL, LetterKind.PARTLY_FULFILLED, LetterKind.UNBLOCKED}
+APPEAL_KINDS = {LetterKind.REFUSAL, LetterKind.PARTLY_FULFILLED, LetterKind.UNBLOCKED, LetterKind.NO_DATA_HELD}
 REGISTER_KINDS = {LetterKind.ACCESS_ANSWER, LetterKind.PARTLY_FULFILLED}
 
 
 class LetterError(ValueError):
     """A letter was asked for that cannot be written (unknown kind, no language...)."""
-
-
-def letter_kind_for(*, request_kind: str, transition: str) -> str | None:
-    """Which letter a transition sends, or None when it sends none."""
-    if transition == "confirm_identity":
-        return LetterKind.ACKNOWLEDGMENT
-    if transition == "ask_subject":
-        return LetterKind.CLARIFICATION
-    if transition == "extend":
-        return LetterKind.EXTENSION
-    if transition in ("fulfil", "partly_fulfil", "refuse") and request_kind == Kind.CLAIM:
-        return LetterKind.CLAIM_RESULT
-    if transition == "fulfil":
-        return LetterKind.ACCESS_ANSWER if request_kind == Kind.ACCESS else LetterKind.FULFILLED
-    return {
-        "partly_fulfil": LetterKind.PARTLY_FULFILLED,
-        "refuse": LetterKind.REFUSAL,
-        "block": LetterKind.BLOCKED,
-        "unblock": LetterKind.UNBLOCKED,
-        "destroy": LetterKind.DESTROYED,
-    }.get(transition)
 
 
 # --- numbers and codes ------------------------------------------------------------
@@ -126,11 +111,15 @@ def letter_context(*, request: DataRequest, kind: str, now: datetime, extra: dic
     template = LetterTemplate.objects.filter(operator=operator, kind=kind, language=language).first()
     title, body = (template.title, template.body) if template else texts.default_text(kind, language)
     kind_label = texts.REQUEST_KINDS[language].get(request.kind, request.kind)
+    # A representative's request is answered to the representative, on the subject's behalf.
+    representative = request.representative_name if request.acting_for_other else ""
     values = {
         "reference": request.reference,
         "received": _fmt_date(request.received_at or request.submitted_at, tz),
         "due": _fmt_date(request.due_at, tz),
         "subject_name": request.subject_name,
+        "addressee": representative or request.subject_name,
+        "original": request.duplicate_of.reference if request.duplicate_of_id else "",
         "operator": operator.legal_name(language),
         "kind": kind_label,
         "question": extra.get("question", ""),
@@ -153,7 +142,7 @@ def letter_context(*, request: DataRequest, kind: str, now: datetime, extra: dic
             "website": operator.website,
             "responsible": operator.translated("responsible_person", language),
         },
-        "subject": {"name": request.subject_name},
+        "subject": {"name": request.subject_name, "representative": representative},
         "request": {
             "reference": request.reference,
             "kind": request.kind,
@@ -185,6 +174,13 @@ def letter_context(*, request: DataRequest, kind: str, now: datetime, extra: dic
         if request.outcome == "partly_fulfilled":
             context["appeal"] = True
             context["paragraphs"].append(request.refusal_explanation)
+    if kind == LetterKind.CLAIM_RESULT and request.outcome == "claim_unfounded":
+        context["appeal"] = True
+        context["paragraphs"].append(request.refusal_explanation)
+    if kind == LetterKind.NO_DATA_HELD and request.refusal_explanation:
+        context["paragraphs"].append(request.refusal_explanation)
+    if kind == LetterKind.WITHDRAWN:
+        context["paragraphs"].append(texts.withdrawal_reason(extra.get("closed_because", ""), language))
     if kind in REGISTER_KINDS and request.kind == Kind.ACCESS:
         context["register"] = _register_context(operator, language)
         context["records"] = _records_context(request)
@@ -196,19 +192,27 @@ def letter_context(*, request: DataRequest, kind: str, now: datetime, extra: dic
 
 def letter_issue(*, request: DataRequest, kind: str, actor=None, cause: str = "", now: datetime | None = None,
                  extra: dict | None = None) -> Letter:
-    """Create the letter and queue its PDF after commit. With `cause`, issuing twice gives one letter."""
+    """Record the letter (PENDING) in the caller's transaction and queue its PDF after commit.
+
+    With `cause`, issuing twice gives one letter. Takes the operator's letter counter, which is
+    held until commit: call it after the request's own rows, before the chain head (see the lock
+    order in dsar/workflow.py).
+    """
     if kind not in LetterKind.values:
         raise LetterError(f"Unknown kind of letter: {kind!r}")
+    if actor is not None:  # staff issuing by hand: their role at this request's operator decides
+        from .. import permissions
+
+        permissions.require(actor, "triage", request)
     now = now or timezone.now()
     with transaction.atomic():
-        # The counter lock serialises issuers of one operator, so the lookup below is race-free.
-        number = letter_number_next(operator=request.operator, at=now)
         if cause:
+            # The unique (request, cause) constraint settles a race; this spares a number.
             existing = Letter.objects.filter(request=request, cause=cause).first()
             if existing:
-                transaction.set_rollback(True)  # give the number back
                 return existing
         context = letter_context(request=request, kind=kind, now=now, extra=extra)
+        number = letter_number_next(operator=request.operator, at=now)
         letter = Letter.objects.create(
             request=request,
             kind=kind,
@@ -219,41 +223,60 @@ def letter_issue(*, request: DataRequest, kind: str, actor=None, cause: str = ""
             cause=cause,
             issued_by=actor,
         )
-        letter_id = letter.pk
-        transaction.on_commit(lambda: _queue_render(letter_id))
+        enqueue_on_commit(RENDER, [letter.pk])
     return letter
-
-
-def _queue_render(letter_id: int) -> None:
-    from .tasks import render_letter
-
-    render_letter.delay(letter_id)
 
 
 # --- rendering ----------------------------------------------------------------------
 
 
-def letter_render(*, letter_id: int) -> Letter:
-    """Render the PDF once, store it, record its digest. Safe to run twice or concurrently:
-    the row lock decides, and the loser's PDF is thrown away."""
-    from .rendering import letter_pdf
-    from ..services.notifications import notify
+def _claim(letter_id: int, now: datetime) -> bool:
+    """Take the letter for one attempt: due and pending, counted, and leased until the next
+    requeue, so a duplicate message does nothing while this attempt runs."""
+    return bool(
+        Letter.objects.filter(pk=letter_id, status=Letter.Status.PENDING, next_attempt_at__lte=now).update(
+            attempts=F("attempts") + 1, next_attempt_at=now + requeue_after(), queued_at=now
+        )
+    )
 
+
+def letter_render(*, letter_id: int, now: datetime | None = None) -> Letter:
+    """Render the PDF once, store it, record its digest. Safe to run twice or concurrently: the
+    claim lets one attempt run at a time, and the row lock at the end decides.
+
+    A failure is recorded on the row with its next attempt (dsar/outbox.py); after the last one
+    the letter is FAILED and the operator's staff are alerted. Raises Letter.DoesNotExist.
+    """
+    from .rendering import letter_pdf
+
+    now = now or timezone.now()
     letter = Letter.objects.get(pk=letter_id)
-    if letter.status == Letter.Status.READY:
+    if letter.status != Letter.Status.PENDING or not _claim(letter_id, now):
         return letter
-    pdf = letter_pdf(context=letter.context, number=letter.number, code=letter.verification_code)
+    try:
+        pdf = letter_pdf(context=letter.context, number=letter.number, code=letter.verification_code)
+    except Exception as exc:  # noqa: BLE001 - any failure waits for the next attempt
+        _render_failed(letter_id, exc, now)
+        return Letter.objects.get(pk=letter_id)
     digest = hashlib.sha256(pdf).hexdigest()
-    with transaction.atomic():
-        letter = Letter.objects.select_for_update().select_related("request__operator").get(pk=letter_id)
-        if letter.status == Letter.Status.READY:
+    with atomic_with_files():
+        # Lock order: the letter row, then the chain head (Event.append) last.
+        letter = Letter.objects.select_for_update(of=("self",)).select_related("request").get(pk=letter_id)
+        if letter.status != Letter.Status.PENDING:
             return letter
-        letter.file.save(f"{letter.number}.pdf", ContentFile(pdf), save=False)
+        file_store(letter.file, ContentFile(pdf), name=f"{letter.number}.pdf")
         letter.sha256 = digest
         letter.status = Letter.Status.READY
         letter.rendered_at = timezone.now()
-        letter.save(update_fields=["file", "sha256", "status", "rendered_at"])
+        letter.last_error = ""
+        letter.save(update_fields=["file", "sha256", "status", "rendered_at", "last_error"])
         request = letter.request
+        # The letter is never attached. A letter that a transition caused is announced by that
+        # transition's own e-mail (dsar.services.subject); one staff issued by hand gets its own.
+        if not letter.cause:
+            from ..services.subject import subject_update_notify
+
+            subject_update_notify(request=request, transition_name="letter")
         Event.append(
             request=request,
             action="letter_issued",
@@ -262,17 +285,37 @@ def letter_render(*, letter_id: int) -> Letter:
             data={"letter": letter.pk, "sha256": digest, "number": letter.number, "kind": letter.kind},
             public=True,
         )
-        # The letter is never attached. A letter that a transition caused is announced by that
-        # transition's own e-mail (dsar.services.subject); one staff issued by hand gets its own.
-        if not letter.cause:
-            from ..services.subject import subject_update_notify
-
-            subject_update_notify(request=request, transition_name="letter")
+    if letter.context.get("register") is not None:
+        _offer_export(request, letter.issued_by)
     return letter
 
 
-def letter_mark_failed(*, letter_id: int) -> None:
-    Letter.objects.filter(pk=letter_id, status=Letter.Status.PENDING).update(status=Letter.Status.FAILED)
+def _render_failed(letter_id: int, exc: Exception, now: datetime) -> None:
+    from .outbox import letter_failed_alert
+
+    logger.warning("Letter %s could not be rendered", letter_id, exc_info=True)
+    with transaction.atomic():
+        letter = Letter.objects.select_for_update(of=("self",)).select_related("request__operator").get(pk=letter_id)
+        if letter.status != Letter.Status.PENDING:
+            return
+        letter.last_error = f"{type(exc).__name__}: {exc}"[:300]
+        letter.queued_at = None
+        retry_at = next_attempt(failures=letter.attempts, now=now)
+        if retry_at is None:
+            letter.status = Letter.Status.FAILED
+            letter_failed_alert(letter=letter)
+        else:
+            letter.next_attempt_at = retry_at
+        letter.save(update_fields=["last_error", "queued_at", "status", "next_attempt_at"])
+
+
+def _offer_export(request: DataRequest, actor) -> None:
+    """The access answer promises a machine-readable copy on the status page: make it now, once."""
+    from ..models import Attachment
+    from ..services.exports import export_create
+
+    if not Attachment.objects.filter(request=request, purpose=Attachment.Purpose.EXPORT).exists():
+        export_create(request=request, actor=actor)
 
 
 # --- verification -------------------------------------------------------------------

@@ -33,7 +33,7 @@ LABELS = {
         "no_records": "Our staff found no further records about you beyond those described above.",
         "free": "This answer is free of charge.",
         "export": "A machine-readable copy (JSON and CSV) is available on the status page of your request after a fresh confirmation code.",
-        "outcome": "Result of the review", "new_due": "New due date",
+        "outcome": "Result of the review", "new_due": "New due date", "on_behalf": "On behalf of",
     },
     "ru": {
         "bin_iin": "БИН/ИИН", "address": "Адрес", "contact": "Контакты", "responsible": "Ответственный за организацию обработки",
@@ -55,7 +55,7 @@ LABELS = {
         "no_records": "Помимо описанного выше, иных записей о вас не найдено.",
         "free": "Ответ предоставляется бесплатно.",
         "export": "Машиночитаемая копия (JSON и CSV) доступна на странице статуса обращения после ввода нового кода подтверждения.",
-        "outcome": "Результат рассмотрения", "new_due": "Новый срок",
+        "outcome": "Результат рассмотрения", "new_due": "Новый срок", "on_behalf": "В интересах",
     },
     "kk": {
         "bin_iin": "БСН/ЖСН", "address": "Мекенжайы", "contact": "Байланыс", "responsible": "Өңдеуді ұйымдастыруға жауапты тұлға",
@@ -76,7 +76,7 @@ LABELS = {
         "no_records": "Жоғарыда сипатталғаннан басқа сіз туралы жазбалар табылған жоқ.",
         "free": "Жауап тегін беріледі.",
         "export": "Машинамен оқылатын көшірме (JSON және CSV) жаңа растау кодын енгізгеннен кейін өтініш мәртебесі бетінде қолжетімді.",
-        "outcome": "Қарау нәтижесі", "new_due": "Жаңа мерзім",
+        "outcome": "Қарау нәтижесі", "new_due": "Жаңа мерзім", "on_behalf": "Кімнің атынан",
     },
 }
 
@@ -148,122 +148,195 @@ REFUSAL_GROUNDS = {
 
 # Results of a claim review, by the request's outcome.
 CLAIM_OUTCOMES = {
-    "en": {"fulfilled": "The claim is satisfied.", "partly_fulfilled": "The claim is satisfied in part.", "refused": "The claim is rejected."},
-    "ru": {"fulfilled": "Претензия удовлетворена.", "partly_fulfilled": "Претензия удовлетворена частично.", "refused": "В удовлетворении претензии отказано."},
-    "kk": {"fulfilled": "Талап-арыз қанағаттандырылды.", "partly_fulfilled": "Талап-арыз ішінара қанағаттандырылды.", "refused": "Талап-арызды қанағаттандырудан бас тартылды."},
+    "en": {"fulfilled": "The claim is satisfied.", "partly_fulfilled": "The claim is satisfied in part.", "refused": "The claim is rejected.",
+           "claim_unfounded": "The claim is unfounded and is not satisfied. This is the result of our review, given in answer to your claim."},
+    "ru": {"fulfilled": "Претензия удовлетворена.", "partly_fulfilled": "Претензия удовлетворена частично.", "refused": "В удовлетворении претензии отказано.",
+           "claim_unfounded": "Претензия признана необоснованной и не удовлетворена. Это результат рассмотрения, данный в ответ на вашу претензию."},
+    "kk": {"fulfilled": "Талап-арыз қанағаттандырылды.", "partly_fulfilled": "Талап-арыз ішінара қанағаттандырылды.", "refused": "Талап-арызды қанағаттандырудан бас тартылды.",
+           "claim_unfounded": "Талап-арыз негізсіз деп танылды және қанағаттандырылмады. Бұл талап-арызыңызға жауап ретінде берілген қарау нәтижесі."},
 }
+
+# Explanations the system writes itself (the sweep), stored in the subject's language.
+AUTOMATIC_EXPLANATIONS = {
+    "clarification_unanswered": {
+        "en": "You did not answer our request for clarification or documents in time.",
+        "ru": "Вы не ответили в срок на наш запрос уточнений или документов.",
+        "kk": "Сіз нақтылау немесе құжаттар туралы сұрауымызға мерзімінде жауап бермедіңіз.",
+    },
+}
+
+# Why a request was closed as withdrawn (workflow `withdraw`, closed_because).
+WITHDRAWAL_REASONS = {
+    "subject": {
+        "en": "The request was withdrawn at your wish. You may make a new request at any time.",
+        "ru": "Обращение отозвано по вашему желанию. Вы можете подать новое обращение в любое время.",
+        "kk": "Өтініш сіздің қалауыңыз бойынша кері қайтарылды. Кез келген уақытта жаңа өтініш бере аласыз.",
+    },
+    "unanswered": {
+        "en": "We asked you for clarification or documents and received no answer within the time our policy allows. "
+              "You may make a new request at any time.",
+        "ru": "Мы запросили у вас уточнения или документы и не получили ответа в срок, установленный нашей политикой. "
+              "Вы можете подать новое обращение в любое время.",
+        "kk": "Біз сізден нақтылау немесе құжаттар сұрадық, бірақ біздің саясатта белгіленген мерзімде жауап алмадық. "
+              "Кез келген уақытта жаңа өтініш бере аласыз.",
+    },
+}
+
+
+def automatic_explanation(code: str, language: str) -> str:
+    texts = AUTOMATIC_EXPLANATIONS[code]
+    return texts.get(language) or texts["ru"]
+
+
+def withdrawal_reason(closed_because: str, language: str) -> str:
+    texts = WITHDRAWAL_REASONS.get(closed_because) or WITHDRAWAL_REASONS["subject"]
+    return texts.get(language) or texts["ru"]
 
 # Default editable texts: (title, body). Paragraphs are separated by blank lines.
 DEFAULTS = {
     "acknowledgment": {
         "en": ("Acknowledgment of receipt",
-               "Dear $subject_name,\n\nWe have received your request \u201c$kind\u201d, reference $reference, on $received.\n\n"
+               "Dear $addressee,\n\nWe have received your request \u201c$kind\u201d, reference $reference, on $received.\n\n"
                "We will answer by $due. Keep the reference: you can follow the request on the status page of the portal."),
         "ru": ("Уведомление о получении обращения",
-               "Уважаемый(ая) $subject_name!\n\nВаше обращение «$kind» № $reference получено $received.\n\n"
+               "Уважаемый(ая) $addressee!\n\nВаше обращение «$kind» № $reference получено $received.\n\n"
                "Мы ответим до $due. Сохраните номер обращения: ход рассмотрения виден на странице статуса на портале."),
         "kk": ("Өтініштің қабылданғаны туралы хабарлама",
-               "Құрметті $subject_name!\n\nСіздің «$kind» өтінішіңіз № $reference $received қабылданды.\n\n"
+               "Құрметті $addressee!\n\nСіздің «$kind» өтінішіңіз № $reference $received қабылданды.\n\n"
                "Біз $due дейін жауап береміз. Өтініш нөмірін сақтаңыз: қаралу барысын порталдағы мәртебе бетінен көруге болады."),
     },
     "clarification": {
         "en": ("Request for clarification or documents",
-               "Dear $subject_name,\n\nTo answer your request $reference we need the following from you:\n\n$question\n\n"
+               "Dear $addressee,\n\nTo answer your request $reference we need the following from you:\n\n$question\n\n"
                "Please reply on the status page of the portal. While we wait for your answer the time for our answer may be paused, as our policy provides."),
         "ru": ("Запрос уточнений или документов",
-               "Уважаемый(ая) $subject_name!\n\nДля ответа на обращение № $reference просим представить следующее:\n\n$question\n\n"
+               "Уважаемый(ая) $addressee!\n\nДля ответа на обращение № $reference просим представить следующее:\n\n$question\n\n"
                "Ответить можно на странице статуса обращения на портале. Пока мы ждём ваш ответ, срок рассмотрения может быть приостановлен в соответствии с нашей политикой."),
         "kk": ("Нақтылау немесе құжаттар сұрау",
-               "Құрметті $subject_name!\n\n№ $reference өтінішке жауап беру үшін мынаны ұсынуыңызды сұраймыз:\n\n$question\n\n"
+               "Құрметті $addressee!\n\n№ $reference өтінішке жауап беру үшін мынаны ұсынуыңызды сұраймыз:\n\n$question\n\n"
                "Порталдағы өтініш мәртебесі бетінде жауап бере аласыз. Жауабыңызды күткен уақытта қарау мерзімі біздің саясатқа сәйкес тоқтатылуы мүмкін."),
     },
     "extension": {
         "en": ("Notice of an extension",
-               "Dear $subject_name,\n\nWe need more time to answer your request $reference. The new due date is $new_due.\n\nReason: $reason"),
+               "Dear $addressee,\n\nWe need more time to answer your request $reference. The new due date is $new_due.\n\nReason: $reason"),
         "ru": ("Уведомление о продлении срока",
-               "Уважаемый(ая) $subject_name!\n\nДля ответа на обращение № $reference нам требуется больше времени. Новый срок ответа — $new_due.\n\nПричина: $reason"),
+               "Уважаемый(ая) $addressee!\n\nДля ответа на обращение № $reference нам требуется больше времени. Новый срок ответа — $new_due.\n\nПричина: $reason"),
         "kk": ("Мерзімді ұзарту туралы хабарлама",
-               "Құрметті $subject_name!\n\n№ $reference өтінішке жауап беру үшін бізге көбірек уақыт қажет. Жауап берудің жаңа мерзімі — $new_due.\n\nСебебі: $reason"),
+               "Құрметті $addressee!\n\n№ $reference өтінішке жауап беру үшін бізге көбірек уақыт қажет. Жауап берудің жаңа мерзімі — $new_due.\n\nСебебі: $reason"),
     },
     "fulfilled": {
         "en": ("Answer to your request",
-               "Dear $subject_name,\n\nWe have considered your request \u201c$kind\u201d, reference $reference, and done what you asked."),
+               "Dear $addressee,\n\nWe have considered your request \u201c$kind\u201d, reference $reference, and done what you asked."),
         "ru": ("Ответ на обращение",
-               "Уважаемый(ая) $subject_name!\n\nМы рассмотрели ваше обращение «$kind» № $reference и выполнили ваше требование."),
+               "Уважаемый(ая) $addressee!\n\nМы рассмотрели ваше обращение «$kind» № $reference и выполнили ваше требование."),
         "kk": ("Өтінішке жауап",
-               "Құрметті $subject_name!\n\nБіз сіздің «$kind» № $reference өтінішіңізді қарап, талабыңызды орындадық."),
+               "Құрметті $addressee!\n\nБіз сіздің «$kind» № $reference өтінішіңізді қарап, талабыңызды орындадық."),
     },
     "partly_fulfilled": {
         "en": ("Answer to your request: partly fulfilled",
-               "Dear $subject_name,\n\nWe have considered your request \u201c$kind\u201d, reference $reference, and fulfilled it in part.\n\n"
+               "Dear $addressee,\n\nWe have considered your request \u201c$kind\u201d, reference $reference, and fulfilled it in part.\n\n"
                "What was not done and why: $explanation"),
         "ru": ("Ответ на обращение: выполнено частично",
-               "Уважаемый(ая) $subject_name!\n\nМы рассмотрели ваше обращение «$kind» № $reference и выполнили его частично.\n\n"
+               "Уважаемый(ая) $addressee!\n\nМы рассмотрели ваше обращение «$kind» № $reference и выполнили его частично.\n\n"
                "Что не выполнено и почему: $explanation"),
         "kk": ("Өтінішке жауап: ішінара орындалды",
-               "Құрметті $subject_name!\n\nБіз сіздің «$kind» № $reference өтінішіңізді қарап, оны ішінара орындадық.\n\n"
+               "Құрметті $addressee!\n\nБіз сіздің «$kind» № $reference өтінішіңізді қарап, оны ішінара орындадық.\n\n"
                "Не орындалмады және неге: $explanation"),
     },
     "refusal": {
         "en": ("Reasoned refusal",
-               "Dear $subject_name,\n\nWe have considered your request \u201c$kind\u201d, reference $reference, and must refuse it for the reasons below."),
+               "Dear $addressee,\n\nWe have considered your request \u201c$kind\u201d, reference $reference, and must refuse it for the reasons below."),
         "ru": ("Мотивированный отказ",
-               "Уважаемый(ая) $subject_name!\n\nМы рассмотрели ваше обращение «$kind» № $reference и вынуждены отказать по следующим основаниям."),
+               "Уважаемый(ая) $addressee!\n\nМы рассмотрели ваше обращение «$kind» № $reference и вынуждены отказать по следующим основаниям."),
         "kk": ("Дәлелді бас тарту",
-               "Құрметті $subject_name!\n\nБіз сіздің «$kind» № $reference өтінішіңізді қарадық және төмендегі негіздер бойынша бас тартуға мәжбүрміз."),
+               "Құрметті $addressee!\n\nБіз сіздің «$kind» № $reference өтінішіңізді қарадық және төмендегі негіздер бойынша бас тартуға мәжбүрміз."),
     },
     "blocked": {
         "en": ("Notice: your data is blocked",
-               "Dear $subject_name,\n\nFollowing your request $reference we have blocked your personal data while we check the violation you reported. "
+               "Dear $addressee,\n\nFollowing your request $reference we have blocked your personal data while we check the violation you reported. "
                "If the violation is not confirmed, the data will be unblocked and you will be told why."),
         "ru": ("Уведомление о блокировании данных",
-               "Уважаемый(ая) $subject_name!\n\nПо вашему обращению № $reference ваши персональные данные заблокированы на время проверки сообщённого нарушения. "
+               "Уважаемый(ая) $addressee!\n\nПо вашему обращению № $reference ваши персональные данные заблокированы на время проверки сообщённого нарушения. "
                "Если нарушение не подтвердится, данные будут разблокированы, и мы сообщим вам причину."),
         "kk": ("Деректерді бұғаттау туралы хабарлама",
-               "Құрметті $subject_name!\n\n№ $reference өтінішіңіз бойынша хабарланған бұзушылық тексерілгенше сіздің дербес деректеріңіз бұғатталды. "
+               "Құрметті $addressee!\n\n№ $reference өтінішіңіз бойынша хабарланған бұзушылық тексерілгенше сіздің дербес деректеріңіз бұғатталды. "
                "Бұзушылық расталмаса, деректер бұғаттан шығарылады және біз себебін хабарлаймыз."),
     },
     "unblocked": {
         "en": ("Notice: your data is unblocked",
-               "Dear $subject_name,\n\nWe have checked the violation reported in your request $reference. It was not confirmed, so your personal data has been unblocked."),
+               "Dear $addressee,\n\nWe have checked the violation reported in your request $reference. It was not confirmed, so your personal data has been unblocked."),
         "ru": ("Уведомление о разблокировании данных",
-               "Уважаемый(ая) $subject_name!\n\nМы проверили нарушение, о котором вы сообщили в обращении № $reference. Оно не подтвердилось, поэтому ваши персональные данные разблокированы."),
+               "Уважаемый(ая) $addressee!\n\nМы проверили нарушение, о котором вы сообщили в обращении № $reference. Оно не подтвердилось, поэтому ваши персональные данные разблокированы."),
         "kk": ("Деректерді бұғаттан шығару туралы хабарлама",
-               "Құрметті $subject_name!\n\n№ $reference өтінішіңізде хабарланған бұзушылықты тексердік. Ол расталмады, сондықтан сіздің дербес деректеріңіз бұғаттан шығарылды."),
+               "Құрметті $addressee!\n\n№ $reference өтінішіңізде хабарланған бұзушылықты тексердік. Ол расталмады, сондықтан сіздің дербес деректеріңіз бұғаттан шығарылды."),
     },
     "destroyed": {
         "en": ("Notice: your data is destroyed",
-               "Dear $subject_name,\n\nFollowing your request $reference we have destroyed your personal data. We keep only the record that your request was answered, as the law requires."),
+               "Dear $addressee,\n\nFollowing your request $reference we have destroyed your personal data. We keep only the record that your request was answered, as the law requires."),
         "ru": ("Уведомление об уничтожении данных",
-               "Уважаемый(ая) $subject_name!\n\nПо вашему обращению № $reference ваши персональные данные уничтожены. Мы храним лишь запись о том, что обращение рассмотрено, как того требует закон."),
+               "Уважаемый(ая) $addressee!\n\nПо вашему обращению № $reference ваши персональные данные уничтожены. Мы храним лишь запись о том, что обращение рассмотрено, как того требует закон."),
         "kk": ("Деректерді жою туралы хабарлама",
-               "Құрметті $subject_name!\n\n№ $reference өтінішіңіз бойынша сіздің дербес деректеріңіз жойылды. Заң талап еткендей, біз тек өтініштің қаралғаны туралы жазбаны сақтаймыз."),
+               "Құрметті $addressee!\n\n№ $reference өтінішіңіз бойынша сіздің дербес деректеріңіз жойылды. Заң талап еткендей, біз тек өтініштің қаралғаны туралы жазбаны сақтаймыз."),
     },
     "claim_result": {
         "en": ("Result of the review of your claim",
-               "Dear $subject_name,\n\nWe have reviewed your pre-trial claim, reference $reference, received on $received."),
+               "Dear $addressee,\n\nWe have reviewed your pre-trial claim, reference $reference, received on $received."),
         "ru": ("Результат рассмотрения претензии",
-               "Уважаемый(ая) $subject_name!\n\nМы рассмотрели вашу досудебную претензию № $reference, полученную $received."),
+               "Уважаемый(ая) $addressee!\n\nМы рассмотрели вашу досудебную претензию № $reference, полученную $received."),
         "kk": ("Талап-арызды қарау нәтижесі",
-               "Құрметті $subject_name!\n\nБіз сіздің $received қабылданған № $reference сотқа дейінгі талап-арызыңызды қарадық."),
+               "Құрметті $addressee!\n\nБіз сіздің $received қабылданған № $reference сотқа дейінгі талап-арызыңызды қарадық."),
     },
     "access_answer": {
         "en": ("Answer to your access request",
-               "Dear $subject_name,\n\nIn answer to your request $reference we confirm that $operator processes your personal data. "
+               "Dear $addressee,\n\nIn answer to your request $reference we confirm that $operator processes your personal data. "
                "Below you will find the purposes, legal grounds, sources and methods of processing, the data we hold, "
                "who has or may get access to it, cross-border transfers and storage periods."),
         "ru": ("Ответ на запрос о доступе к персональным данным",
-               "Уважаемый(ая) $subject_name!\n\nВ ответ на обращение № $reference подтверждаем, что $operator обрабатывает ваши персональные данные. "
+               "Уважаемый(ая) $addressee!\n\nВ ответ на обращение № $reference подтверждаем, что $operator обрабатывает ваши персональные данные. "
                "Ниже указаны цели, правовые основания, источники и способы обработки, состав данных, кто имеет или может "
                "получить к ним доступ, трансграничная передача и сроки хранения."),
         "kk": ("Дербес деректерге қол жеткізу туралы сұрауға жауап",
-               "Құрметті $subject_name!\n\n№ $reference өтінішке жауап ретінде $operator сіздің дербес деректеріңізді өңдейтінін растаймыз. "
+               "Құрметті $addressee!\n\n№ $reference өтінішке жауап ретінде $operator сіздің дербес деректеріңізді өңдейтінін растаймыз. "
                "Төменде өңдеудің мақсаттары, құқықтық негіздері, дереккөздері мен тәсілдері, деректер құрамы, оларға кімнің "
                "қол жеткізе алатыны, трансшекаралық беру және сақтау мерзімдері көрсетілген."),
     },
+    "no_data_held": {
+        "en": ("Answer to your request: no personal data held",
+               "Dear $addressee,\n\nWe have considered your request \u201c$kind\u201d, reference $reference, received on $received. "
+               "We have checked our systems and records: $operator holds no personal data about the subject ($subject_name).\n\n"
+               "This is our answer to your request, not a refusal: there is nothing to provide, change, block or destroy."),
+        "ru": ("Ответ на обращение: персональные данные не обрабатываются",
+               "Уважаемый(ая) $addressee!\n\nМы рассмотрели ваше обращение «$kind» № $reference, полученное $received. "
+               "Мы проверили наши системы и записи: $operator не обрабатывает персональные данные субъекта ($subject_name).\n\n"
+               "Это ответ на ваше обращение, а не отказ: предоставлять, изменять, блокировать или уничтожать нечего."),
+        "kk": ("Өтінішке жауап: дербес деректер өңделмейді",
+               "Құрметті $addressee!\n\nБіз сіздің $received қабылданған «$kind» № $reference өтінішіңізді қарадық. "
+               "Жүйелеріміз бен жазбаларымызды тексердік: $operator субъектінің ($subject_name) дербес деректерін өңдемейді.\n\n"
+               "Бұл бас тарту емес, өтінішіңізге берілген жауап: ұсынатын, өзгертетін, бұғаттайтын немесе жоятын ештеңе жоқ."),
+    },
+    "withdrawn": {
+        "en": ("Notice: your request is closed",
+               "Dear $addressee,\n\nYour request \u201c$kind\u201d, reference $reference, received on $received, has been closed as withdrawn."),
+        "ru": ("Уведомление о закрытии обращения",
+               "Уважаемый(ая) $addressee!\n\nВаше обращение «$kind» № $reference, полученное $received, закрыто как отозванное."),
+        "kk": ("Өтініштің жабылғаны туралы хабарлама",
+               "Құрметті $addressee!\n\n$received қабылданған «$kind» № $reference өтінішіңіз кері қайтарылған ретінде жабылды."),
+    },
+    "duplicate": {
+        "en": ("Notice: your request repeats an earlier one",
+               "Dear $addressee,\n\nYour request \u201c$kind\u201d, reference $reference, repeats request $original, which we are "
+               "answering or have answered. We have closed $reference so that you get one answer: follow request $original for it."),
+        "ru": ("Уведомление о повторном обращении",
+               "Уважаемый(ая) $addressee!\n\nВаше обращение «$kind» № $reference повторяет обращение № $original, на которое мы "
+               "отвечаем или уже ответили. Мы закрыли обращение № $reference, чтобы вы получили один ответ: следите за обращением № $original."),
+        "kk": ("Қайталама өтініш туралы хабарлама",
+               "Құрметті $addressee!\n\n«$kind» № $reference өтінішіңіз № $original өтінішін қайталайды, оған біз жауап беріп "
+               "жатырмыз немесе жауап бердік. Бір жауап алуыңыз үшін № $reference өтінішін жаптық: № $original өтінішін қадағалаңыз."),
+    },
 }
 
-PLACEHOLDERS = ("reference", "received", "due", "subject_name", "operator", "kind", "question", "reason", "new_due", "explanation")
+PLACEHOLDERS = ("reference", "received", "due", "subject_name", "addressee", "operator", "kind", "question", "reason",
+                "new_due", "explanation", "original")
 
 
 def default_text(kind: str, language: str) -> tuple[str, str]:

@@ -1,3 +1,4 @@
+from .authority import AuthorityCheck
 from .correspondence import Attachment, Message
 from .events import ChainCheckpoint, Event, EventChainHead
 from .letters import Letter, LetterKind
@@ -9,6 +10,7 @@ from .rollup import DailyFigure, DailyOutcome
 
 __all__ = [
     "Attachment",
+    "AuthorityCheck",
     "CalendarOverride",
     "DailyFigure",
     "DailyOutcome",
@@ -28,6 +30,7 @@ __all__ = [
     "State",
 ]
 from .portal import CodePurpose, DownloadLink, OneTimeCode, StatusAccess  # noqa: E402,F401
+from .staff import StaffSecurityEvent  # noqa: E402,F401
 from .channels import (  # noqa: E402,F401
     ApiKey, ApiScope, Channel, DataSystem, IdempotencyRecord, SystemJob, WebhookAttempt, WebhookDelivery,
     WebhookEndpoint, WebhookEvent,

@@ -237,12 +237,13 @@ def verify_chain(operator_id: int) -> ChainBreak | None:
     fails, whose sequence number is past the end of the chain (truncation) or whose hash differs
     from the event's (the chain was re-hashed) is reported.
     """
-    from ..signing import key_id, public_key, signature_valid
+    from ..signing import signature_valid, verifying_keys
 
     checkpoints = list(ChainCheckpoint.objects.filter(operator_id=operator_id).order_by("seq", "pk"))
-    key = public_key() if checkpoints else None
+    keys = verifying_keys() if checkpoints else {}
     for checkpoint in checkpoints:
-        if checkpoint.key_id != key_id(key) or not signature_valid(checkpoint.message(), checkpoint.signature, key):
+        key = keys.get(checkpoint.key_id)
+        if key is None or not signature_valid(checkpoint.message(), checkpoint.signature, key):
             return ChainBreak(operator_id, checkpoint.seq, None,
                               f"the checkpoint signed at {checkpoint.signed_at.isoformat()} has no valid signature "
                               f"(forged or altered)")
@@ -250,8 +251,10 @@ def verify_chain(operator_id: int) -> ChainBreak | None:
     expected_prev = GENESIS
     expected_seq = 1
     last = None
-    redacted: dict[int, Event] = {}
+    redacted: dict[int, tuple[int | None, int]] = {}  # seq -> (request id, event id)
     purged: set[tuple[int | None, int]] = set()
+    # Purges written before they listed what they erased vouch for every earlier event of their request.
+    purged_unlisted: dict[int | None, int] = {}
     events = Event.objects.filter(operator_id=operator_id).order_by("seq", "id")
     for event in events.iterator(chunk_size=2000):
         if event.seq != expected_seq:
@@ -261,13 +264,16 @@ def verify_chain(operator_id: int) -> ChainBreak | None:
         if event.redacted:
             if event.note or event.data:
                 return ChainBreak(operator_id, event.seq, event.pk, "marked redacted but still has a note or data")
-            redacted[event.seq] = event
+            redacted[event.seq] = (event.request_id, event.pk)
         elif event.compute_payload_digest() != event.payload_digest:
             return ChainBreak(operator_id, event.seq, event.pk, "note or data was edited")
         if event.compute_hash() != event.hash:
             return ChainBreak(operator_id, event.seq, event.pk, "fields were edited")
         if event.action == PURGED and isinstance(event.data, dict):
-            purged.update((event.request_id, seq) for seq in event.data.get("redacted") or [] if isinstance(seq, int))
+            if "redacted" in event.data:
+                purged.update((event.request_id, s) for s in event.data["redacted"] or [] if isinstance(s, int))
+            else:
+                purged_unlisted[event.request_id] = event.seq
         checkpoint = signed.get(event.seq)
         if checkpoint is not None and checkpoint.head_hash != event.hash:
             return ChainBreak(operator_id, event.seq, event.pk,
@@ -275,8 +281,9 @@ def verify_chain(operator_id: int) -> ChainBreak | None:
                               f"(the chain was rewritten)")
         expected_prev, expected_seq, last = event.hash, expected_seq + 1, event
     for seq in sorted(redacted):
-        if (redacted[seq].request_id, seq) not in purged:
-            return ChainBreak(operator_id, seq, redacted[seq].pk, "note or data was erased outside a retention purge")
+        request_id, event_id = redacted[seq]
+        if (request_id, seq) not in purged and seq >= purged_unlisted.get(request_id, 0):
+            return ChainBreak(operator_id, seq, event_id, "note or data was erased outside a retention purge")
     end = last.seq if last else 0
     if checkpoints and checkpoints[-1].seq > end:
         checkpoint = checkpoints[-1]

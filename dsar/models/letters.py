@@ -4,6 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .operators import LANGUAGE_CHOICES
@@ -21,6 +22,9 @@ class LetterKind(models.TextChoices):
     DESTROYED = "destroyed", _("Notice: data destroyed")
     CLAIM_RESULT = "claim_result", _("Result of the claim review")
     ACCESS_ANSWER = "access_answer", _("Answer to an access request")
+    NO_DATA_HELD = "no_data_held", _("Answer: no data held")
+    WITHDRAWN = "withdrawn", _("Notice: request closed as withdrawn")
+    DUPLICATE = "duplicate", _("Notice: request closed as a duplicate")
 
 
 def _letter_path(instance, filename):
@@ -33,7 +37,7 @@ class Letter(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Being prepared")
         READY = "ready", _("Ready")
-        FAILED = "failed", _("Failed; retrying")
+        FAILED = "failed", _("Failed after all attempts")
 
     request = models.ForeignKey("dsar.DataRequest", on_delete=models.CASCADE, related_name="letters", verbose_name=_("request"))
     kind = models.CharField(_("kind"), max_length=30, choices=LetterKind.choices)
@@ -51,6 +55,11 @@ class Letter(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
     rendered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("rendered"))
+    # The outbox schedule (dsar/outbox.py): the render task and the sweep both respect it.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(default=timezone.now, null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("letter")
@@ -63,6 +72,9 @@ class Letter(models.Model):
             models.UniqueConstraint(
                 fields=["request", "cause"], condition=~models.Q(cause=""), name="letter_one_per_cause"
             ),
+        ]
+        indexes = [
+            models.Index(fields=["next_attempt_at"], name="letter_due_idx", condition=models.Q(status="pending")),
         ]
 
     def __str__(self):
@@ -83,8 +95,8 @@ class LetterCounter(models.Model):
 class LetterTemplate(models.Model):
     """An operator's own wording of one kind of letter in one language.
 
-    Placeholders are written as $reference, $received, $due, $subject_name, $operator,
-    $question, $reason, $new_due, $explanation (see dsar/letters/texts.py). Legal blocks
+    Placeholders are written as $reference, $received, $due, $subject_name, $addressee, $operator,
+    $question, $reason, $new_due, $explanation, $original (see dsar/letters/texts.py). Legal blocks
     (refusal grounds, the right to complain, the access items) are fixed and cannot be edited away.
     """
 
@@ -92,7 +104,7 @@ class LetterTemplate(models.Model):
     kind = models.CharField(_("kind of letter"), max_length=30, choices=LetterKind.choices)
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"), help_text=_("Blank lines separate paragraphs. Placeholders: $reference, $received, $due, $subject_name, $operator, $question, $reason, $new_due, $explanation."))
+    body = models.TextField(_("text"), help_text=_("Blank lines separate paragraphs. Placeholders: $reference, $received, $due, $subject_name, $addressee (the representative, if any, else the subject), $operator, $question, $reason, $new_due, $explanation, $original."))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     class Meta:

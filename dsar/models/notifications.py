@@ -3,10 +3,11 @@
 The key is the idempotency guard. Whoever inserts the row first owns the notification; a
 second sweep, a task run twice or a redelivered message finds the row and sends nothing
 new. Delivery locks the row, sends, and marks it sent in one transaction, so a worker
-killed mid-send rolls back to "pending" and the redelivered task sends it (once).
+killed mid-send rolls back to "pending" and the outbox sweep queues it again (once).
 """
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .fields import SealedJSONField
@@ -37,6 +38,10 @@ class Notification(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The row's one retry schedule (dsar/outbox.py), read by the delivery task and the sweep alike:
+    # no attempt before `next_attempt_at`; `queued_at` is when a message for it was last queued.
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(default=timezone.now, null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -48,6 +53,8 @@ class Notification(models.Model):
         indexes = [
             # What a stuck-outbox check (and the health page) reads.
             models.Index(fields=["created_at"], name="notif_pending_idx", condition=models.Q(status="pending")),
+            # What the outbox sweep reads: pending rows whose next attempt has come.
+            models.Index(fields=["next_attempt_at"], name="notif_due_idx", condition=models.Q(status="pending")),
         ]
 
     def __str__(self):

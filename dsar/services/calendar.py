@@ -9,10 +9,12 @@ subject is told their new date by e-mail through the notification outbox.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from datetime import timezone as dt_timezone
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .. import deadlines, queues
@@ -41,9 +43,12 @@ def calendar_override_changed(*, before: dict[int, WorkCalendar], days: set[date
     if not changed or not days:
         return 0
     moved = 0
+    # A deadline before the earliest changed day cannot move (a day of margin for time zones).
+    earliest = datetime.combine(min(days) - timedelta(days=1), time(0), tzinfo=dt_timezone.utc)
     requests = (
         DataRequest.objects.select_for_update(of=("self",))
         .filter(operator_id__in=changed, state__in=MOVABLE_STATES, received_at__isnull=False)
+        .filter(Q(due_at__gte=earliest) | Q(review_due_at__gte=earliest))
         .select_related("operator")
         .order_by("pk")
     )

@@ -12,11 +12,13 @@ import json
 import zipfile
 from datetime import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from ..files import atomic_with_files, file_store
 from ..models import Attachment, DataRequest, Event
+from ..workflow import authority_accepted
 from ..models.letters import AccessRecord
 from ..csvsafe import csv_cell
 from ..letters.selectors import register_for
@@ -79,7 +81,11 @@ def export_zip(payload: dict) -> bytes:
 
 
 def export_create(*, request: DataRequest, actor=None, now: datetime | None = None) -> Attachment:
-    """Build the zip and store it as Attachment(purpose="export"); the audit event keeps its digest."""
+    """Build the zip and store it as Attachment(purpose="export"); the audit event keeps its digest.
+
+    Refuses (PermissionDenied) while a representative's authority is not accepted: nothing is disclosed before."""
+    if not authority_accepted(request):
+        raise PermissionDenied("The representative's authority has not been accepted; nothing may be disclosed.")
     now = now or timezone.now()
     data = export_zip(export_payload(request=request, now=now))
     digest = hashlib.sha256(data).hexdigest()

@@ -1,7 +1,6 @@
 """Creating requests: the web form, and paper or e-mail requests staff record."""
 
 import uuid
-
 from datetime import datetime
 
 from django.db import transaction
@@ -26,7 +25,8 @@ def request_draft(*, operator: Operator, kind: str, subject_name: str, subject_e
                   representative_name: str = "", representative_email: str = "", representative_phone: str = "",
                   representative_basis: str = "", received_at: datetime | None = None, channel: str = "web",
                   now: datetime) -> DataRequest:
-    """Insert the request row under a provisional reference; `request_register()` completes it.
+    """Insert the request row under a provisional reference; `request_number()` and
+    `request_submitted_event()` complete it, in that order, last in the transaction.
 
     Split in two so that the slow part of a submission (its files) runs before the operator-wide
     locks are taken (see "Lock order" in dsar/workflow.py). Call inside a transaction.
@@ -35,7 +35,7 @@ def request_draft(*, operator: Operator, kind: str, subject_name: str, subject_e
     request = DataRequest(
         operator=operator,
         kind=kind,
-        # Never seen outside the transaction: request_register() replaces it before commit.
+        # Never seen outside the transaction: request_number() replaces it before commit.
         reference=f"~{uuid.uuid4().hex[:24]}",
         language=language,
         subject_name=subject_name,

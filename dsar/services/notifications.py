@@ -7,8 +7,9 @@ templates/dsar/emails/: <template>_subject.txt, <template>.txt and <template>.ht
 the recipient's language; an SMS is templates/dsar/sms/<template>.txt.
 
 Exactly once: `notification_deliver()` locks the row, sends, and marks it sent in the same
-transaction. A second task for the same row waits for the lock and then finds it sent; a worker
-killed mid-send never commits, so the row is still pending when the message is redelivered.
+transaction. A second task for the same row skips it while it is locked and then finds it sent; a
+worker killed mid-send never commits, so the row is still pending and the outbox sweep queues it
+again (dsar/outbox.py: one retry schedule per row, kept on the row).
 The one window left is a kill after the mail server accepted the message and before the commit
 (milliseconds); no outbox can close that without the receiving side's help.
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -25,21 +26,31 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
 
 from .. import sms
+from ..outbox import enqueue_on_commit, next_attempt, requeue_due
 from ..models import Notification
 from ..outbox_crypto import is_sealed, seal
 from ..plaintext import render_plain
 
 logger = logging.getLogger(__name__)
 
-# Pending rows older than this are queued again by the sweep: the broker may have been down
-# when the first task was queued, and a queued-then-lost message must not lose the notification.
-STALE_PENDING = timedelta(minutes=10)
+def _revived(context: dict) -> dict:
+    """The outbox keeps JSON, so a datetime was stored as an ISO string; give templates back the
+    datetime (keys ending in `_at`) so that `date` filters can format it."""
+    values = dict(context)
+    for key, value in context.items():
+        if key.endswith("_at") and isinstance(value, str):
+            values[key] = parse_datetime(value) or value
+    return values
 
 
 def render_email(*, template: str, context: dict, language: str) -> tuple[str, str, str]:
-    with translation.override(language):
+    """Subject, text and HTML, as delivery sends them: from the stored row's context, in `language`,
+    dates in the context's `tz` (an operator's time zone) or the site's. Plain text is never HTML-escaped."""
+    context = _revived(context)
+    with translation.override(language), timezone.override(context.get("tz") or settings.TIME_ZONE):
         subject = render_plain(f"dsar/emails/{template}_subject.txt", context).strip().replace("\n", " ")
         text = render_plain(f"dsar/emails/{template}.txt", context)
         html = render_to_string(f"dsar/emails/{template}.html", context)
@@ -125,30 +136,19 @@ def _insert_postgresql(rows: list[Notification]) -> list[int]:
                 copy.write_row((r.key, r.channel, r.to, r.template, json.dumps(seal(r.context), cls=DjangoJSONEncoder),
                                 r.language, r.request_id))
         cursor.execute(
-            f"INSERT INTO {table} ({columns}, status, attempts, last_error, created_at) "
-            f"SELECT DISTINCT ON (key) {columns}, 'pending', 0, '', now() FROM {_STAGE} "
+            f"INSERT INTO {table} ({columns}, status, attempts, last_error, created_at, next_attempt_at, queued_at) "
+            f"SELECT DISTINCT ON (key) {columns}, 'pending', 0, '', now(), now(), now() FROM {_STAGE} "
             f"ON CONFLICT (key) DO NOTHING RETURNING id"
         )
         return [row[0] for row in cursor.fetchall()]
 
 
+DELIVER = "dsar.tasks.deliver_notification"
+DELIVER_BATCH = "dsar.tasks.deliver_notifications"
+
+
 def _queue_after_commit(ids: list[int]) -> None:
-    if not ids:
-        return
-
-    def enqueue():
-        from ..tasks import deliver_notification, deliver_notifications
-
-        try:
-            if len(ids) == 1:
-                deliver_notification.delay(ids[0])
-            else:
-                for start in range(0, len(ids), 200):
-                    deliver_notifications.delay(ids[start:start + 200])
-        except Exception:  # noqa: BLE001 - the rows are recorded; the sweep re-queues stale ones
-            logger.exception("Could not queue %d notification(s); the sweep will retry", len(ids))
-
-    transaction.on_commit(enqueue)
+    enqueue_on_commit(DELIVER, ids, batch_task=DELIVER_BATCH)
 
 
 class OutboxKeyError(Exception):
@@ -161,7 +161,7 @@ def _send(row: Notification) -> None:
         raise OutboxKeyError(f"Notification {row.pk}: cannot decrypt its context")
     if row.channel == Notification.Channel.SMS:
         with translation.override(row.language):
-            body = render_plain(f"dsar/sms/{row.template}.txt", row.context).strip()
+            body = render_plain(f"dsar/sms/{row.template}.txt", _revived(row.context)).strip()
         sms.send_sms(to=row.to, body=body)
         return
     subject, text, html = render_email(template=row.template, context=row.context, language=row.language)
@@ -171,47 +171,44 @@ def _send(row: Notification) -> None:
 
 
 def notification_deliver(*, notification_id: int, now: datetime | None = None) -> bool:
-    """Send one recorded notification if it is still pending. True if this call sent it.
+    """Send one recorded notification if it is pending and its attempt is due. True if sent.
 
-    Raises whatever the mail or SMS backend raises; the task retries with backoff.
+    A failure is recorded on the row (attempts, last error, the next attempt on the schedule,
+    or FAILED after the last one) and the call returns False; it never raises for the backend.
     """
+    now = now or timezone.now()
     with transaction.atomic():
         row = (
-            Notification.objects.select_for_update()
-            .filter(pk=notification_id, status=Notification.Status.PENDING)
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk=notification_id, status=Notification.Status.PENDING, next_attempt_at__lte=now)
             .first()
         )
         if row is None:
-            return False
-        _send(row)
-        row.status = Notification.Status.SENT
-        row.sent_at = now or timezone.now()
+            return False  # sent, failed for good, not due yet, or being sent right now
         row.attempts += 1
+        try:
+            _send(row)
+        except Exception as exc:  # noqa: BLE001 - any backend failure waits for the next attempt
+            row.last_error = f"{type(exc).__name__}: {exc}"[:300]
+            row.queued_at = None
+            retry_at = next_attempt(failures=row.attempts, now=now)
+            if retry_at is None:
+                row.status = Notification.Status.FAILED
+                logger.error("Notification %s failed after %s attempts", row.pk, row.attempts)
+            else:
+                row.next_attempt_at = retry_at
+                logger.warning("Notification %s failed (attempt %s); next at %s", row.pk, row.attempts, retry_at)
+            row.save(update_fields=["attempts", "last_error", "queued_at", "status", "next_attempt_at"])
+            return False
+        row.status = Notification.Status.SENT
+        row.sent_at = now
         row.last_error = ""
         row.context = {}  # what was sent (a one-time code, a link) is not kept
         row.save(update_fields=["status", "sent_at", "attempts", "last_error", "context"])
     return True
 
 
-def notification_fail(*, notification_id: int, error: str, final: bool) -> None:
-    """Count a failed attempt; after the last retry, mark the row failed for staff to see."""
-    from django.db.models import F
-
-    fields = {"last_error": error[:300]}
-    updates = Notification.objects.filter(pk=notification_id, status=Notification.Status.PENDING)
-    if final:
-        fields["status"] = Notification.Status.FAILED
-    updates.update(attempts=F("attempts") + 1, **fields)
-
-
-def notifications_requeue_stale(*, now: datetime | None = None, limit: int = 1000) -> int:
-    """Queue again the pending rows whose first task was lost (broker down at commit time)."""
-    now = now or timezone.now()
-    ids = list(
-        Notification.objects.filter(status=Notification.Status.PENDING, created_at__lt=now - STALE_PENDING)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    _queue_after_commit(ids)
-    return len(ids)
-
+def notifications_requeue_due(*, now: datetime | None = None, limit: int = 1000) -> int:
+    """Queue the pending rows whose attempt is due and whose message is missing (dsar/outbox.py)."""
+    return requeue_due(Notification, task_name=DELIVER, batch_task=DELIVER_BATCH, now=now or timezone.now(),
+                       limit=limit)

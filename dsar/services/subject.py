@@ -6,12 +6,14 @@ from datetime import datetime
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
+from django.utils.crypto import constant_time_compare
 from django.utils import timezone, translation
 
 from .. import workflow
 from ..models import Attachment, DataRequest, Message, Operator, State
 from ..models.portal import CodePurpose
 from ..files import atomic_with_files
+from ..notices import ACKNOWLEDGMENT_EMAIL, notice_due
 from .intake import request_draft, request_number, request_submitted_event
 from .rollup import rollup_apply, snapshot
 from .notifications import notify
@@ -31,15 +33,20 @@ def status_url(*, token: str, language: str) -> str:
     return settings.DSAR_PUBLIC_BASE_URL.rstrip("/") + path
 
 
+def on_behalf_of(request: DataRequest) -> str:
+    """The subject's name when a representative receives the mail, else empty."""
+    return request.subject_name if request.acting_for_other and request.representative_email else ""
+
+
 def _mail_link(*, request: DataRequest, key: str, template: str, token: str, **context) -> None:
-    """One e-mail to the requester, in their language, carrying a status-page link."""
+    """One e-mail to the requester (the representative, if any), in their language, carrying a status-page link."""
     notify(
         key=key,
         channel="email",
         to=request.requester_email,
         template=template,
         context={"reference": request.reference, "status_url": status_url(token=token, language=request.language),
-                 **context},
+                 "on_behalf_of": on_behalf_of(request), **context},
         language=request.language,
         request=request,
     )
@@ -99,11 +106,12 @@ def identity_confirm(*, request: DataRequest, codes: dict[str, str], token: str,
 
 
 def acknowledgment_send(*, request: DataRequest, token: str) -> None:
-    with translation.override(request.language):
-        due = timezone.localtime(request.due_at, request.operator.tz) if request.due_at else None
-    _mail_link(request=request, key=f"ack:{request.pk}", template="portal_acknowledgment", token=token,
-               operator_name=request.operator.legal_name(request.language), kind=request.kind, due_at=due,
-               in_hours=request.in_hours)
+    # due_at is stored as an ISO string in the outbox row and turned back into a datetime when the
+    # e-mail is rendered (notifications.render_email), so the template's `date` filter can format it
+    # in the operator's time zone (`tz`).
+    _mail_link(request=request, key=f"ack:{request.pk}", template=ACKNOWLEDGMENT_EMAIL, token=token,
+               operator_name=request.operator.legal_name(request.language), kind=request.kind,
+               due_at=request.due_at, tz=request.operator.timezone, in_hours=request.in_hours)
 
 
 def status_code_send(*, request: DataRequest, purpose: str = CodePurpose.STATUS) -> None:
@@ -132,47 +140,48 @@ def request_withdraw(*, request: DataRequest, now: datetime | None = None) -> Da
     return workflow.transition(request.pk, "withdraw", actor_label="subject", now=now)
 
 
-def status_link_resend(*, reference: str, email: str) -> None:
+def status_link_resend(*, reference: str, email: str) -> bool:
     """Mail a new status-page link when the reference and e-mail match a confirmed request.
 
-    The caller shows the same answer whether or not anything matched.
+    The caller shows the same answer whether or not anything matched, and the work is the same
+    too, so timing does not confirm a pair: one look-up, a constant-time comparison, a token
+    hashed, the link and the e-mail written. Without a match they are written for a stand-in
+    request inside a savepoint that is then rolled back (foreign keys are checked at commit,
+    so the stand-in never needs to exist), and nothing is sent. Returns whether it matched.
     """
+    email = email.strip().lower()
     request = (
         DataRequest.objects.select_related("operator")
         .filter(reference__iexact=reference.strip(), identity_confirmed_at__isnull=False)
         .first()
     )
-    if request is None or request.requester_email.lower() != email.strip().lower():
-        return
+    on_file = request.requester_email.lower() if request is not None else ""
+    matched = constant_time_compare(on_file, email) and request is not None
+    target = request if matched else DataRequest(pk=0, reference=reference.strip()[:32], subject_email=email,
+                                                   language=(request.language if request else "ru"))
     with transaction.atomic():
-        token = status_link_create(request=request)
-        _mail_link(request=request, key=f"status-link:{request.pk}:{token[:8]}", template="portal_status_link",
+        checkpoint = transaction.savepoint()
+        token = status_link_create(request=target)
+        _mail_link(request=target, key=f"status-link:{target.pk}:{token[:8]}", template="portal_status_link",
                    token=token)
-
-
-# Staff steps the subject must hear about: a question to answer, a new deadline, an answer.
-SUBJECT_UPDATES = {
-    "ask_subject": "question",
-    "extend": "extended",
-    "fulfil": "answered",
-    "partly_fulfil": "answered",
-    "refuse": "answered",
-    "block": "answered",
-    "unblock": "answered",
-    "destroy": "answered",
-    "close_as_duplicate": "closed",
-    "letter": "letter",  # a letter issued by hand, not by a transition
-}
+        if matched:
+            transaction.savepoint_commit(checkpoint)
+        else:
+            transaction.savepoint_rollback(checkpoint)
+    return matched
 
 
 def subject_update_notify(*, request: DataRequest, transition_name: str) -> None:
     """E-mail the requester that there is news, with a fresh link to the private page.
 
-    The e-mail says only what kind of news it is; the content stays behind the link and a code.
+    Which transitions send which e-mail is the table in dsar/notices.py. The e-mail says only what
+    kind of news it is; the content stays behind the link and a code.
     """
-    update = SUBJECT_UPDATES.get(transition_name)
-    if update is None or not request.requester_email:
+    notice = notice_due(request=request, transition=transition_name)
+    if notice is None or notice.email is None or not request.requester_email:
         return
+    if notice.email == ACKNOWLEDGMENT_EMAIL:
+        return  # sent by identity_confirm, with the link the subject already holds
     token = status_link_create(request=request)
-    _mail_link(request=request, key=f"update:{request.pk}:{transition_name}:{token[:12]}", template="portal_update",
-               token=token, operator_name=request.operator.short_name, update=update)
+    _mail_link(request=request, key=f"update:{request.pk}:{transition_name}:{token[:12]}", template=notice.email,
+               token=token, operator_name=request.operator.short_name, update=notice.update)

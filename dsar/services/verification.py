@@ -170,7 +170,9 @@ def download_resolve(*, request: DataRequest, token: str, now: datetime | None =
     )
     if link is None:
         return None
-    DownloadLink.objects.filter(pk=link.pk).update(downloads=link.downloads + 1)
+    # Single use: whoever turns 0 into 1 gets the file; a second click, a shared or leaked link gets nothing.
+    if not DownloadLink.objects.filter(pk=link.pk, downloads=0).update(downloads=1):
+        return None
     if link.letter_id:
         letter = link.letter
         if letter.request_id != request.pk or not letter.file:

@@ -1,9 +1,14 @@
-"""Operator A's staff never reach operator B's objects: every admin, file and export URL."""
+"""Operator A's staff never reach operator B's objects: every admin, file and export URL.
+
+Every role at A is tried (the role dimension); what each role may do at its own operator,
+and that a role at one operator never leaks into another, is in test_roles.py.
+"""
 
 import pytest
 
-from dsar.models import DataRequest, Event
+from dsar.models import DataRequest, Event, Role
 from tests.admin.conftest import in_state, otp_login
+from tests.factories import staff_user
 
 
 def b_urls(b):
@@ -29,9 +34,9 @@ def b_urls(b):
     ]
 
 
-@pytest.mark.parametrize("role_fixture", ["worker_a", "dpo_a"])
-def test_it_answers_403_or_404_for_every_url_of_another_operator(client, request, role_fixture, b_objects):
-    otp_login(client, request.getfixturevalue(role_fixture))
+@pytest.mark.parametrize("role", Role.values)
+def test_it_answers_403_or_404_for_every_url_of_another_operator(client, op_a, role, b_objects):
+    otp_login(client, staff_user(op_a, role))
     for url in b_urls(b_objects):
         assert client.get(url).status_code in (403, 404), url
         assert client.post(url, {"seen_state": "in_progress", "ground": "other", "explanation": "x",
@@ -58,11 +63,13 @@ def test_it_does_not_serve_a_file_of_another_operator_through_an_own_request(cli
 B_SECRETS = ("Bravo", "bolat@bravo.kz", "B secret note", "b-passport.pdf", "77019998877")
 
 
+@pytest.mark.parametrize("role", Role.values)
 @pytest.mark.parametrize("model", ["datarequest", "event", "message", "attachment", "letter", "operator", "policy",
-                                   "membership", "calendaroverride"])
-def test_it_never_lists_another_operators_objects(client, dpo_a, op_a, b_objects, model):
+                                   "membership", "calendaroverride", "accessrecord", "lettertemplate",
+                                   "processingactivity"])
+def test_it_never_lists_another_operators_objects(client, dpo_a, op_a, b_objects, model, role):
     in_state(op_a, dpo_a, "received", subject_name="Aida Alpha")
-    otp_login(client, dpo_a)
+    otp_login(client, staff_user(op_a, role))
     b_ref = b_objects["request"].reference
     queries = ["", f"?q={b_ref}", "?q=bolat@bravo.kz", "?q=Bolat", "?q=%2B77019998877", "?q=Bravo"]
     if model == "datarequest":

@@ -20,11 +20,14 @@ CASES = {
     "fulfil": ("access", "in_progress", {}, None, "received"),
     "partly_fulfil": ("access", "in_progress", {"explanation": "Some records are kept by law."}, "explanation",
                       "received"),
-    "refuse": ("access", "in_progress", {"ground": "no_data_held", "explanation": "We hold nothing."}, "explanation",
+    "refuse": ("access", "in_progress", {"ground": "identity_not_proven", "explanation": "The ID was illegible."}, "explanation",
                "received"),
     "block": ("blocking", "in_progress", {}, None, "received"),
     "unblock": ("blocking", "blocked", {"explanation": "Shared under the contract."}, "explanation", "in_progress"),
     "destroy": ("destruction", "in_progress", {}, None, "received"),
+    "answer_no_data": ("access", "in_progress", {"explanation": "We searched billing and CRM."}, None, "received"),
+    "answer_unfounded": ("claim", "in_progress", {"explanation": "Charged as the contract says."}, "explanation",
+                         "received"),
     "close_as_duplicate": ("access", "received", {"original": None}, "original", "fulfilled"),
     "withdraw": ("access", "received", {}, None, "fulfilled"),
 }
@@ -125,15 +128,15 @@ def test_it_limits_refusal_grounds_to_the_kind_and_defaults_the_basis(client, op
     request_obj = in_state(op_a, dpo_a, "in_progress", kind="access")
     otp_login(client, dpo_a)
     form = client.get(f"/admin/dsar/datarequest/{request_obj.pk}/transition/refuse/").context["form"]
-    assert {c for c, _ in form.fields["ground"].choices if c} == {"identity_not_proven", "no_data_held", "other"}
+    assert {c for c, _ in form.fields["ground"].choices if c} == {"identity_not_proven", "other"}
     response = client.post(f"/admin/dsar/datarequest/{request_obj.pk}/transition/refuse/", {
         "seen_state": "in_progress", "ground": "law_requires_keeping", "explanation": "x"})
     assert response.status_code == 200 and response.context["form"].errors.get("ground")
     client.post(f"/admin/dsar/datarequest/{request_obj.pk}/transition/refuse/", {
-        "seen_state": "in_progress", "ground": "no_data_held", "explanation": "We hold nothing."})
+        "seen_state": "in_progress", "ground": "identity_not_proven", "explanation": "The ID was illegible."})
     refused = DataRequest.objects.get(pk=request_obj.pk)
     assert (refused.state, refused.refusal_ground, refused.refusal_basis) == (
-        "refused", "no_data_held", "Law No. 94-V, art. 24(1)(1)")
+        "refused", "identity_not_proven", "Law No. 94-V, art. 24")
 
 
 def test_it_tells_the_subject_there_is_a_question_without_putting_it_in_the_e_mail(client, op_a, dpo_a, django_capture_on_commit_callbacks):
@@ -168,7 +171,7 @@ def test_it_shows_a_concurrent_change_as_a_message(client, op_a, dpo_a, worker_a
 
     transition(request_obj.pk, "fulfil", actor=worker_a)
     response = client.post(f"/admin/dsar/datarequest/{request_obj.pk}/transition/refuse/", {
-        "seen_state": "in_progress", "ground": "no_data_held", "explanation": "x"}, follow=True)
+        "seen_state": "in_progress", "ground": "identity_not_proven", "explanation": "x"}, follow=True)
     assert response.status_code == 200
     assert "Someone else has just moved this request" in str(list(response.context["messages"])[0])
     assert DataRequest.objects.get(pk=request_obj.pk).state == "fulfilled"

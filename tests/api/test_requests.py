@@ -167,3 +167,15 @@ def test_the_state_of_a_read_request_is_the_workflow_state(op):
     client = api_client(op)
     ref = post(client, "/api/v1/requests/", {**SUBMIT, "identity": "verified"}).json()["reference"]
     assert DataRequest.objects.get(reference=ref).state == State.RECEIVED
+
+
+def test_it_forgets_idempotency_keys_after_a_day(op):
+    from dsar.models import IdempotencyRecord
+    from dsar.webhooks.sweep import webhooks_sweep_run
+
+    client = api_client(op, ["submit"])
+    post(client, "/api/v1/requests/", SUBMIT, key="old")
+    webhooks_sweep_run(now=timezone.now() + timedelta(hours=23))
+    assert IdempotencyRecord.objects.count() == 1
+    webhooks_sweep_run(now=timezone.now() + timedelta(hours=25))
+    assert IdempotencyRecord.objects.count() == 0

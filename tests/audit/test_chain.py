@@ -118,3 +118,13 @@ def test_the_command_names_the_first_broken_event(operator, chain, capsys):
     with pytest.raises(CommandError):
         call_command("dsar_verify_chain", operator=operator.slug)
     assert f"event #5 (id {chain[4].pk})" in capsys.readouterr().err
+
+
+def test_it_accepts_an_earlier_purge_that_did_not_list_what_it_erased(operator, chain):
+    # Purges written before this rule: they erased every earlier event of their request.
+    request = chain[3].request
+    Event.redact(request_id=request.pk)
+    Event.append(request=request, action="purged", actor_label="system")
+    assert verify_chain(operator.pk) is None
+    Event.objects.filter(pk=chain[0].pk).update(note="", data={}, redacted=True)  # another request's event
+    assert verify_chain(operator.pk).seq == 1

@@ -2,7 +2,7 @@ import base64
 import csv
 import io
 import os
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -16,7 +16,7 @@ from dsar import signing
 from dsar.admin.events import ChainCheckpointAdmin
 from dsar.dashboard.csv_export import register_lines
 from dsar.dashboard.forms import Scope
-from dsar.models import ChainCheckpoint, Event, Letter, Notification, Role
+from dsar.models import ChainCheckpoint, Event, Letter, Role
 from dsar.models.events import AppendOnlyError, verify_chain
 from dsar.services.checkpoints import checkpoint_sign, checkpoints_sign_all
 from dsar.workflow import transition
@@ -162,6 +162,18 @@ def test_it_reports_checkpoints_signed_with_another_key(operator, settings, key_
     assert "no valid signature" in verify_chain(operator.pk).reason
 
 
+def test_it_still_verifies_checkpoints_of_a_retired_key_listed_as_old(operator, settings, key_file, tmp_path):
+    make_request(operator)
+    checkpoint_sign(operator_id=operator.pk)
+    retired = signing.public_key_text()
+    settings.DSAR_CHAIN_SIGNING_KEY_FILE = str(tmp_path / "new.pem")
+    settings.DSAR_CHAIN_OLD_PUBLIC_KEYS = [retired]
+    make_request(operator)
+    checkpoint_sign(operator_id=operator.pk)
+    assert len({c.key_id for c in ChainCheckpoint.objects.filter(operator=operator)}) == 2
+    assert verify_chain(operator.pk) is None
+
+
 def test_the_command_reports_a_transition_whose_letter_is_missing(operator, key_file, capsys, time_machine):
     request = make_request(operator)
     transition(request.pk, "confirm_identity")  # its on-commit letter never runs here: a lost callback
@@ -177,3 +189,13 @@ def test_the_command_reports_a_transition_whose_letter_is_missing(operator, key_
     Letter.objects.create(request=request, kind="acknowledgment", number="T-1", language="ru", cause=f"event:{event.pk}",
                           verification_code="ABCD1234")
     call_command("dsar_verify_chain", operator=operator.slug)
+
+
+def test_the_command_warns_when_old_events_have_no_checkpoint(operator, key_file, capsys, time_machine):
+    make_request(operator)
+    time_machine.move_to(timezone.now() + timedelta(hours=49))
+    call_command("dsar_verify_chain", operator=operator.slug)  # a warning, not a failure
+    assert f"WARNING {operator.slug}: events from #1" in capsys.readouterr().err
+    checkpoint_sign(operator_id=operator.pk)
+    call_command("dsar_verify_chain", operator=operator.slug)
+    assert "WARNING" not in capsys.readouterr().err

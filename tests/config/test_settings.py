@@ -1,4 +1,6 @@
 import os
+
+import pytest
 import subprocess
 import sys
 from pathlib import Path
@@ -28,6 +30,12 @@ def test_production_refuses_to_start_without_each_secret():
         result = _manage("check", env=env)
         assert result.returncode != 0
         assert f"Production needs {missing}" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_staff_second_factor():
+    result = _manage("check", env={**PROD_ENV, "DSAR_REQUIRE_STAFF_OTP": "0"})
+    assert result.returncode != 0
+    assert "DSAR_REQUIRE_STAFF_OTP" in result.stderr
 
 
 def test_production_accepts_a_signing_key_file_and_refuses_a_missing_one(tmp_path):
@@ -67,3 +75,33 @@ def test_letters_go_to_their_own_queue_and_everything_else_to_the_default():
     assert router.route({}, "dsar.letters.tasks.render_letter")["queue"].name == "letters"
     assert router.route({}, "dsar.tasks.sweep")["queue"].name == "celery"
     assert router.route({}, "dsar.tasks.deliver_notification")["queue"].name == "celery"
+
+
+def test_every_connection_has_a_timeout_in_production():
+    import json
+
+    script = (
+        "import json; from django.conf import settings as s; from config.celery_app import app; "
+        "print(json.dumps({'db': s.DATABASES['default']['OPTIONS'], 'cache': s.CACHES['default']['OPTIONS'], "
+        "'broker': app.conf.broker_transport_options, 'connect': app.conf.broker_connection_timeout, "
+        "'retries': app.conf.broker_connection_max_retries, 'publish': app.conf.task_publish_retry_policy, "
+        "'results': [app.conf.redis_socket_timeout, app.conf.redis_socket_connect_timeout]}))"
+    )
+    result = _manage("shell", "-c", script, env=PROD_ENV)
+    assert result.returncode == 0, result.stderr
+    conf = json.loads(result.stdout.strip().splitlines()[-1])
+    assert conf["db"]["connect_timeout"] > 0 and "statement_timeout=" in conf["db"]["options"]
+    assert conf["cache"]["socket_timeout"] > 0 and conf["cache"]["socket_connect_timeout"] > 0
+    assert conf["broker"]["socket_timeout"] > 0 and conf["broker"]["socket_connect_timeout"] > 0
+    assert conf["connect"] > 0 and conf["retries"] > 0 and conf["publish"]["max_retries"] >= 0
+    assert all(t and t > 0 for t in conf["results"])
+
+
+@pytest.mark.postgres
+def test_the_database_connection_carries_a_statement_timeout(db, settings):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        value = cursor.fetchone()[0]
+    assert value not in ("0", "0ms") and settings.DB_STATEMENT_TIMEOUT_MS > 0

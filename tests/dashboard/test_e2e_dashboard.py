@@ -19,7 +19,7 @@ def test_it_draws_the_charts_on_phone_and_desktop(live_server, world, browser, w
 
     session = SessionStore()  # as after the admin login with a password and a TOTP code
     session[SESSION_KEY] = str(world.manager_a.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = "dsar.permissions.RolePermissionBackend"
     session[HASH_SESSION_KEY] = world.manager_a.get_session_auth_hash()
     session[DEVICE_ID_SESSION_KEY] = ensure_demo_device(world.manager_a).persistent_id
     session.save()

@@ -1,11 +1,14 @@
 """Every figure against the hand-computed world in fixture.py."""
 
+from datetime import date
+
 import pytest
 
 from dsar.dashboard import selectors
 from dsar.dashboard.forms import Scope
 from dsar.dashboard.selectors.register import register_rows
-from dsar.models import CalendarOverride
+from dsar.deadlines import end_of_day
+from dsar.models import CalendarOverride, DataRequest
 from dsar.services.rollup import bucket_of
 from tests.factories import OperatorFactory
 
@@ -33,10 +36,25 @@ def test_it_counts_due_within_one_working_day_over_a_day_off(db, roles):
     now = at(11, 20, 10)
     (before,) = selectors.now_figures(operators=[operator], now=now)
     assert (before.due_today, before.due_1wd) == (1, 2)
-    # An extra day off on Monday 23: the next working day after Friday is Tuesday 24.
-    CalendarOverride.objects.create(operator=operator, date=at(11, 23, 0).date(), is_working_day=False, note="decree")
+    # An extra day off on Monday 23: the next working day after Friday is Tuesday 24. Written
+    # without signals, so only the bound moves, not the deadlines (see the next test).
+    CalendarOverride.objects.bulk_create(
+        [CalendarOverride(operator=operator, date=at(11, 23, 0).date(), is_working_day=False, note="decree")])
     (after,) = selectors.now_figures(operators=[operator], now=now)
     assert (after.due_today, after.due_1wd) == (1, 3)
+
+
+def test_it_counts_moved_deadlines_after_a_day_off_is_saved(db, roles):
+    operator = OperatorFactory()
+    monday = received(operator, "rectification", at(11, 20, 9))  # due end of Mon 23
+    tuesday = received(operator, "access", at(11, 19, 10))  # due end of Tue 24
+    now = at(11, 20, 10)
+    CalendarOverride.objects.create(operator=operator, date=at(11, 23, 0).date(), is_working_day=False, note="decree")
+    # Saved through the model, the day off moves both deadlines by a working day.
+    moved = [DataRequest.objects.get(pk=r.pk).due_at for r in (monday, tuesday)]
+    assert moved == [end_of_day(date(2026, 11, 24)), end_of_day(date(2026, 11, 25))]
+    (after,) = selectors.now_figures(operators=[operator], now=now)
+    assert after.due_1wd == 1
 
 
 def test_it_buckets_open_requests_by_age(world):

@@ -141,13 +141,13 @@ def test_it_streams_the_register_with_dates_in_almaty(client, world):
     assert response.status_code == 200 and response.streaming
     rows = _csv(response)
     header, lines = rows[0], rows[1:]
-    assert header[:3] == ["Reference", "Operator", "Kind"] and header[-1] == "Letter numbers"
+    assert header[:3] == ["Reference", "Operator", "Kind"] and header[-2:] == ["Letter numbers", "Channel"]
     assert len(lines) == 12
     a1 = next(r for r in lines if r[0] == world.refs["a1"])
     # Submitted, received, due, originally due, answered, closed; then on time, outcome, ground, basis, letters
     assert a1[4:] == [
         "2026-11-02 09:00", "2026-11-02 09:00", "2026-11-05 23:59", "2026-11-05 23:59", "2026-11-04 09:00",
-        "2026-11-04 09:00", "yes", "Fulfilled", "", "", "ALP-2026/1; ALP-2026/2",
+        "2026-11-04 09:00", "yes", "Fulfilled", "", "", "ALP-2026/1; ALP-2026/2", "Web form",
     ]
     a9 = next(r for r in lines if r[0] == world.refs["a9"])
     assert a9[4] == "2026-11-09 02:00" and a9[8] == "2026-11-16 00:30"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -56,10 +58,11 @@ class MailLog:
 class Worker:
     """One `celery worker` process group; `beat=True` embeds beat (-B)."""
 
-    def __init__(self, env: dict, log: Path, *, name: str, beat: bool = False, extra_env: dict | None = None):
+    def __init__(self, env: dict, log: Path, *, name: str, beat: bool = False, extra_env: dict | None = None,
+                 queues: str = "celery,letters"):
         self.log = log
         args = [CELERY, "-A", "config", "worker", "--pool=solo", "--loglevel=INFO", "-n", f"{name}@%h",
-                "--without-mingle", "--without-gossip"]
+                "--without-mingle", "--without-gossip", "-Q", queues]
         if beat:
             args += ["--beat", "--schedule", str(log.with_suffix(".beat"))]
         self.proc = subprocess.Popen(
@@ -97,6 +100,63 @@ class Worker:
                 self.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RedisServer:
+    """A redis-server of the test's own, on a free port, without persistence: a restart loses
+    every queued message, as a Redis without AOF does."""
+
+    def __init__(self, tmp_path: Path):
+        self.port = free_port()
+        self.dir = tmp_path
+        self.proc = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+             "--dir", str(self.dir)],
+            stdout=subprocess.DEVNULL,
+        )
+        wait_for(lambda: subprocess.run(["redis-cli", "-p", str(self.port), "PING"], capture_output=True,
+                                        text=True).stdout.strip() == "PONG", what="redis-server")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+
+@contextmanager
+def producing_to(broker_url: str):
+    """This test process queues to `broker_url` for real (the test settings run tasks eagerly),
+    as the web server does in production."""
+    from config.celery_app import app
+
+    saved = (app.conf.broker_url, app.conf.task_always_eager)
+
+    def reset_pools():
+        if app._pool is not None:
+            app._pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    app.conf.broker_url, app.conf.task_always_eager = broker_url, False
+    reset_pools()
+    try:
+        yield
+    finally:
+        reset_pools()
+        app.conf.broker_url, app.conf.task_always_eager = saved
 
 
 class Services:

@@ -5,10 +5,13 @@ database, REDIS_URL at a test Redis database), plus a mail backend that records 
 message, and abandoned messages are looked for every second instead of every ~100 s.
 """
 
+import os
+
 from config.settings.base import *  # noqa: F401,F403
 from config.settings.base import CELERY_BROKER_TRANSPORT_OPTIONS
 
-EMAIL_BACKEND = "tests.integration.backends.RecordingBackend"
+# An SMTP-outage test sets Django's SMTP backend and a port where nothing listens.
+EMAIL_BACKEND = os.environ.get("DSAR_TEST_EMAIL_BACKEND", "tests.integration.backends.RecordingBackend")
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     **CELERY_BROKER_TRANSPORT_OPTIONS,
     "unacked_restore_interval": 1,

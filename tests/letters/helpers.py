@@ -24,8 +24,11 @@ PLANS = {
     LetterKind.BLOCKED: (Kind.BLOCKING, [("block", {})]),
     LetterKind.UNBLOCKED: (Kind.BLOCKING, [("block", {}), ("unblock", {"explanation": "The consent form was signed."})]),
     LetterKind.DESTROYED: (Kind.DESTRUCTION, [("destroy", {})]),
-    LetterKind.CLAIM_RESULT: (Kind.CLAIM, [("refuse", {"ground": "claim_unfounded", "explanation": "The data was kept as the contract says."})]),
+    LetterKind.CLAIM_RESULT: (Kind.CLAIM, [("answer_unfounded", {"explanation": "The data was kept as the contract says."})]),
     LetterKind.ACCESS_ANSWER: (Kind.ACCESS, [("fulfil", {})]),
+    LetterKind.NO_DATA_HELD: (Kind.ACCESS, [("answer_no_data", {"explanation": "We searched billing and CRM."})]),
+    LetterKind.WITHDRAWN: (Kind.ACCESS, [("withdraw", {})]),
+    LetterKind.DUPLICATE: (Kind.ACCESS, [("close_as_duplicate", {})]),
 }
 
 
@@ -51,6 +54,8 @@ def request_ready_for(operator, letter_kind: str, *, language: str = "ru", **fie
         if name == "extend":
             current = DataRequest.objects.get(pk=request.pk)
             inputs = {**inputs, "new_due": current.due_at + timedelta(days=5)}
+        if name == "close_as_duplicate":
+            inputs = {**inputs, "original": make_request(operator, kind=request_kind, language=language)}
         transition(request.pk, name, actor=worker, **inputs)
     return DataRequest.objects.select_related("operator").get(pk=request.pk)
 

@@ -1,15 +1,14 @@
-import pytest
-from celery.exceptions import Retry
+from django.utils import timezone
 
 from dsar.letters import tasks
 from dsar.letters.selectors import letter_file_for, letters_for_request
 from dsar.models import Letter, LetterKind
-from dsar.letters.services import letter_issue
+from dsar.letters.services import letter_issue, letter_render
 
 from .helpers import request_ready_for
 
 
-def test_it_marks_a_failed_render_and_retries(operator, monkeypatch):
+def test_it_reschedules_a_failed_render_on_the_row_and_renders_when_it_is_due(operator, monkeypatch):
     request = request_ready_for(operator, LetterKind.ACKNOWLEDGMENT)
     letter = letter_issue(request=request, kind=LetterKind.ACKNOWLEDGMENT)
 
@@ -17,13 +16,35 @@ def test_it_marks_a_failed_render_and_retries(operator, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr("dsar.letters.rendering.letter_pdf", broken)
-    with pytest.raises(Retry):
-        tasks.render_letter.apply(args=[letter.pk], throw=True)
-    assert Letter.objects.get(pk=letter.pk).status == Letter.Status.FAILED
+    tasks.render_letter(letter.pk)
+    letter = Letter.objects.get(pk=letter.pk)
+    assert letter.status == Letter.Status.PENDING and letter.attempts == 1 and "disk full" in letter.last_error
+    assert letter.next_attempt_at > timezone.now() and letter.queued_at is None
 
     monkeypatch.undo()
-    tasks.render_letter(letter.pk)  # the retry succeeds
+    tasks.render_letter(letter.pk)  # not due yet: nothing happens
+    assert Letter.objects.get(pk=letter.pk).attempts == 1
+    letter_render(letter_id=letter.pk, now=letter.next_attempt_at)
     assert Letter.objects.get(pk=letter.pk).status == Letter.Status.READY
+
+
+def test_it_fails_a_letter_after_its_last_attempt_and_alerts_the_managers(operator, monkeypatch):
+    from django.core import mail
+
+    from dsar.models import Role
+    from dsar.outbox import MAX_ATTEMPTS
+    from tests.factories import staff_user
+
+    manager = staff_user(operator, Role.MANAGER)
+    request = request_ready_for(operator, LetterKind.ACKNOWLEDGMENT)
+    letter = letter_issue(request=request, kind=LetterKind.ACKNOWLEDGMENT)
+    monkeypatch.setattr("dsar.letters.rendering.letter_pdf", lambda **kw: 1 / 0)
+    while letter.status == Letter.Status.PENDING:
+        letter_render(letter_id=letter.pk, now=letter.next_attempt_at)
+        letter = Letter.objects.get(pk=letter.pk)
+    assert letter.status == Letter.Status.FAILED and letter.attempts == MAX_ATTEMPTS
+    alerts = [m for m in mail.outbox if letter.number in m.subject]
+    assert [m.to for m in alerts] == [[manager.email]]
 
 
 def test_it_ignores_a_letter_that_no_longer_exists(db):

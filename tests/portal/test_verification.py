@@ -65,6 +65,18 @@ def test_it_kills_the_older_code_when_a_new_one_is_sent(operator, django_capture
     assert code_check(request=request, purpose=CodePurpose.EMAIL, code=new) is True
 
 
+def test_it_never_revives_an_older_code_once_a_new_one_is_sent(operator, django_capture_on_commit_callbacks):
+    """The older code stays dead after the new one is used (a download code, say), and a worn-out new
+    code gives a guesser no fresh attempts at an older one."""
+    request, old = _issued(operator, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        code_issue(request=request, purpose=CodePurpose.EMAIL)
+    new = last_code()
+    assert code_check(request=request, purpose=CodePurpose.EMAIL, code=new) is True
+    assert code_check(request=request, purpose=CodePurpose.EMAIL, code=old) is False
+    assert OneTimeCode.objects.filter(request=request, used_at__isnull=True, superseded=False).count() == 0
+
+
 def test_it_keeps_a_code_for_one_purpose_only(operator, django_capture_on_commit_callbacks):
     request, code = _issued(operator, django_capture_on_commit_callbacks)
     assert code_check(request=request, purpose=CodePurpose.DOWNLOAD, code=code) is False

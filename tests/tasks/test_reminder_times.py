@@ -38,6 +38,16 @@ def test_it_escalates_at_once_a_request_already_overdue_when_its_clock_starts(op
     assert sweep(confirmed + timedelta(days=1)) == []
 
 
+def test_it_escalates_a_request_confirmed_overdue_at_night_when_the_working_day_starts(operator, staff, sweep):
+    Policy.objects.create(operator=operator, kind="rectification", deadline_n=1, deadline_unit="working_days",
+                          clock_starts=Policy.ClockStart.SUBMISSION)
+    request = make_request(operator, kind="rectification", now=at(2026, 3, 2, 10, 0))
+    transition(request.pk, "confirm_identity", now=at(2026, 3, 5, 2, 0))
+    assert DataRequest.objects.get(pk=request.pk).next_action_at == at(2026, 3, 5, 9, 0)
+    assert sweep(at(2026, 3, 5, 2, 0)) == []
+    assert len(sweep(at(2026, 3, 5, 9, 0))) == 2
+
+
 def test_it_reminds_a_friday_afternoon_one_day_request_on_the_monday_morning(operator, staff, sweep):
     request = _in_progress(operator, staff["caseworker"], kind="destruction", when=at(2026, 3, 13, 15, 0))
     assert request.due_at == at(2026, 3, 16, 23, 59, 59)
@@ -118,3 +128,15 @@ def test_it_sends_the_digest_on_working_days_covering_the_next_working_day(
         with django_capture_on_commit_callbacks(execute=True):
             digests_send(now=weekend)
         assert len(mail.outbox) == before
+
+
+def test_it_escalates_an_unanswered_clarification_on_the_next_working_morning(operator, staff, sweep):
+    Policy.objects.create(operator=operator, kind="access", deadline_n=3, deadline_unit="working_days",
+                          clarification_timeout_days=10, clarification_outcome="keep_open")
+    request = _in_progress(operator, staff["caseworker"], when=at(2026, 3, 4, 10, 0), subject_email="s@example.kz")
+    transition(request.pk, "ask_subject", actor=staff["caseworker"], question="Which account?",
+               now=at(2026, 3, 4, 12, 0))
+    sweep(at(2026, 3, 13, 12, 0))  # the subject's reminder, a day before the wait ends
+    assert _staff_mail(sweep(at(2026, 3, 14, 12, 0)), staff) == []  # the wait ends on a Saturday
+    sent = _staff_mail(sweep(at(2026, 3, 16, 9, 0)), staff)
+    assert sorted(m.to[0] for m in sent) == sorted([staff["manager"].email, staff["dpo"].email])

@@ -56,7 +56,7 @@ def test_it_lets_only_one_of_two_concurrent_fulfils_through(operator):
 
 def test_it_lets_only_one_of_a_fulfil_and_a_refusal_through(operator):
     request, worker = _in_progress(operator)
-    refusal = {"ground": "no_data_held", "explanation": "We hold nothing about you."}
+    refusal = {"ground": "identity_not_proven", "explanation": "The ID was illegible."}
     results = _race(request.pk, [("fulfil", worker, {}), ("refuse", worker, refusal)])
     assert sorted(results) == ["not allowed", "ok"]
     final = DataRequest.objects.get(pk=request.pk)

@@ -95,7 +95,7 @@ def test_it_requires_a_ground_basis_and_explanation_to_refuse(operator):
         transition(request.pk, "refuse", actor=worker, ground="", explanation="x")
     assert "ground" in error.value.message_dict
     with pytest.raises(TransitionInputError) as error:
-        transition(request.pk, "refuse", actor=worker, ground="no_data_held", explanation=" ")
+        transition(request.pk, "refuse", actor=worker, ground="identity_not_proven", explanation=" ")
     assert "explanation" in error.value.message_dict
     assert Event.objects.count() == events
     assert DataRequest.objects.get(pk=request.pk).state == State.IN_PROGRESS
@@ -236,7 +236,8 @@ def test_it_extends_only_where_the_policy_allows_and_within_its_limit(operator):
 def test_it_offers_staff_exactly_the_transitions_they_may_take(operator):
     request, worker = _in_progress(operator, kind="blocking")
     offered = available_transitions(request, worker)
-    assert offered == ["ask_subject", "fulfil", "partly_fulfil", "refuse", "block", "close_as_duplicate", "withdraw"]
+    assert offered == ["ask_subject", "fulfil", "partly_fulfil", "answer_no_data", "refuse", "block", "close_as_duplicate",
+                       "withdraw"]
     stranger = staff_user(OperatorFactory())
     assert available_transitions(request, stranger) == []
 

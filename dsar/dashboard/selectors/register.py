@@ -18,6 +18,7 @@ REGISTER_CHUNK = 2000
 REGISTER_FIELDS = (
     "reference", "operator__short_name", "kind", "state", "submitted_at", "received_at", "due_at",
     "original_due_at", "answered_at", "closed_at", "outcome", "refusal_ground", "refusal_basis", "letter_numbers",
+    "channel",
 )
 
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from ... import deadlines
 from ...deadlines import WorkCalendar
+from ...queues import clock_due
 from ...states import CLOSED_STATES, State
 
 STAFF_REMINDER = "staff_reminder"
@@ -37,13 +38,6 @@ def _subject_reminders(start: datetime, end: datetime, kind: str) -> list[Action
     """Half-way through the wait and a day before its end, whichever fall inside it."""
     times = {start + (end - start) / 2, end - timedelta(days=1)}
     return [Action(at, kind, f"{int((end - at).total_seconds() // 3600)}h") for at in sorted(times) if start < at < end]
-
-
-def clock_due(request) -> datetime | None:
-    """The deadline staff work to: the answer's, or once the data is blocked, the check's."""
-    if request.state == State.BLOCKED:
-        return request.review_due_at
-    return request.due_at
 
 
 def _staff_actions(due: datetime, offsets, *, operator, calendar: WorkCalendar) -> list[Action]:
@@ -86,6 +80,12 @@ def actions_for(request, policy, *, asked_at: datetime | None = None, calendar: 
     if state == State.AWAITING_SUBJECT and asked_at is not None:
         lapse = asked_at + timedelta(days=policy.clarification_timeout_days)
         actions += _subject_reminders(asked_at, lapse, CLARIFICATION_REMINDER)
+        if policy.clarification_outcome == "keep_open":
+            # Nothing changes but an escalation to staff: it comes when they are at work.
+            calendar = calendar if calendar is not None else request.operator.work_calendar()
+            lapse = deadlines.snap_forward_to_working_hours(
+                lapse, hours=request.operator.working_hours, calendar=calendar, tz=request.operator.tz
+            )
         actions.append(Action(lapse, CLARIFICATION_LAPSE))
     if state in CLOSED_STATES and request.purged_at is None:
         last = request.last_contact_at or request.closed_at or request.submitted_at
@@ -98,17 +98,21 @@ def next_action_at(actions: list[Action], *, after: datetime) -> datetime | None
     return min((a.at for a in actions if a.at > after), default=None)
 
 
-def first_pending(actions: list[Action], *, since: datetime) -> datetime | None:
+def first_pending(actions: list[Action], *, since: datetime, hours=None, calendar: WorkCalendar | None = None,
+                  tz=None) -> datetime | None:
     """After a change at `since`: the earliest action not yet behind us (may be in the past
     when the change itself is back-dated, e.g. a paper request recorded late).
 
     A deadline already missed at `since` (a clock started late, at a late confirmation or
     from a back-dated paper receipt) is escalated at once: without this its reminders and
     escalation would all lie behind and nothing would ever be sent. Escalations are keyed
-    by the due date, so one already sent is not sent again.
+    by the due date, so one already sent is not sent again. Given the operator's working
+    `hours`, `calendar` and `tz`, "at once" means the next moment people are at work.
     """
     if any(a.kind == ESCALATION and a.at < since for a in actions):
-        return since
+        if hours is None or calendar is None:
+            return since
+        return deadlines.snap_forward_to_working_hours(since, hours=hours, calendar=calendar, tz=tz)
     return min((a.at for a in actions if a.at >= since), default=None)
 
 

@@ -25,8 +25,11 @@ def request_schedule(*, request: DataRequest, since: datetime) -> None:
     asked_at = None
     if request.state == State.AWAITING_SUBJECT:
         asked_at = request.clock_paused_at or since
-    actions = plan.actions_for(request, request._policy(), asked_at=asked_at)
-    request.next_action_at = plan.first_pending(actions, since=since)
+    calendar = request.operator.work_calendar()
+    actions = plan.actions_for(request, request._policy(), asked_at=asked_at, calendar=calendar)
+    request.next_action_at = plan.first_pending(
+        actions, since=since, hours=request.operator.working_hours, calendar=calendar, tz=request.operator.tz
+    )
 
 
 @receiver(post_transition, sender=DataRequest, dispatch_uid="dsar_schedule_after_transition")

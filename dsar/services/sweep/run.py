@@ -27,7 +27,7 @@ from ...models import DataRequest, Event, Membership, Notification, Operator, Po
 from ...states import State
 from ...workflow import transition as workflow_transition
 from ... import deadlines, queues
-from ..notifications import notifications_record, notifications_requeue_stale
+from ..notifications import notifications_record
 from ..verification import status_link_create
 from . import plan
 
@@ -45,7 +45,6 @@ class SweepResult:
     transitions: int = 0
     purged: int = 0
     failed: int = 0
-    requeued: int = 0
     batches: int = 0
 
     def as_dict(self) -> dict:
@@ -226,14 +225,16 @@ def _apply(request, action, policy, now, result) -> bool:
                 request_purge(request_id=request.pk, now=now)
                 result.purged += 1
                 return True
-            name = "expire"
+            name, inputs = "expire", {}
             if action.kind == plan.CLARIFICATION_LAPSE:
                 name = {
                     Policy.ClarificationOutcome.REFUSE: "refuse_unanswered",
                     Policy.ClarificationOutcome.CLOSE: "withdraw",
                 }[policy.clarification_outcome]
+                # The withdrawal letter says the subject did not answer (dsar/notices.py issues it).
+                inputs = {"closed_because": "unanswered"} if name == "withdraw" else {}
             workflow_transition(request.pk, name, actor=None, actor_label="system", now=now,
-                                note="No answer from the subject in time.", public=True)
+                                note="No answer from the subject in time.", public=True, **inputs)
             result.transitions += 1
             return True
     except Exception:  # noqa: BLE001 - one bad request must not stop the sweep
@@ -332,6 +333,5 @@ def sweep_run(*, now: datetime | None = None, batch_size: int = BATCH_SIZE) -> S
     staff = StaffDirectory()
     while _sweep_batch(now, staff, result, batch_size) == batch_size:
         pass
-    result.requeued = notifications_requeue_stale()
     logger.info("Sweep at %s: %s", now.isoformat(), result.as_dict())
     return result

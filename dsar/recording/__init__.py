@@ -1,0 +1,1 @@
+"""Staff record requests that came on paper, by e-mail or in person (the admin's "record a request")."""
