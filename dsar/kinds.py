@@ -8,6 +8,7 @@ from datetime import date
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import deadlines
 from .deadlines import CALENDAR_DAYS, WORKING_DAYS, WorkCalendar
@@ -27,6 +28,13 @@ class Kind(models.TextChoices):
 class DeadlineUnit(models.TextChoices):
     WORKING_DAYS = WORKING_DAYS, _("working days")
     CALENDAR_DAYS = CALENDAR_DAYS, _("calendar days")
+
+
+def duration_text(n: int, unit: str) -> str:
+    """"1 working day", "3 working days", "21 рабочий день": a count with its unit, in plural form."""
+    if unit == WORKING_DAYS:
+        return ngettext("%(n)s working day", "%(n)s working days", n) % {"n": n}
+    return ngettext("%(n)s calendar day", "%(n)s calendar days", n) % {"n": n}
 
 
 @dataclass(frozen=True)

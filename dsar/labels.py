@@ -18,6 +18,18 @@ ACTOR_LABELS = {
 
 STAFF_EVENT_LABELS = {
     "submitted": _("Submitted"),
+    "start_work": _("Work started"),
+    "ask_subject": _("Subject asked"),
+    "resume": _("Work resumed"),
+    "extend": _("Deadline extended"),
+    "fulfil": _("Fulfilled"),
+    "partly_fulfil": _("Fulfilled in part"),
+    "refuse": _("Refused"),
+    "block": _("Data blocked"),
+    "unblock": _("Data unblocked"),
+    "destroy": _("Data destroyed"),
+    "close_as_duplicate": _("Closed as duplicate"),
+    "withdraw": _("Withdrawn"),
     "confirm_identity": _("Identity confirmed"),
     "expire": _("Expired unconfirmed"),
     "assigned": _("Assigned"),
@@ -49,8 +61,10 @@ def state_label(code: str) -> str:
     return str(State(code).label) if code in State.values else humanise(code)
 
 
-def staff_event_label(action: str, extra: dict | None = None) -> str:
-    labels = {**STAFF_EVENT_LABELS, **(extra or {})}
+def staff_event_label(action: str, first: dict | None = None) -> str:
+    """The label of an audit action; `first` may word some actions differently (the request page
+    names transitions as its buttons do)."""
+    labels = {**STAFF_EVENT_LABELS, **(first or {})}
     return str(labels[action]) if action in labels else humanise(action)
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from ..labels import actor_label, staff_event_label, state_label
+from ..labels import STAFF_EVENT_LABELS, actor_label, staff_event_label, state_label
 from ..models import Attachment, ChainCheckpoint, Event, Letter, Message
 from .requests import CappedPaginator
 from .scoping import ReadOnlyAdmin
@@ -20,10 +20,21 @@ class _RequestLinkMixin:
         return format_html('<a href="{}">{}</a>', url, obj.request.reference)
 
 
+class ActionFilter(admin.SimpleListFilter):
+    title = _("what happened")
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return sorted(((code, label) for code, label in STAFF_EVENT_LABELS.items()), key=lambda c: str(c[1]))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(Event)
 class EventAdmin(_RequestLinkMixin, ReadOnlyAdmin):
     list_display = ["seq", "operator", "request_link", "what", "state_before", "state_after", "who", "created_at"]
-    list_filter = ["action"]
+    list_filter = [ActionFilter]
     list_select_related = ["operator", "request", "actor"]
     search_fields = ["request__reference"]
     show_full_result_count = False
@@ -36,9 +47,7 @@ class EventAdmin(_RequestLinkMixin, ReadOnlyAdmin):
 
     @admin.display(description=_("what happened"), ordering="action")
     def what(self, obj):
-        from .forms import TRANSITION_LABELS
-
-        return staff_event_label(obj.action, TRANSITION_LABELS)
+        return staff_event_label(obj.action)
 
     @admin.display(description=_("state before"))
     def state_before(self, obj):

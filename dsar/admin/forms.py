@@ -3,11 +3,12 @@
 from django import forms
 from django.contrib.admin.widgets import AdminDateWidget
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .. import deadlines
-from ..kinds import GROUNDS_BY_KIND, REFUSAL_BASIS, RefusalGround
+from ..kinds import GROUNDS_BY_KIND, REFUSAL_BASIS, RefusalGround, duration_text
 from ..letters.texts import localise_basis
 from ..models import DataRequest
 from ..selectors import staff_users_for
@@ -93,9 +94,9 @@ class ExtendForm(TransitionForm):
         policy = op.policy_for(self.request_obj.kind)
         self.latest = extension_latest(self.request_obj, now=timezone.now(), policy=policy)
         if self.latest:
-            self.fields["new_due"].help_text = _("No later than %(date)s (the policy allows %(n)s %(unit)s).") % {
-                "date": timezone.localtime(self.latest, op.tz).date().isoformat(),
-                "n": policy.extension_max_n, "unit": policy.get_extension_unit_display(),
+            self.fields["new_due"].help_text = _("No later than %(date)s (the policy allows %(amount)s).") % {
+                "date": date_format(timezone.localtime(self.latest, op.tz).date(), "SHORT_DATE_FORMAT"),
+                "amount": duration_text(policy.extension_max_n, policy.extension_unit),
             }
             self.fields["new_due"].initial = timezone.localtime(self.latest, op.tz).date()
 

@@ -9,12 +9,13 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from .. import deadlines, permissions
-from ..kinds import HOURS_KINDS
+from ..kinds import HOURS_KINDS, duration_text
 from ..labels import actor_label, detail_items, staff_event_label, state_label
 from ..models import DataRequest, Event, Message
 from ..queues import clock_due
@@ -80,7 +81,7 @@ def time_left_label(obj, now=None) -> tuple[str, str]:
     if obj.kind in HOURS_KINDS:
         amount = gettext("%(n)s h") % {"n": int(abs(seconds) // 3600)}
     else:
-        amount = gettext("%(n)s d") % {"n": f"{abs(seconds) / 86400:.1f}"}
+        amount = gettext("%(n)s d") % {"n": number_format(abs(seconds) / 86400, 1)}
     if obj.clock_paused_at:
         return gettext("paused, %(left)s left") % {"left": amount}, "tl-paused"
     if seconds < 0:
@@ -168,7 +169,10 @@ class RequestPageMixin:
             "duplicates": list(duplicate_candidates(obj)),
             "time_left": time_text,
             "time_css": time_css,
-            "policy": obj.operator.policy_for(obj.kind),
+            "policy": (policy := obj.operator.policy_for(obj.kind)),
+            "policy_window": duration_text(policy.deadline_n, policy.deadline_unit),
+            "policy_extension": duration_text(policy.extension_max_n, policy.extension_unit)
+            if policy.extension_allowed and policy.extension_max_n else "",
         }
         context.update(extra_context or {})
         return TemplateResponse(request, "admin/dsar/datarequest/request_page.html", context)

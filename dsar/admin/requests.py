@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import TransitionNotAllowed
 
@@ -30,6 +30,7 @@ from ..services import triage
 from ..workflow import TransitionInputError
 from ..states import State
 from .forms import AssignForm
+from .holdings import HoldingsMixin
 from .request_page import RequestPageMixin, time_left_label  # noqa: F401 (the list shows it too)
 from .scoping import OperatorScopedAdmin
 
@@ -101,7 +102,7 @@ class _Echo:
 
 
 @admin.register(DataRequest)
-class DataRequestAdmin(AuthorityCheckMixin, RequestPageMixin, OperatorScopedAdmin):
+class DataRequestAdmin(HoldingsMixin, AuthorityCheckMixin, RequestPageMixin, OperatorScopedAdmin):
     list_display = ["reference", "kind_label", "state_label", "time_left", "assignee_name"]
     list_display_links = ["reference"]
     list_filter = [
@@ -224,7 +225,7 @@ class DataRequestAdmin(AuthorityCheckMixin, RequestPageMixin, OperatorScopedAdmi
             except (PermissionDenied, TransitionInputError) as exc:
                 self.message_user(request, _message_of(exc), messages.ERROR)
                 return None
-            self.message_user(request, gettext("%(n)s requests assigned.") % {"n": changed}, messages.SUCCESS)
+            self.message_user(request, ngettext("%(n)s request assigned.", "%(n)s requests assigned.", changed) % {"n": changed}, messages.SUCCESS)
             return None
         return self._action_page(request, queryset, action="assign_selected", title=gettext("Assign requests"),
                                  form=form, intro=gettext("Choose who works on these requests."))

@@ -8,6 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 # Weeks, periods and "today" are counted in the country's time zone, like every deadline.
 DASHBOARD_TZ = ZoneInfo(settings.TIME_ZONE)
@@ -51,7 +52,7 @@ class DashboardFilterForm(forms.Form):
             raise forms.ValidationError(_("The start of the period must not be after its end."))
         if (end - start).days >= MAX_PERIOD_DAYS:
             raise forms.ValidationError(
-                _("Choose a period of at most %(days)s days.") % {"days": MAX_PERIOD_DAYS}
+                ngettext("Choose a period of at most %(days)s day.", "Choose a period of at most %(days)s days.", MAX_PERIOD_DAYS) % {"days": MAX_PERIOD_DAYS}
             )
         data["start"], data["end"] = start, end
         return data

@@ -4,18 +4,17 @@ Registered from DsarConfig.ready(); operator isolation comes from dsar.admin.sco
 Letters themselves are listed by dsar/admin/events.py and downloaded from the request page.
 """
 
-import hashlib
-
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .. import permissions
+from ..admin.holdings import HoldingRules
 from ..admin.scoping import OperatorScopedAdmin
-from ..files import file_store
-from ..models import Attachment, DataRequest
+from ..models import DataRequest
 from ..models.letters import AccessRecord, LetterTemplate, ProcessingActivity
+from ..services.holdings import attachment_from_upload
 from . import texts
 
 
@@ -50,7 +49,7 @@ class ProcessingActivityAdmin(OperatorScopedAdmin):
     ]
 
 
-class AccessRecordForm(forms.ModelForm):
+class AccessRecordForm(HoldingRules, forms.ModelForm):
     upload = forms.FileField(label=_("or upload a file"), required=False)
 
     class Meta:
@@ -66,20 +65,6 @@ class AccessRecordForm(forms.ModelForm):
         if self.user is not None and not permissions.can(self.user, "add_accessrecord", request):
             raise ValidationError(_("You do not work for this request's operator."))
         return request
-
-    def clean_upload(self):
-        from django.conf import settings
-
-        upload = self.cleaned_data.get("upload")
-        if upload and upload.size > settings.DSAR_MAX_UPLOAD_BYTES:
-            raise ValidationError(_("The file is too large."))
-        return upload
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("content") and not cleaned.get("upload") and not (self.instance.pk and self.instance.attachment_id):
-            raise ValidationError(_("Enter the data held, or upload a file with it."))
-        return cleaned
 
 
 @admin.register(AccessRecord)
@@ -110,14 +95,5 @@ class AccessRecordAdmin(OperatorScopedAdmin):
             obj.created_by = request.user
         upload = form.cleaned_data.get("upload")
         if upload:
-            data = upload.read()
-            attachment = Attachment(
-                request=obj.request, purpose=Attachment.Purpose.STAFF, original_name=upload.name[:255],
-                content_type=(upload.content_type or "application/octet-stream")[:100], size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(), uploaded_by=request.user,
-            )
-            upload.seek(0)
-            file_store(attachment.file, upload, name=upload.name)
-            attachment.save()
-            obj.attachment = attachment
+            obj.attachment = attachment_from_upload(request=obj.request, upload=upload, actor=request.user)
         super().save_model(request, obj, form, change)

@@ -85,7 +85,9 @@ class Event(models.Model):
         indexes = [models.Index(fields=["request", "created_at"], name="event_request_idx")]
 
     def __str__(self):
-        return f"#{self.seq} {self.action}"
+        from ..labels import staff_event_label
+
+        return f"#{self.seq} {staff_event_label(self.action)}"
 
     # --- writing -------------------------------------------------------------
 

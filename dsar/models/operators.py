@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ..deadlines import WorkCalendar, calendar_for
-from ..kinds import EXTENDABLE_KINDS, KIND_RULES, DeadlineUnit, Kind, window_exceeds_cap
+from ..kinds import EXTENDABLE_KINDS, KIND_RULES, DeadlineUnit, Kind, duration_text, window_exceeds_cap
 from ..validators import validate_iin_bin
 
 LANGUAGE_CHOICES = [("kk", _("Kazakh")), ("ru", _("Russian")), ("en", _("English"))]
@@ -179,9 +179,9 @@ class Policy(models.Model):
                 raise ValidationError(
                     {
                         "deadline_n": _(
-                            "The law caps this kind at %(cap)s %(unit)s (%(basis)s); a policy may be shorter, never longer."
+                            "The law caps this kind at %(cap)s (%(basis)s); a policy may be shorter, never longer."
                         )
-                        % {"cap": rule.cap_n, "unit": DeadlineUnit(rule.cap_unit).label, "basis": rule.basis}
+                        % {"cap": duration_text(rule.cap_n, rule.cap_unit), "basis": rule.basis}
                     }
                 )
         if self.extension_allowed and self.kind not in EXTENDABLE_KINDS:

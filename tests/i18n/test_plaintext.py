@@ -27,8 +27,11 @@ def test_it_renders_every_text_template_unescaped(settings):
 
     folder = Path(settings.BASE_DIR) / "templates" / "dsar" / "emails"
     for path in sorted(folder.glob("*.txt")):
-        names = set(re.findall(r"{{\s*([a-z_]+)", path.read_text()))
+        source = path.read_text()
+        names = set(re.findall(r"{{\s*([a-z_]+)", source)) | set(re.findall(r"\w=([a-z_]+)", source))
+        names |= set(re.findall(r"{%\s*(?:if|elif|for \w+ in)\s+([a-z_]+)", source))
+        names |= set(re.findall(r"\|\w+:([a-z_]+)", source))
         context = {name: NASTY for name in names}
-        context.update({name: 2 for name in re.findall(r"count \w+=([a-z_]+)", path.read_text())})
+        context.update({name: 2 for name in re.findall(r"count \w+=([a-z_]+)", source)})
         out = render_plain(f"dsar/emails/{path.name}", context)
         assert "&quot;" not in out and "&amp;" not in out and "&lt;" not in out, path.name

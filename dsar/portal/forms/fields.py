@@ -1,6 +1,7 @@
 import phonenumbers
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from ...services.uploads import MAX_FILES_PER_UPLOAD, upload_check
 
@@ -26,7 +27,7 @@ class DocumentsField(forms.FileField):
             return []
         if len(files) > MAX_FILES_PER_UPLOAD:
             raise forms.ValidationError(
-                _("Send at most %(n)s files at once.") % {"n": MAX_FILES_PER_UPLOAD}, code="too_many"
+                ngettext("Send at most %(n)s file at once.", "Send at most %(n)s files at once.", MAX_FILES_PER_UPLOAD) % {"n": MAX_FILES_PER_UPLOAD}, code="too_many"
             )
         errors = []
         for upload in files:

@@ -143,9 +143,25 @@ class RequestForm(forms.Form):
         codes = [code for code, _label in offered]
         self.fields["language"].initial = language if language in codes else operator.default_language
         if operator.require_phone_confirmation:
-            self.fields["subject_phone"].help_text = _("This operator confirms your phone number by SMS.")
-            self.fields["representative_phone"].help_text = self.fields["subject_phone"].help_text
+            self._place_sms_hint()
         self.helper = self._helper()
+
+    def _place_sms_hint(self):
+        """The SMS hint goes under the phone the code is sent to: the representative's when one acts
+        (services.verification.code_recipient), else the subject's."""
+        goes_here = _("This operator confirms the phone by SMS: the code goes to this number.")
+        if not self.is_bound:
+            self.fields["subject_phone"].help_text = _(
+                "This operator confirms the phone by SMS: the code goes to this number, or to the "
+                "representative's phone when you act for someone else."
+            )
+            self.fields["representative_phone"].help_text = goes_here
+        elif self.fields["acting_for_other"].widget.value_from_datadict(
+            self.data, self.files, self.add_prefix("acting_for_other")
+        ):
+            self.fields["representative_phone"].help_text = goes_here
+        else:
+            self.fields["subject_phone"].help_text = goes_here
 
     def _helper(self) -> FormHelper:
         helper = FormHelper()
