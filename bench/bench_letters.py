@@ -32,7 +32,7 @@ from dsar.letters.rendering import letter_pdf  # noqa: E402
 from dsar.models import Letter, LetterKind, Operator  # noqa: E402
 from dsar.services.intake import request_create  # noqa: E402
 from dsar.letters.services import letter_issue  # noqa: E402
-from dsar.workflow import transition  # noqa: E402
+from dsar.services.transitions import transition  # noqa: E402
 
 CONTEXT = {
     "language": "ru", "kind": "acknowledgment", "title": "Уведомление о получении обращения",

@@ -67,10 +67,3 @@ def staff_event_label(action: str, first: dict | None = None) -> str:
     labels = {**STAFF_EVENT_LABELS, **(first or {})}
     return str(labels[action]) if action in labels else humanise(action)
 
-
-def detail_items(details: dict) -> list[tuple[str, str]]:
-    """The kind-specific answers of the request form, each under its question."""
-    from .portal.forms.request import RequestForm
-
-    fields = RequestForm.base_fields
-    return [(str(fields[key].label) if key in fields else humanise(key), value) for key, value in (details or {}).items()]

@@ -27,7 +27,7 @@ from django.core.files.base import ContentFile  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 from dsar.models import DataRequest, Letter, Message, Operator  # noqa: E402
-from dsar.workflow import transition  # noqa: E402
+from dsar.services.transitions import transition  # noqa: E402
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 OUT = Path(__file__).resolve().parent

@@ -29,7 +29,7 @@ class TransitionForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def transition_fields(self) -> dict:
-        """Keyword arguments for `workflow.transition()`."""
+        """Keyword arguments for `services.transitions.transition()`."""
         return {k: v for k, v in self.cleaned_data.items() if k != SEEN_STATE}
 
 

@@ -16,7 +16,8 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from .. import deadlines, permissions
 from ..kinds import HOURS_KINDS, duration_text
-from ..labels import actor_label, detail_items, staff_event_label, state_label
+from ..labels import actor_label, staff_event_label, state_label
+from ..portal.forms.request import detail_items
 from ..models import DataRequest, Event, Message
 from ..queues import clock_due
 from ..selectors import duplicate_candidates

@@ -1,7 +1,7 @@
 """Which transition sends which letter, and how a letter gets rendered whatever fails.
 
 A transition that the subject must hear about records its `Letter` row (status PENDING) inside
-its own transaction (`workflow.transition` calls `letter_issue_for_transition`), like the
+its own transaction (`services.transitions.transition` calls `letter_issue_for_transition`), like the
 notification outbox: a rolled-back transition has no letter, a committed one always has one.
 The render task is queued on commit only to be quick; the outbox sweep (`letters_requeue_due`,
 beat every minute) queues any pending letter whose message went missing, and the render task

@@ -5,7 +5,7 @@ moves a figure calls `rollup_apply(before=..., after=...)` inside its own transa
 adds the difference; `rollup_rebuild()` sums the contributions of every request from
 scratch. Both use the same function, so a rebuild equals the kept figures.
 
-Hooks: `workflow.transition()` (answers, closes, reopenings, every state change),
+Hooks: `services.transitions.transition()` (answers, closes, reopenings, every state change),
 `intake.request_create()` (a clock started at submission) and `retention.request_purge()`.
 
 Locks: the upsert locks one figure row per key touched, after the request row and the

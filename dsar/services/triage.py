@@ -1,6 +1,6 @@
 """Staff triage: assignment, internal notes, duplicates, the questions to the subject, audit of views.
 
-State changes still go through `dsar.workflow.transition()`; these services add what
+State changes still go through `dsar.services.transitions.transition()`; these services add what
 surrounds them (the message to the subject, the link to the original) in the same
 transaction, and write one audit event for each thing that is not a transition.
 """

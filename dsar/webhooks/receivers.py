@@ -1,7 +1,7 @@
 """The hooks that record webhook messages, all in one place: transitions and new letters.
 
 They run inside the transaction that made the change (django-fsm's `post_transition` fires in
-`workflow.transition()` before it commits), so a rolled-back change records nothing.
+`services.transitions.transition()` before it commits), so a rolled-back change records nothing.
 """
 
 from django.db.models.signals import post_save

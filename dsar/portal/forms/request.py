@@ -11,6 +11,7 @@ from ...kinds import Kind
 from ...models.operators import LANGUAGE_CHOICES
 from ...models.requests import RepresentativeBasis
 from ...validators import is_valid_iin_bin
+from ...labels import humanise
 from .fields import DocumentsField, PhoneField
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -264,3 +265,9 @@ def blank_form_html(form: RequestForm) -> str:
             _BLANK_FORMS.clear()
         html = _BLANK_FORMS[key] = render_crispy_form(form)
     return html
+
+
+def detail_items(details: dict) -> list[tuple[str, str]]:
+    """The kind-specific answers of the request form, each under its question (staff pages)."""
+    fields = RequestForm.base_fields
+    return [(str(fields[key].label) if key in fields else humanise(key), value) for key, value in (details or {}).items()]
