@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import transition
+from django_fsm import can_proceed, transition
 
 from . import deadlines
 from .kinds import EXTENDABLE_KINDS, GROUNDS_BY_KIND, REFUSAL_BASIS, Kind, RefusalGround
@@ -388,6 +388,13 @@ SERVICE_TRANSITIONS = {"refuse_authority"}
 # Transitions the subject (or the system) takes; no staff permission applies.
 SUBJECT_TRANSITIONS = {"confirm_identity", "withdraw", "resume", "expire", "refuse_unanswered"}
 
+
+
+def subject_may_act(request: "DataRequest") -> bool:
+    """The subject may reply, send documents or withdraw: asked of the state machine (the request
+    can still be withdrawn, so it is open) once their identity is confirmed (before that, the only
+    thing to do is confirm it)."""
+    return request.state != State.AWAITING_IDENTITY and can_proceed(request.withdraw)
 
 
 def available_transitions(request: "DataRequest", user, now: datetime | None = None) -> list[str]:

@@ -82,7 +82,7 @@ def reply_create(*, request: DataRequest, body: str, uploads: list, now: datetim
     now = now or timezone.now()
     with atomic_with_files():
         locked = DataRequest.objects.select_for_update(of=("self",), no_key=True).get(pk=request.pk)
-        if locked.state not in (State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT, State.BLOCKED):
+        if not workflow.subject_may_act(locked):
             raise workflow.TransitionNotAllowed("closed")
         message = Message.objects.create(request=locked, channel=Message.Channel.FROM_SUBJECT, body=body)
         for upload in uploads:

@@ -13,13 +13,11 @@ from ...letters.selectors import letter_file_for, letters_for_request
 from ...models import Attachment, Event, Message, State
 from ...models.portal import CodePurpose
 from ...services.subject import reply_create, request_withdraw
+from ...workflow import subject_may_act
 from ...services.verification import code_check, code_issue, download_link_create, download_resolve
 from ..forms import CodeForm, ReplyForm, WithdrawForm
 from ..texts import event_label
 from .common import access_or_404, over_limit, private, ratelimited, session_unlock, session_unlocked
-
-REPLY_STATES = (State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT, State.BLOCKED)
-
 
 def _unlocked_access(request, token):
     """The access row when this browser has unlocked the page, else None."""
@@ -44,7 +42,7 @@ def _status_context(data_request, reply_form=None):
         "conversation": conversation,
         "letters": letters_for_request(request=data_request),
         "exports": Attachment.objects.filter(request=data_request, purpose=Attachment.Purpose.EXPORT),
-        "can_reply": data_request.state in REPLY_STATES,
+        "can_reply": subject_may_act(data_request),
         "awaiting_subject": data_request.state == State.AWAITING_SUBJECT,
         "reply_form": reply_form or ReplyForm(),
     }
@@ -118,7 +116,7 @@ def withdraw(request, token):
     if access is None:
         return redirect("portal:status", token=token)
     data_request = access.request
-    if data_request.state not in (State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT, State.BLOCKED):
+    if not subject_may_act(data_request):
         messages.info(request, _("This request is already closed."))
         return redirect("portal:status", token=token)
     form = WithdrawForm(request.POST or None)

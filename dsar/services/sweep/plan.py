@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from ... import deadlines
 from ...deadlines import WorkCalendar
 from ...queues import clock_due
-from ...states import CLOSED_STATES, State
+from ...states import ACTIVE_STATES, CLOSED_STATES, State
 
 STAFF_REMINDER = "staff_reminder"
 ESCALATION = "escalation"
@@ -23,7 +23,7 @@ CLARIFICATION_LAPSE = "clarification_lapse"
 RETENTION = "retention"
 
 # States where the operator's clock runs and staff must answer (or, blocked, check the data).
-CLOCK_STATES = {State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT, State.BLOCKED}
+CLOCK_STATES = frozenset(ACTIVE_STATES)  # the clock runs (or is paused) in the active states
 STATE_CHANGING = {IDENTITY_EXPIRY, CLARIFICATION_LAPSE, RETENTION}
 
 
