@@ -159,11 +159,11 @@ def test_an_endpoint_failing_for_days_is_disabled_and_the_dpo_told(operator, dja
 def test_it_tells_of_a_letter_and_of_deadlines(operator, receiver):
     endpoint_for(operator, receiver.url, ["letter.issued", "request.deadline_approaching", "request.overdue"])
     request = make_request(operator, kind="rectification")
-    transition(request.pk, "confirm_identity")
-    from dsar.letters.services import letter_issue
-
-    letter_issue(request=request, kind="acknowledgment", cause="test")
+    transition(request.pk, "confirm_identity")  # records the acknowledgment letter in the same transaction
+    letter = request.letters.get()
+    assert letter.kind == "acknowledgment"
     assert list(WebhookDelivery.objects.values_list("event", flat=True)) == ["letter.issued"]
+    assert WebhookDelivery.objects.get().payload["data"]["letter"]["number"] == letter.number
     request.refresh_from_db()
     webhooks_sweep_run(now=request.due_at - timedelta(hours=3))
     webhooks_sweep_run(now=request.due_at - timedelta(hours=2))
