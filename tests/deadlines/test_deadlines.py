@@ -185,8 +185,10 @@ def test_it_refuses_a_date_that_is_both_an_extra_day_off_and_an_extra_working_da
 
 
 def test_it_refuses_datetimes_where_dates_are_expected():
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="^d must be a datetime.date, got datetime"):
         CAL.is_working_day(datetime(2025, 1, 3, 12))
+    with pytest.raises(TypeError, match="^d must be a datetime.date, got datetime"):
+        CAL.next_working_day(datetime(2025, 1, 3, 12))
     with pytest.raises(TypeError, match="^override date must be a datetime.date, got datetime"):
         calendar_for(overrides=[(datetime(2025, 1, 3, 12), False)])
     with pytest.raises(TypeError, match="^extra_days_off item must be a datetime.date, got datetime"):

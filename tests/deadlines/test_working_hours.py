@@ -53,7 +53,7 @@ def test_it_reads_working_hours_on_the_local_clock_and_calendar():
 
 
 def test_it_refuses_a_naive_moment_for_working_hours():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^at must be timezone-aware"):
         in_working_hours(datetime(2026, 4, 6, 10), hours=HOURS, calendar=CAL)
 
 
@@ -110,6 +110,41 @@ def test_it_gives_up_snapping_when_no_working_day_is_near():
         snap_back_to_working_hours(at(MON, 12), hours=HOURS, calendar=never)
     with pytest.raises(ValueError, match="after"):
         snap_forward_to_working_hours(at(MON, 12), hours=HOURS, calendar=never)
+
+
+def test_it_reads_working_hours_in_the_zone_it_is_given():
+    # 08:00 UTC on Monday is 13:00 in Almaty: at work there, not yet in a UTC office.
+    monday_8_utc = at(MON, 8, tz=UTC)
+    assert in_working_hours(monday_8_utc, hours=HOURS, calendar=CAL)
+    assert not in_working_hours(monday_8_utc, hours=HOURS, calendar=CAL, tz=UTC)
+    assert snap_back_to_working_hours(monday_8_utc, hours=HOURS, calendar=CAL, tz=UTC) == at(FRI, 9, tz=UTC)
+    assert snap_forward_to_working_hours(monday_8_utc, hours=HOURS, calendar=CAL, tz=UTC) == at(MON, 9, tz=UTC)
+
+
+def test_it_extends_and_rebases_on_the_date_of_the_zone_it_is_given():
+    # 02:00 on 8 April in Almaty is 7 April in UTC.
+    due = at(date(2026, 4, 8), 2)
+    extended = deadlines.extend_due(due_at=due, n=1, unit=CALENDAR_DAYS, calendar=CAL, tz=UTC)
+    assert extended == datetime(2026, 4, 8, 23, 59, 59, tzinfo=UTC)
+    new = WorkCalendar(extra_days_off={date(2026, 4, 8)})
+    # In UTC the deadline is on the 7th, before the changed day: it does not move.
+    assert deadlines.rebase_due(due_at=due, changed=date(2026, 4, 8), old=CAL, new=new, unit=CALENDAR_DAYS, tz=UTC) == due
+
+
+def test_it_counts_and_resumes_on_the_dates_of_the_zone_it_is_given():
+    # Each Almaty moment at 02:00 is the previous day in UTC.
+    received = at(date(2026, 4, 8), 2)
+    assert deadlines.due_at(received_at=received, n=1, unit=WORKING_DAYS, calendar=CAL, tz=UTC) == datetime(
+        2026, 4, 8, 23, 59, 59, tzinfo=UTC
+    )
+    # Paused 7 April (UTC) with the 8th to 10th left, resumed Sunday 12th: due Wednesday 15th.
+    moved = deadlines.resume_due(due_at=datetime(2026, 4, 10, 23, 59, 59, tzinfo=UTC), paused_at=received,
+                                 resumed_at=at(date(2026, 4, 13), 2), unit=WORKING_DAYS, calendar=CAL, tz=UTC)
+    assert moved == datetime(2026, 4, 15, 23, 59, 59, tzinfo=UTC)
+    # Due Thursday 9th (UTC; Friday in Almaty), paused Tuesday 7th: two days left after Monday 13th.
+    moved = deadlines.resume_due(due_at=datetime(2026, 4, 9, 20, 0, tzinfo=UTC), paused_at=at(TUE, 12),
+                                 resumed_at=at(date(2026, 4, 13), 12), unit=WORKING_DAYS, calendar=CAL, tz=UTC)
+    assert moved == datetime(2026, 4, 15, 23, 59, 59, tzinfo=UTC)
 
 
 # --- whole units left -------------------------------------------------------------------
@@ -191,9 +226,9 @@ def test_it_refuses_a_bad_window_or_cap(kwargs):
 
 def test_it_refuses_datetimes_for_the_receipt_range():
     args = dict(n=3, unit=WORKING_DAYS, cap_n=4, cap_unit=CALENDAR_DAYS, calendar=CAL)
-    with pytest.raises(TypeError, match="first"):
+    with pytest.raises(TypeError, match="^first must"):
         window_exceeds_cap(**args, first=at(FRI, 9), last=FRI)
-    with pytest.raises(TypeError, match="last"):
+    with pytest.raises(TypeError, match="^last must"):
         window_exceeds_cap(**args, first=FRI, last=at(FRI, 9))
 
 
