@@ -182,6 +182,18 @@ def test_it_lets_overrides_win_over_the_package():
 def test_it_refuses_a_date_that_is_both_an_extra_day_off_and_an_extra_working_day():
     with pytest.raises(ValueError, match="2026-04-04"):
         calendar_for(overrides=[(date(2026, 4, 4), True), (date(2026, 4, 4), False)])
+    both = {date(2026, 4, 5), date(2026, 4, 4)}
+    with pytest.raises(ValueError, match="working day: 2026-04-04, 2026-04-05$"):
+        WorkCalendar(extra_days_off=both, extra_working_days=both)
+
+
+def test_it_keeps_a_calendar_built_from_sets_hashable_and_equal_to_one_built_from_frozensets():
+    from_sets = WorkCalendar(extra_days_off={date(2026, 4, 6)}, extra_working_days=[date(2026, 4, 4)])
+    from_frozensets = WorkCalendar(
+        extra_days_off=frozenset({date(2026, 4, 6)}), extra_working_days=frozenset({date(2026, 4, 4)})
+    )
+    assert from_sets == from_frozensets
+    assert hash(from_sets) == hash(from_frozensets)
 
 
 def test_it_refuses_datetimes_where_dates_are_expected():
