@@ -19,6 +19,7 @@ from dsar.deadlines import (
     calendar_for,
     due_at,
     extend_due,
+    rebase_due,
     resume_due,
     time_left,
     working_seconds_between,
@@ -181,13 +182,35 @@ def test_it_lets_overrides_win_over_the_package():
 def test_it_refuses_a_date_that_is_both_an_extra_day_off_and_an_extra_working_day():
     with pytest.raises(ValueError, match="2026-04-04"):
         calendar_for(overrides=[(date(2026, 4, 4), True), (date(2026, 4, 4), False)])
+    both = {date(2026, 4, 5), date(2026, 4, 4)}
+    with pytest.raises(ValueError, match="working day: 2026-04-04, 2026-04-05$"):
+        WorkCalendar(extra_days_off=both, extra_working_days=both)
+
+
+def test_it_keeps_a_calendar_built_from_sets_hashable_and_equal_to_one_built_from_frozensets():
+    from_sets = WorkCalendar(extra_days_off={date(2026, 4, 6)}, extra_working_days=[date(2026, 4, 4)])
+    from_frozensets = WorkCalendar(
+        extra_days_off=frozenset({date(2026, 4, 6)}), extra_working_days=frozenset({date(2026, 4, 4)})
+    )
+    assert from_sets == from_frozensets
+    assert hash(from_sets) == hash(from_frozensets)
 
 
 def test_it_refuses_datetimes_where_dates_are_expected():
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="^d must be a datetime.date, got datetime"):
         CAL.is_working_day(datetime(2025, 1, 3, 12))
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="^d must be a datetime.date, got datetime"):
+        CAL.next_working_day(datetime(2025, 1, 3, 12))
+    with pytest.raises(TypeError, match="^override date must be a datetime.date, got datetime"):
         calendar_for(overrides=[(datetime(2025, 1, 3, 12), False)])
+    with pytest.raises(TypeError, match="^extra_days_off item must be a datetime.date, got datetime"):
+        WorkCalendar(extra_days_off={datetime(2025, 1, 3, 12)})
+    with pytest.raises(TypeError, match="^extra_working_days item must be a datetime.date, got str"):
+        WorkCalendar(extra_working_days={"2025-01-04"})
+    with pytest.raises(TypeError, match="^a must be a datetime.date"):
+        CAL.working_days_between(datetime(2025, 1, 3, 12), date(2025, 1, 9))
+    with pytest.raises(TypeError, match="^b must be a datetime.date"):
+        CAL.working_days_between(date(2025, 1, 3), datetime(2025, 1, 9, 12))
 
 
 def test_it_counts_working_days_in_a_half_open_interval():
@@ -242,7 +265,7 @@ def test_it_never_moves_a_deadline_earlier_on_resume():
 
 
 def test_it_refuses_a_resume_before_the_pause():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^resumed_at is earlier than paused_at"):
         resume_due(
             due_at=end_of(2026, 4, 9),
             paused_at=local(2026, 4, 8),
@@ -285,6 +308,32 @@ def test_it_counts_a_whole_working_day_as_24_hours_and_holidays_as_nothing():
     assert edge == 6 * 3600
 
 
+def test_it_counts_working_seconds_up_to_an_end_on_the_local_next_day():
+    # Tuesday 02:00 in Almaty is still Monday in UTC: Tuesday's first two hours count too.
+    assert working_seconds_between(start=local(2026, 4, 6), end=local(2026, 4, 7, 2), calendar=CAL) == 14 * 3600
+
+
+def test_it_counts_from_the_local_date_of_an_early_morning_request():
+    # 02:00 on Wednesday 8 April in Almaty is 7 April in UTC: one working day ends on Thursday.
+    assert due(local(2026, 4, 8, 2), 1) == end_of(2026, 4, 9)
+
+
+def test_it_reads_pause_resume_and_due_dates_on_the_local_clock():
+    # Each moment at 02:00 local is the previous day in UTC; the local dates decide.
+    # Paused Wednesday with Thursday and Friday left, resumed Monday 13th: due Wednesday 15th.
+    moved = resume_due(due_at=end_of(2026, 4, 10), paused_at=local(2026, 4, 8, 2), resumed_at=local(2026, 4, 13, 2),
+                       unit=WORKING_DAYS, calendar=CAL)
+    assert moved == end_of(2026, 4, 15)
+    early_due = resume_due(due_at=local(2026, 4, 10, 2), paused_at=local(2026, 4, 8), resumed_at=local(2026, 4, 13),
+                           unit=WORKING_DAYS, calendar=CAL)
+    assert early_due == end_of(2026, 4, 15)
+
+
+def test_it_extends_from_the_local_due_date():
+    # A due moment at 02:00 on 8 April (7 April in UTC) is a deadline of 8 April.
+    assert extend_due(due_at=local(2026, 4, 8, 2), n=1, unit=CALENDAR_DAYS, calendar=CAL) == end_of(2026, 4, 9)
+
+
 def test_it_returns_zero_working_seconds_for_an_empty_or_reversed_span():
     assert working_seconds_between(start=local(2026, 4, 7), end=local(2026, 4, 6), calendar=CAL) == 0.0
 
@@ -292,34 +341,47 @@ def test_it_returns_zero_working_seconds_for_an_empty_or_reversed_span():
 # --- Input validation ------------------------------------------------------------------
 
 
+AWARE = local(2026, 4, 8)
+
+
 @pytest.mark.parametrize(
-    "call",
+    "name, call",
     [
-        lambda naive: due_at(received_at=naive, n=1, unit=WORKING_DAYS, calendar=CAL),
-        lambda naive: extend_due(due_at=naive, n=1, unit=WORKING_DAYS, calendar=CAL),
-        lambda naive: resume_due(
-            due_at=naive, paused_at=local(2026, 4, 7), resumed_at=local(2026, 4, 8), unit=WORKING_DAYS, calendar=CAL
-        ),
-        lambda naive: resume_due(
-            due_at=end_of(2026, 4, 9), paused_at=naive, resumed_at=local(2026, 4, 8), unit=WORKING_DAYS, calendar=CAL
-        ),
-        lambda naive: time_left(now=naive, due_at=end_of(2026, 4, 9)),
-        lambda naive: working_seconds_between(start=naive, end=end_of(2026, 4, 9), calendar=CAL),
+        ("received_at", lambda naive: due_at(received_at=naive, n=1, unit=WORKING_DAYS, calendar=CAL)),
+        ("due_at", lambda naive: extend_due(due_at=naive, n=1, unit=WORKING_DAYS, calendar=CAL)),
+        ("due_at", lambda naive: resume_due(
+            due_at=naive, paused_at=local(2026, 4, 7), resumed_at=AWARE, unit=WORKING_DAYS, calendar=CAL
+        )),
+        ("paused_at", lambda naive: resume_due(
+            due_at=end_of(2026, 4, 9), paused_at=naive, resumed_at=AWARE, unit=WORKING_DAYS, calendar=CAL
+        )),
+        ("resumed_at", lambda naive: resume_due(
+            due_at=end_of(2026, 4, 9), paused_at=AWARE, resumed_at=naive, unit=WORKING_DAYS, calendar=CAL
+        )),
+        ("now", lambda naive: time_left(now=naive, due_at=end_of(2026, 4, 9))),
+        ("due_at", lambda naive: time_left(now=AWARE, due_at=naive)),
+        ("start", lambda naive: working_seconds_between(start=naive, end=end_of(2026, 4, 9), calendar=CAL)),
+        ("end", lambda naive: working_seconds_between(start=AWARE, end=naive, calendar=CAL)),
+        ("due_at", lambda naive: rebase_due(
+            due_at=naive, changed=date(2026, 4, 8), old=CAL, new=CAL, unit=WORKING_DAYS
+        )),
     ],
 )
-def test_it_refuses_naive_datetimes(call):
-    with pytest.raises(ValueError, match="timezone-aware"):
+def test_it_refuses_naive_datetimes_and_names_the_argument(name, call):
+    with pytest.raises(ValueError, match=f"^{name} must be timezone-aware"):
         call(datetime(2026, 4, 6, 12, 0))
+    with pytest.raises(TypeError, match=f"^{name} must be a datetime, got date"):
+        call(date(2026, 4, 6))
 
 
 @pytest.mark.parametrize("n", [0, -1, True, 1.5])
 def test_it_refuses_a_period_that_is_not_a_positive_integer(n):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=f"^n must be a positive integer, got {n!r}$"):
         due(local(2026, 4, 6), n)
 
 
 def test_it_refuses_an_unknown_unit():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="^unit must be one of .*, got 'hours'$"):
         due(local(2026, 4, 6), 1, "hours")
 
 

@@ -45,3 +45,18 @@ def test_it_moves_a_calendar_day_deadline_off_a_new_day_off(received, n, offset)
     old_due = due_at(received_at=_received(received), n=n, unit=CALENDAR_DAYS, calendar=OLD)
     moved = rebase_due(due_at=old_due, changed=changed, old=OLD, new=new, unit=CALENDAR_DAYS)
     assert moved == due_at(received_at=_received(received), n=n, unit=CALENDAR_DAYS, calendar=new)
+
+
+def test_it_reads_the_due_date_on_the_operator_clock():
+    # 02:00 on 8 April in Almaty is still 7 April in UTC: the local date is the one that moves.
+    due = datetime(2026, 4, 8, 2, 0, tzinfo=KZ_TZ)
+    new = WorkCalendar(extra_days_off={date(2026, 4, 8)})
+    moved = rebase_due(due_at=due, changed=date(2026, 4, 8), old=OLD, new=new, unit=CALENDAR_DAYS)
+    assert moved == datetime(2026, 4, 9, 23, 59, 59, tzinfo=KZ_TZ)
+
+
+def test_it_keeps_a_deadline_that_had_no_working_day_left_when_its_day_becomes_working():
+    # An extension chose Saturday 11 April; that Saturday becomes a working day: nothing to move.
+    due = datetime(2026, 4, 11, 23, 59, 59, tzinfo=KZ_TZ)
+    new = WorkCalendar(extra_working_days={date(2026, 4, 11)})
+    assert rebase_due(due_at=due, changed=date(2026, 4, 11), old=OLD, new=new, unit=WORKING_DAYS) == due
