@@ -64,7 +64,9 @@ def _labels(choices) -> dict[str, str]:
 
 
 def register_lines(scope: Scope):
-    """The register as CSV lines. On PostgreSQL the database writes them (COPY); elsewhere Python."""
+    """The register as CSV lines. On PostgreSQL the database writes them (COPY) and they come as the
+    server's UTF-8 bytes, chunked where it chose (not decoded here: a chunk may end inside a
+    character); elsewhere Python writes str lines. Both stream straight into the response."""
     yield BOM + _register_writer().writerow(_register_header())
     yield from _register_copy(scope) if connection.vendor == "postgresql" else _register_python(scope)
     yield from checkpoint_lines(scope)
