@@ -93,13 +93,16 @@ def main(argv=None) -> int:
     total = DataRequest.objects.count()
     User = get_user_model()
     # The busiest operator's caseworker, and the platform administrator who sees all operators.
-    busiest = DataRequest.objects.values("operator_id").order_by().annotate(n=Count("id")).order_by("-n")[0][
-        "operator_id"]
+    busiest = (
+        DataRequest.objects.values("operator_id").order_by().annotate(n=Count("id")).order_by("-n")[0]["operator_id"]
+    )
     worker = Membership.objects.filter(operator_id=busiest, role="caseworker").select_related("user").first().user
     admin = User.objects.filter(is_superuser=True).first()
     open_request = DataRequest.objects.filter(operator_id=busiest, state="in_progress").order_by("-due_at").first()
-    print(f"{total:,} requests in the database; operator {busiest} holds "
-          f"{DataRequest.objects.filter(operator_id=busiest).count():,}.")
+    print(
+        f"{total:,} requests in the database; operator {busiest} holds "
+        f"{DataRequest.objects.filter(operator_id=busiest).count():,}."
+    )
     for who, user in (("caseworker", worker), ("platform admin", admin)):
         client = _client_for(user)
         for label, url in (

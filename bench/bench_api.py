@@ -39,7 +39,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bench_intake import (  # noqa: E402
-    ROOT, Round, create_database, p95, prepare, run_round, sides,
+    ROOT,
+    Round,
+    create_database,
+    p95,
+    prepare,
+    run_round,
+    sides,
 )
 
 CELERY = str(Path(sys.executable).with_name("celery"))
@@ -57,14 +63,27 @@ def api_round(port: int, raw_key: str, clients: int, submissions: int, identity:
                     return
                 issued[0] += 1
                 n = issued[0]
-            body = json.dumps({"kind": "access", "language": "ru", "identity": identity,
-                               "subject": {"name": "Aigerim Abenova", "email": f"api.{tag}.{n}@example.kz"}})
+            body = json.dumps(
+                {
+                    "kind": "access",
+                    "language": "ru",
+                    "identity": identity,
+                    "subject": {"name": "Aigerim Abenova", "email": f"api.{tag}.{n}@example.kz"},
+                }
+            )
             started = time.perf_counter()
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             try:
-                conn.request("POST", "/api/v1/requests/", body=body.encode(), headers={
-                    "Authorization": f"Bearer {raw_key}", "Content-Type": "application/json",
-                    "Idempotency-Key": f"{tag}-{n}"})
+                conn.request(
+                    "POST",
+                    "/api/v1/requests/",
+                    body=body.encode(),
+                    headers={
+                        "Authorization": f"Bearer {raw_key}",
+                        "Content-Type": "application/json",
+                        "Idempotency-Key": f"{tag}-{n}",
+                    },
+                )
                 response = conn.getresponse()
                 response.read()
                 if response.status != 201:
@@ -124,31 +143,66 @@ class Receiver:
 def webhook_round(portal, deliveries: int, timeout: float) -> dict:
     receiver = Receiver()
     # The worker posts to 127.0.0.1 over http: allowed here only (local settings, DEBUG off).
-    env = {**os.environ, **portal.env, "DJANGO_SETTINGS_MODULE": "config.settings.local",
-           "DSAR_WEBHOOK_ALLOW_PRIVATE": "1", "DSAR_WEBHOOK_ALLOW_HTTP": "1", "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        **portal.env,
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DSAR_WEBHOOK_ALLOW_PRIVATE": "1",
+        "DSAR_WEBHOOK_ALLOW_HTTP": "1",
+        "PYTHONPATH": str(ROOT),
+    }
     log = open(Path(portal.env["DSAR_VAR_DIR"]) / "worker.log", "w")
-    worker = subprocess.Popen([CELERY, "-A", "config", "worker", "-Q", "celery", "--concurrency", "2",
-                               "--loglevel", "WARNING", "-n", "bench@%h"], cwd=ROOT, env=env, stdout=log,
-                              stderr=subprocess.STDOUT, start_new_session=True)
+    worker = subprocess.Popen(
+        [
+            CELERY,
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            "celery",
+            "--concurrency",
+            "2",
+            "--loglevel",
+            "WARNING",
+            "-n",
+            "bench@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         time.sleep(15)  # worker start-up on a busy machine
         # Recorded as the product records them: webhook_emit() in one transaction, each delivery's
         # task queued to the broker when it commits. The clock starts at the commit.
-        out = subprocess.run([sys.executable, "-c", (
-            "import django, time; django.setup()\n"
-            "from django.db import transaction\n"
-            "from dsar.models import Operator, WebhookEndpoint\n"
-            "from dsar.webhooks.outbox import webhook_emit\n"
-            "op = Operator.objects.filter(is_active=True).order_by('pk').first()\n"
-            "WebhookEndpoint.objects.filter(operator=op).update(is_active=False)\n"
-            f"WebhookEndpoint.objects.create(operator=op, url='{receiver.url}', events=['request.received'])\n"
-            "stamp = str(time.time())\n"
-            "with transaction.atomic():\n"
-            f"    for n in range({deliveries}):\n"
-            "        webhook_emit(operator_id=op.pk, event='request.received', cause=f'bench{stamp}-{n}',\n"
-            "                     data={'reference': f'BENCH-{n}'})\n"
-            "    transaction.on_commit(lambda: print(time.time(), flush=True))\n")],
-            cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                (
+                    "import django, time; django.setup()\n"
+                    "from django.db import transaction\n"
+                    "from dsar.models import Operator, WebhookEndpoint\n"
+                    "from dsar.webhooks.outbox import webhook_emit\n"
+                    "op = Operator.objects.filter(is_active=True).order_by('pk').first()\n"
+                    "WebhookEndpoint.objects.filter(operator=op).update(is_active=False)\n"
+                    f"WebhookEndpoint.objects.create(operator=op, url='{receiver.url}', events=['request.received'])\n"
+                    "stamp = str(time.time())\n"
+                    "with transaction.atomic():\n"
+                    f"    for n in range({deliveries}):\n"
+                    "        webhook_emit(operator_id=op.pk, event='request.received', cause=f'bench{stamp}-{n}',\n"
+                    "                     data={'reference': f'BENCH-{n}'})\n"
+                    "    transaction.on_commit(lambda: print(time.time(), flush=True))\n"
+                ),
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
         committed = float(out.strip().splitlines()[-1])
         deadline = time.monotonic() + timeout
         while receiver.count() < deliveries and time.monotonic() < deadline:
@@ -160,8 +214,13 @@ def webhook_round(portal, deliveries: int, timeout: float) -> dict:
         receiver.server.shutdown()
     got = receiver.count()
     elapsed = (max(receiver.times) - committed) if receiver.times else 0.0
-    return {"deliveries": deliveries, "received": got, "duplicates": got - len(set(receiver.ids)),
-            "seconds": elapsed, "per_minute": got / elapsed * 60 if elapsed else 0}
+    return {
+        "deliveries": deliveries,
+        "received": got,
+        "duplicates": got - len(set(receiver.ids)),
+        "seconds": elapsed,
+        "per_minute": got / elapsed * 60 if elapsed else 0,
+    }
 
 
 class _Skip(Exception):
@@ -194,20 +253,24 @@ def main(argv=None) -> int:
     create_database(database_url)
     create_database(baseline.env["DATABASE_URL"])
     prepare(portal, baseline)
-    raw_key = portal.manage(code=(
-        "import django; django.setup()\n"
-        "from django.contrib.auth import get_user_model\n"
-        "from dsar.api.keys import api_key_create\n"
-        "from dsar.models import Operator\n"
-        "op = Operator.objects.filter(is_active=True).order_by('pk').first()\n"
-        "admin, _ = get_user_model().objects.get_or_create(username='bench-admin', defaults={'is_superuser': True,\n"
-        "    'is_staff': True})\n"
-        "key, raw = api_key_create(operator=op, name='bench', scopes=['submit', 'verified_identity'], actor=admin,\n"
-        "    rate_per_minute=10**9)\n"
-        "print(raw)\n"
-    )).strip()
-    lines = ["| channel | submissions/s | ratio to the form | p95 ms (POST) | failures | stored |",
-             "|---|---:|---:|---:|---:|---|"]
+    raw_key = portal.manage(
+        code=(
+            "import django; django.setup()\n"
+            "from django.contrib.auth import get_user_model\n"
+            "from dsar.api.keys import api_key_create\n"
+            "from dsar.models import Operator\n"
+            "op = Operator.objects.filter(is_active=True).order_by('pk').first()\n"
+            "admin, _ = get_user_model().objects.get_or_create(username='bench-admin', defaults={'is_superuser': True,\n"
+            "    'is_staff': True})\n"
+            "key, raw = api_key_create(operator=op, name='bench', scopes=['submit', 'verified_identity'], actor=admin,\n"
+            "    rate_per_minute=10**9)\n"
+            "print(raw)\n"
+        )
+    ).strip()
+    lines = [
+        "| channel | submissions/s | ratio to the form | p95 ms (POST) | failures | stored |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
     ok = True
     if not args.webhooks_only:
         portal.start(args.workers)
@@ -228,8 +291,10 @@ def main(argv=None) -> int:
         for name, result, stored in rounds:
             rate = result.flows / result.seconds if result.seconds else 0
             ok &= result.failures == 0 and stored == result.flows
-            lines.append(f"| {name} | {rate:.1f} | {rate / base if base else 0:.2f} | {p95(result.post_ms):.0f} | "
-                         f"{result.failures} | {stored}/{result.flows} |")
+            lines.append(
+                f"| {name} | {rate:.1f} | {rate / base if base else 0:.2f} | {p95(result.post_ms):.0f} | "
+                f"{result.failures} | {stored}/{result.flows} |"
+            )
     except _Skip:
         pass
     finally:
@@ -241,8 +306,10 @@ def main(argv=None) -> int:
     print()
     print("| webhook deliveries | received | duplicates | seconds | per minute |")
     print("|---:|---:|---:|---:|---:|")
-    print(f"| {hooks['deliveries']} | {hooks['received']} | {hooks['duplicates']} | {hooks['seconds']:.1f} | "
-          f"{hooks['per_minute']:.0f} |")
+    print(
+        f"| {hooks['deliveries']} | {hooks['received']} | {hooks['duplicates']} | {hooks['seconds']:.1f} | "
+        f"{hooks['per_minute']:.0f} |"
+    )
     return 0 if ok else 1
 
 

@@ -109,9 +109,18 @@ def bench_pages(runs: int) -> list[str]:
     lines = ["| user | page | period | median ms | max ms | bytes |", "|---|---|---|---:|---:|---:|"]
     for who, user in _users().items():
         client = _client_for(user)
-        targets = [("Now", reverse("dashboard:now"), {"": {}}), ("Performance", reverse("dashboard:performance"), periods)]
-        targets += [(f"CSV {key}", reverse("dashboard:csv", args=[key]), periods if key not in ("now", "age", "workload") else {"": {}})
-                    for key in ALL_TABLES]
+        targets = [
+            ("Now", reverse("dashboard:now"), {"": {}}),
+            ("Performance", reverse("dashboard:performance"), periods),
+        ]
+        targets += [
+            (
+                f"CSV {key}",
+                reverse("dashboard:csv", args=[key]),
+                periods if key not in ("now", "age", "workload") else {"": {}},
+            )
+            for key in ALL_TABLES
+        ]
         for name, url, variants in targets:
             for label, params in variants.items():
                 median, worst, size = _time(client, url, params, runs)
@@ -128,9 +137,15 @@ def bench_register() -> list[str]:
     client = _client_for(admin)
     today = timezone.localdate()
     url = reverse("dashboard:register")
-    lines = ["| period | rows | MB | seconds | tracemalloc peak MiB | ru_maxrss after, MiB |", "|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| period | rows | MB | seconds | tracemalloc peak MiB | ru_maxrss after, MiB |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for months in (1, 3, 6, 12):
-        params = {"start": (today - timedelta(days=months * 30 if months < 12 else 364)).isoformat(), "end": today.isoformat()}
+        params = {
+            "start": (today - timedelta(days=months * 30 if months < 12 else 364)).isoformat(),
+            "end": today.isoformat(),
+        }
         started = time.perf_counter()
         response = client.get(url, params)
         rows = size = 0
@@ -146,7 +161,9 @@ def bench_register() -> list[str]:
         _current, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        lines.append(f"| {months} month(s) | {rows - 1:,} | {size / 1e6:.1f} | {seconds:.1f} | {peak / 2**20:.1f} | {rss:.0f} |")
+        lines.append(
+            f"| {months} month(s) | {rows - 1:,} | {size / 1e6:.1f} | {seconds:.1f} | {peak / 2**20:.1f} | {rss:.0f} |"
+        )
         print(lines[-1], flush=True)
     return lines
 

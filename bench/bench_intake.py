@@ -74,9 +74,20 @@ class Side:
         self.port = free_port()
         env = {**os.environ, **self.env, "DJANGO_SETTINGS_MODULE": self.settings, "PYTHONPATH": str(ROOT)}
         self.process = subprocess.Popen(
-            [GUNICORN, "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "--backlog", "2048",
-             "--log-level", "warning", self.wsgi],
-            cwd=ROOT, env=env,
+            [
+                GUNICORN,
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--backlog",
+                "2048",
+                "--log-level",
+                "warning",
+                self.wsgi,
+            ],
+            cwd=ROOT,
+            env=env,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -145,10 +156,14 @@ def run_round(side: Side, clients: int, submissions: int, tag: str) -> Round:
                 match = TOKEN.search(body)
                 if status != 200 or not match:
                     raise RuntimeError(f"GET {status}")
-                fields = {**side.post_fields, "csrfmiddlewaretoken": match.group(1).decode(),
-                          side.email_field: f"load.{tag}.{clients}.{n}@example.kz"}
-                status, _body, _jar = request("POST", side.port, side.form_path, body=urlencode(fields).encode(),
-                                              cookies=jar)
+                fields = {
+                    **side.post_fields,
+                    "csrfmiddlewaretoken": match.group(1).decode(),
+                    side.email_field: f"load.{tag}.{clients}.{n}@example.kz",
+                }
+                status, _body, _jar = request(
+                    "POST", side.port, side.form_path, body=urlencode(fields).encode(), cookies=jar
+                )
                 done = time.perf_counter()
                 if status != 302:
                     raise RuntimeError(f"POST {status}")
@@ -190,15 +205,26 @@ def sides(database_url: str, var_dir: str, smoke: bool = False) -> tuple[Side, S
         # The smoke run needs no Redis: local settings with DEBUG off use files under var_dir.
         settings="config.settings.local" if smoke else "config.settings.production",
         wsgi="config.wsgi:application",
-        env={**common, "DATABASE_URL": database_url, "REDIS_URL": "" if smoke else os.environ.get("REDIS_URL", ""),
-             "DSAR_VAR_DIR": var_dir, "DSAR_RATELIMIT_ENABLE": "0", "SECURE_SSL_REDIRECT": "0",
-             "SECURE_HSTS_SECONDS": "0", "DSAR_OUTBOX_SECRET": "bench-only-outbox-secret",
-             "DSAR_CHAIN_SIGNING_KEY_FILE": f"{var_dir}/chain-signing-key.pem"},
+        env={
+            **common,
+            "DATABASE_URL": database_url,
+            "REDIS_URL": "" if smoke else os.environ.get("REDIS_URL", ""),
+            "DSAR_VAR_DIR": var_dir,
+            "DSAR_RATELIMIT_ENABLE": "0",
+            "SECURE_SSL_REDIRECT": "0",
+            "SECURE_HSTS_SECONDS": "0",
+            "DSAR_OUTBOX_SECRET": "bench-only-outbox-secret",
+            "DSAR_CHAIN_SIGNING_KEY_FILE": f"{var_dir}/chain-signing-key.pem",
+        },
         email_field="subject_email",
     )
-    baseline = Side(name="baseline", settings="bench.baseline.settings", wsgi="bench.baseline.wsgi:application",
-                    env={**common, "DATABASE_URL": baseline_url},
-                    post_fields={"name": "Aigerim Abenova", "text": "", "consent": "on"})
+    baseline = Side(
+        name="baseline",
+        settings="bench.baseline.settings",
+        wsgi="bench.baseline.wsgi:application",
+        env={**common, "DATABASE_URL": baseline_url},
+        post_fields={"name": "Aigerim Abenova", "text": "", "consent": "on"},
+    )
     return portal, baseline
 
 
@@ -208,7 +234,8 @@ def signing_key(path: str) -> None:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: PLC0415
 
     pem = Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
     Path(path).write_bytes(pem)
 
 
@@ -230,17 +257,21 @@ def prepare(portal: Side, baseline: Side) -> None:
         create_database(baseline.env["DATABASE_URL"])
     portal.manage("migrate", "--no-input", "-v0")
     portal.manage("collectstatic", "--no-input", "-v0")
-    slug, language = portal.manage(code=(
-        "import django; django.setup()\n"
-        "from dsar.models import Operator\n"
-        "from dsar.demo.operators import load_operators\n"
-        "op = Operator.objects.filter(is_active=True).order_by('pk').first() or load_operators()[0]\n"
-        "print(op.slug, op.default_language)"
-    )).split()
+    slug, language = portal.manage(
+        code=(
+            "import django; django.setup()\n"
+            "from dsar.models import Operator\n"
+            "from dsar.demo.operators import load_operators\n"
+            "op = Operator.objects.filter(is_active=True).order_by('pk').first() or load_operators()[0]\n"
+            "print(op.slug, op.default_language)"
+        )
+    ).split()
     portal.form_path = f"/ru/o/{slug}/request/access/"
     portal.post_fields = {"subject_name": "Aigerim Abenova", "language": language, "consent": "on", "description": ""}
-    baseline.manage(code="import django; django.setup(); from django.core.management import call_command; "
-                         "call_command('migrate', run_syncdb=True, verbosity=0)")
+    baseline.manage(
+        code="import django; django.setup(); from django.core.management import call_command; "
+        "call_command('migrate', run_syncdb=True, verbosity=0)"
+    )
 
 
 def main(argv=None) -> int:
@@ -262,8 +293,10 @@ def main(argv=None) -> int:
     signing_key(f"{var_dir}/chain-signing-key.pem")
     # A terminated run still stops its servers (the finally below).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    lines = ["| clients | side | flows/s | ratio | POST p95 ms | flow p95 ms | p95 ratio | failures | stored |",
-             "|---:|---|---:|---:|---:|---:|---:|---:|---|"]
+    lines = [
+        "| clients | side | flows/s | ratio | POST p95 ms | flow p95 ms | p95 ratio | failures | stored |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
     ok = True
     try:
         prepare(portal, baseline)

@@ -29,24 +29,43 @@ django.setup()
 from django.db import transaction  # noqa: E402
 
 from dsar.letters.rendering import letter_pdf  # noqa: E402
+from dsar.letters.services import letter_issue  # noqa: E402
 from dsar.models import Letter, LetterKind, Operator  # noqa: E402
 from dsar.services.intake import request_create  # noqa: E402
-from dsar.letters.services import letter_issue  # noqa: E402
 from dsar.services.transitions import transition  # noqa: E402
 
 CONTEXT = {
-    "language": "ru", "kind": "acknowledgment", "title": "Уведомление о получении обращения",
-    "paragraphs": ["Уважаемый(ая) Әлия Қасымқызы Нұрғалиева!",
-                   "Ваше обращение «Доступ к персональным данным» № QZT-2026-000123 получено 10.03.2026.",
-                   "Мы ответим до 13.03.2026. Сохраните номер обращения: ход рассмотрения виден на странице статуса."],
+    "language": "ru",
+    "kind": "acknowledgment",
+    "title": "Уведомление о получении обращения",
+    "paragraphs": [
+        "Уважаемый(ая) Әлия Қасымқызы Нұрғалиева!",
+        "Ваше обращение «Доступ к персональным данным» № QZT-2026-000123 получено 10.03.2026.",
+        "Мы ответим до 13.03.2026. Сохраните номер обращения: ход рассмотрения виден на странице статуса.",
+    ],
     "date": "10.03.2026",
-    "operator": {"name": 'ТОО "QAZTRACKER"', "bin_iin": "240640012348", "address": "Astana, Mangilik El 55",
-                 "email": "privacy@qaztracker.example.kz", "phone": "+7 717 200 00 00", "website": "",
-                 "responsible": "Е. Касымова"},
+    "operator": {
+        "name": 'ТОО "QAZTRACKER"',
+        "bin_iin": "240640012348",
+        "address": "Astana, Mangilik El 55",
+        "email": "privacy@qaztracker.example.kz",
+        "phone": "+7 717 200 00 00",
+        "website": "",
+        "responsible": "Е. Касымова",
+    },
     "subject": {"name": "Әлия Қасымқызы Нұрғалиева"},
-    "request": {"reference": "QZT-2026-000123", "kind": "access", "kind_label": "Доступ к персональным данным",
-                "received": "10.03.2026 10:00", "due": "13.03.2026"},
-    "refusal": None, "claim_outcome": "", "appeal": False, "register": None, "records": [],
+    "request": {
+        "reference": "QZT-2026-000123",
+        "kind": "access",
+        "kind_label": "Доступ к персональным данным",
+        "received": "10.03.2026 10:00",
+        "due": "13.03.2026",
+    },
+    "refusal": None,
+    "claim_outcome": "",
+    "appeal": False,
+    "register": None,
+    "records": [],
 }
 
 
@@ -59,38 +78,73 @@ def bench_render(n: int, warmup: int = 5) -> None:
         pdf = letter_pdf(context=CONTEXT, number=f"QZT-OUT-2026-{i:06d}", code="ABCDEFGHJKMN")
         times.append((time.perf_counter() - t0) * 1000)
         cpu.append((time.process_time() - c0) * 1000)
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     print(f"render: n={n} pdf={len(pdf)} bytes pages={len(PdfReader(io.BytesIO(pdf)).pages)}")
     for label, xs in (("wall", sorted(times)), ("cpu ", sorted(cpu))):
-        print(f"  {label} median {statistics.median(xs):.1f} ms  mean {statistics.mean(xs):.1f} ms  "
-              f"p95 {xs[int(0.95 * (n - 1))]:.1f} ms  min {xs[0]:.1f} ms  max {xs[-1]:.1f} ms")
+        print(
+            f"  {label} median {statistics.median(xs):.1f} ms  mean {statistics.mean(xs):.1f} ms  "
+            f"p95 {xs[int(0.95 * (n - 1))]:.1f} ms  min {xs[0]:.1f} ms  max {xs[-1]:.1f} ms"
+        )
     print(f"  load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 
 
 def _bench_operator() -> Operator:
     operator, _ = Operator.objects.get_or_create(
         slug="bench-letters",
-        defaults=dict(short_name="Bench", name_en="Bench LLP", name_ru="ТОО «Бенч»", name_kk="«Бенч» ЖШС",
-                      bin_iin="240640012348", legal_address="Astana", contact_email="bench@example.kz",
-                      responsible_person="Ә. Бенчева", languages=["kk", "ru", "en"], reference_prefix="BNCH"),
+        defaults=dict(
+            short_name="Bench",
+            name_en="Bench LLP",
+            name_ru="ТОО «Бенч»",
+            name_kk="«Бенч» ЖШС",
+            bin_iin="240640012348",
+            legal_address="Astana",
+            contact_email="bench@example.kz",
+            responsible_person="Ә. Бенчева",
+            languages=["kk", "ru", "en"],
+            reference_prefix="BNCH",
+        ),
     )
     return operator
 
 
 def bench_celery(count: int, concurrency: int, timeout: float) -> None:
     operator = _bench_operator()
-    request = request_create(operator=operator, kind="access", subject_name="Әлия Нұрғалиева",
-                             subject_email="bench@example.kz", language="kk")
+    request = request_create(
+        operator=operator,
+        kind="access",
+        subject_name="Әлия Нұрғалиева",
+        subject_email="bench@example.kz",
+        language="kk",
+    )
     transition(request.pk, "confirm_identity")  # issues its own acknowledgment too
     with transaction.atomic():
         ids = [letter_issue(request=request, kind=LetterKind.ACKNOWLEDGMENT).pk for _ in range(count)]
     print(f"celery: queued {count} letters; starting a worker with concurrency {concurrency}")
     worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config.celery_app", "worker", "-Q", "celery,letters", "-c", str(concurrency),
-         "--pool", "prefork", "-l", "WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=os.environ.copy(),
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config.celery_app",
+            "worker",
+            "-Q",
+            "celery,letters",
+            "-c",
+            str(concurrency),
+            "--pool",
+            "prefork",
+            "-l",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
     )
     try:
         started = time.perf_counter()
@@ -105,7 +159,9 @@ def bench_celery(count: int, concurrency: int, timeout: float) -> None:
             time.sleep(0.2)
         elapsed = now - started
         steady = now - first_done if first_done else elapsed
-        print(f"  {done}/{count} ready in {elapsed:.1f} s (worker start included) -> {done / elapsed * 60:.0f} letters/min")
+        print(
+            f"  {done}/{count} ready in {elapsed:.1f} s (worker start included) -> {done / elapsed * 60:.0f} letters/min"
+        )
         if done > 1 and first_done:
             print(f"  steady state after the first letter: {(done - 1) / steady * 60:.0f} letters/min")
         print(f"  load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")

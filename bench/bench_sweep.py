@@ -109,15 +109,18 @@ def _reset_and_seed(total: int, due: int, now) -> None:
     ) AS t
     """
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, {"ops": ops, "prefixes": prefixes, "caseworkers": caseworkers, "total": total,
-                             "due": due, "now": now})
+        cursor.execute(
+            sql, {"ops": ops, "prefixes": prefixes, "caseworkers": caseworkers, "total": total, "due": due, "now": now}
+        )
         # Identity reminders need a submission 4 days back; expiries 8 days back (policy: 7 days).
         cursor.execute(
             "UPDATE dsar_datarequest SET submitted_at = %s - interval '4 days' WHERE id <= %s AND id %% 100 BETWEEN 80 AND 97",
-            [now, due])
+            [now, due],
+        )
         cursor.execute(
             "UPDATE dsar_datarequest SET submitted_at = %s - interval '8 days' WHERE id <= %s AND id %% 100 = 98",
-            [now, due])
+            [now, due],
+        )
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE dsar_datarequest")
 
@@ -141,8 +144,15 @@ def run(total: int, due: int) -> dict:
         result = sweep_run(now=now)
         elapsed = time.perf_counter() - started
     left = DataRequest.objects.filter(next_action_at__lte=now).count()
-    return {"total": total, "due": due, "seconds": round(elapsed, 2), "queries": len(ctx.captured_queries),
-            "seed_seconds": round(seeded, 1), "still_due": left, **result.as_dict()}
+    return {
+        "total": total,
+        "due": due,
+        "seconds": round(elapsed, 2),
+        "queries": len(ctx.captured_queries),
+        "seed_seconds": round(seeded, 1),
+        "still_due": left,
+        **result.as_dict(),
+    }
 
 
 def main() -> int:

@@ -31,28 +31,109 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-FIRST = ["Aigerim", "Nurlan", "Dana", "Yerlan", "Aliya", "Timur", "Madina", "Askar", "Zhanna", "Olzhas",
-         "Gulnara", "Bauyrzhan", "Saule", "Arman", "Ainur", "Dmitry", "Elena", "John", "Maria", "Kairat"]
-LAST = ["Abenova", "Serikov", "Zhumabekova", "Tokayev", "Ismailova", "Bekov", "Nurpeisova", "Karimov",
-        "Utegenova", "Sadykov", "Ivanova", "Petrov", "Smith", "Omarova", "Alimzhanov"]
+FIRST = [
+    "Aigerim",
+    "Nurlan",
+    "Dana",
+    "Yerlan",
+    "Aliya",
+    "Timur",
+    "Madina",
+    "Askar",
+    "Zhanna",
+    "Olzhas",
+    "Gulnara",
+    "Bauyrzhan",
+    "Saule",
+    "Arman",
+    "Ainur",
+    "Dmitry",
+    "Elena",
+    "John",
+    "Maria",
+    "Kairat",
+]
+LAST = [
+    "Abenova",
+    "Serikov",
+    "Zhumabekova",
+    "Tokayev",
+    "Ismailova",
+    "Bekov",
+    "Nurpeisova",
+    "Karimov",
+    "Utegenova",
+    "Sadykov",
+    "Ivanova",
+    "Petrov",
+    "Smith",
+    "Omarova",
+    "Alimzhanov",
+]
 KIND_WEIGHTS = {
-    "access": 30, "rectification": 12, "blocking": 6, "destruction": 18,
-    "consent_withdrawal": 12, "automated_decision_objection": 4, "claim": 8, "enquiry": 10,
+    "access": 30,
+    "rectification": 12,
+    "blocking": 6,
+    "destruction": 18,
+    "consent_withdrawal": 12,
+    "automated_decision_objection": 4,
+    "claim": 8,
+    "enquiry": 10,
 }
 # Of the open requests (those still inside their window, plus a backlog), which state.
 OPEN_MIX = {"awaiting_identity": 10, "received": 25, "in_progress": 45, "awaiting_subject": 12}
-CLOSED_MIX = {"fulfilled": 62, "partly_fulfilled": 8, "refused": 12, "withdrawn": 5, "expired": 5,
-              "duplicate": 3, "destroyed": 5}
+CLOSED_MIX = {
+    "fulfilled": 62,
+    "partly_fulfilled": 8,
+    "refused": 12,
+    "withdrawn": 5,
+    "expired": 5,
+    "duplicate": 3,
+    "destroyed": 5,
+}
 REFUSAL_GROUND = "identity_not_proven"  # fits every kind (GROUNDS_BY_KIND)
 
 COLUMNS = [
-    "operator_id", "kind", "reference", "state", "language", "subject_name", "subject_email", "subject_phone",
-    "subject_iin", "acting_for_other", "representative_name", "representative_email", "representative_phone",
-    "representative_basis", "authority_verified_at", "description", "details", "submitted_at",
-    "identity_confirmed_at", "received_at", "due_at", "original_due_at", "clock_paused_at", "paused_seconds",
-    "extension_reason", "answered_at", "closed_at", "answer_working_seconds", "assignee_id", "outcome",
-    "refusal_ground", "refusal_basis", "refusal_explanation", "duplicate_of_id", "next_action_at",
-    "last_contact_at", "purged_at", "created_at", "updated_at", "channel",
+    "operator_id",
+    "kind",
+    "reference",
+    "state",
+    "language",
+    "subject_name",
+    "subject_email",
+    "subject_phone",
+    "subject_iin",
+    "acting_for_other",
+    "representative_name",
+    "representative_email",
+    "representative_phone",
+    "representative_basis",
+    "authority_verified_at",
+    "description",
+    "details",
+    "submitted_at",
+    "identity_confirmed_at",
+    "received_at",
+    "due_at",
+    "original_due_at",
+    "clock_paused_at",
+    "paused_seconds",
+    "extension_reason",
+    "answered_at",
+    "closed_at",
+    "answer_working_seconds",
+    "assignee_id",
+    "outcome",
+    "refusal_ground",
+    "refusal_basis",
+    "refusal_explanation",
+    "duplicate_of_id",
+    "next_action_at",
+    "last_contact_at",
+    "purged_at",
+    "created_at",
+    "updated_at",
+    "channel",
 ]
 
 
@@ -83,9 +164,9 @@ class _Generator:
             self.staff[op.pk] = list(
                 Membership.objects.filter(operator=op).order_by("user_id").values_list("user_id", flat=True)
             )
-        self.kinds, self.kind_weights = zip(*KIND_WEIGHTS.items())
-        self.open_states, self.open_weights = zip(*OPEN_MIX.items())
-        self.closed_states, self.closed_weights = zip(*CLOSED_MIX.items())
+        self.kinds, self.kind_weights = zip(*KIND_WEIGHTS.items(), strict=False)
+        self.open_states, self.open_weights = zip(*OPEN_MIX.items(), strict=False)
+        self.closed_states, self.closed_weights = zip(*CLOSED_MIX.items(), strict=False)
         self._due_cache: dict = {}
         self.counters: dict[tuple[int, int], int] = {}
         self.recent_contacts: dict[int, list[tuple[str, str, str, str]]] = {op.pk: [] for op in operators}
@@ -96,8 +177,13 @@ class _Generator:
         hit = self._due_cache.get(key)
         if hit is None:
             policy = self.policies[(op.pk, kind)]
-            hit = self.deadlines.due_at(received_at=received, n=policy.deadline_n, unit=policy.deadline_unit,
-                                        calendar=self.calendars[op.pk], tz=op.tz)
+            hit = self.deadlines.due_at(
+                received_at=received,
+                n=policy.deadline_n,
+                unit=policy.deadline_unit,
+                calendar=self.calendars[op.pk],
+                tz=op.tz,
+            )
             self._due_cache[key] = hit
         return hit
 
@@ -129,20 +215,43 @@ class _Generator:
                 contacts[rng.randrange(500)] = (name, email, phone, iin)
         r = {c: None for c in COLUMNS}
         r.update(
-            operator_id=op.pk, kind=kind, reference=self.reference(op, submitted), language=op.default_language,
-            subject_name=name, subject_email=email, subject_phone=phone, subject_iin=iin, acting_for_other=False,
-            representative_name="", representative_email="", representative_phone="", representative_basis="",
-            description="", details="{}", submitted_at=submitted, paused_seconds=0, extension_reason="",
-            outcome="", refusal_ground="", refusal_basis="", refusal_explanation="",
-            last_contact_at=submitted, created_at=submitted, updated_at=submitted, channel="web",
+            operator_id=op.pk,
+            kind=kind,
+            reference=self.reference(op, submitted),
+            language=op.default_language,
+            subject_name=name,
+            subject_email=email,
+            subject_phone=phone,
+            subject_iin=iin,
+            acting_for_other=False,
+            representative_name="",
+            representative_email="",
+            representative_phone="",
+            representative_basis="",
+            description="",
+            details="{}",
+            submitted_at=submitted,
+            paused_seconds=0,
+            extension_reason="",
+            outcome="",
+            refusal_ground="",
+            refusal_basis="",
+            refusal_explanation="",
+            last_contact_at=submitted,
+            created_at=submitted,
+            updated_at=submitted,
+            channel="web",
         )
         confirmed = submitted + timedelta(minutes=rng.randint(2, 240))
         due = self.due(op, kind, confirmed)
         window = due - confirmed
         # Inside its window: open. Past it: closed, except a 1% backlog left overdue.
         still_open = (confirmed > now) or (due > now and rng.random() < 0.85) or rng.random() < 0.01
-        state = rng.choices(self.open_states, self.open_weights)[0] if still_open else \
-            rng.choices(self.closed_states, self.closed_weights)[0]
+        state = (
+            rng.choices(self.open_states, self.open_weights)[0]
+            if still_open
+            else rng.choices(self.closed_states, self.closed_weights)[0]
+        )
         if state == "destroyed" and kind not in ("destruction", "rectification"):
             state = "fulfilled"
         r["state"] = state
@@ -150,8 +259,13 @@ class _Generator:
             if state == "expired":
                 r.update(outcome="expired", closed_at=submitted + timedelta(days=7))
             return r
-        r.update(identity_confirmed_at=confirmed, received_at=confirmed, due_at=due, original_due_at=due,
-                 last_contact_at=confirmed)
+        r.update(
+            identity_confirmed_at=confirmed,
+            received_at=confirmed,
+            due_at=due,
+            original_due_at=due,
+            last_contact_at=confirmed,
+        )
         staff = self.staff[op.pk]
         if staff and (state != "received" or rng.random() < 0.3) and rng.random() < 0.85:
             r["assignee_id"] = staff[rng.randrange(len(staff))]
@@ -166,8 +280,11 @@ class _Generator:
                 r["answered_at"] = answered
                 r["answer_working_seconds"] = int((answered - confirmed).total_seconds() * 5 / 7)
             if state == "refused":
-                r.update(refusal_ground=REFUSAL_GROUND, refusal_basis="Law No. 94-V, art. 24",
-                         refusal_explanation="Identity was not proven.")
+                r.update(
+                    refusal_ground=REFUSAL_GROUND,
+                    refusal_basis="Law No. 94-V, art. 24",
+                    refusal_explanation="Identity was not proven.",
+                )
         return r
 
 
@@ -185,8 +302,16 @@ def _ensure_operators():
     return operators
 
 
-def seed(n: int = 1_000_000, *, operators=None, now: datetime | None = None, chunk: int = 50_000,
-         random_seed: int = 2026, days: int = 730, progress=None) -> int:
+def seed(
+    n: int = 1_000_000,
+    *,
+    operators=None,
+    now: datetime | None = None,
+    chunk: int = 50_000,
+    random_seed: int = 2026,
+    days: int = 730,
+    progress=None,
+) -> int:
     """Insert `n` requests for `operators` (default: the operators in the database, else the demo ones).
 
     PostgreSQL uses COPY, other databases bulk_create. Returns the number of rows written.

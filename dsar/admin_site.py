@@ -11,13 +11,13 @@ from django import forms
 from django.conf import settings
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
-from django.contrib.auth.decorators import login_required
-from django.views.decorators.cache import never_cache
 from django.shortcuts import redirect
 from django.urls import path, reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django_otp import devices_for_user
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
 
@@ -37,11 +37,15 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
     """
 
     otp_token = forms.CharField(
-        label=_("Code from your authenticator app (or a recovery code)"), required=False,
+        label=_("Code from your authenticator app (or a recovery code)"),
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
     )
-    error_messages = {**OTPAdminAuthenticationForm.error_messages, "invalid_login": SIGN_IN_FAILED,
-                      "inactive": SIGN_IN_FAILED}
+    error_messages = {
+        **OTPAdminAuthenticationForm.error_messages,
+        "invalid_login": SIGN_IN_FAILED,
+        "inactive": SIGN_IN_FAILED,
+    }
 
     def _chosen_device(self, user):
         """The device the code's shape names: 6 digits for the app, anything else a recovery code."""
@@ -67,8 +71,9 @@ class StaffLoginForm(OTPAdminAuthenticationForm):
             self.clean_otp(user)
         except ValidationError:
             # The password was right and the code was not: a failure like any other.
-            user_login_failed.send(sender=type(self), credentials={"username": self.cleaned_data.get("username")},
-                                   request=self.request)
+            user_login_failed.send(
+                sender=type(self), credentials={"username": self.cleaned_data.get("username")}, request=self.request
+            )
             self.user_cache = None
             raise ValidationError(SIGN_IN_FAILED, code="invalid_login") from None
         if user.otp_device is not None and user.otp_device.__class__.__name__ == "StaticDevice":
@@ -112,7 +117,9 @@ class DsarAdminSite(OTPAdminSite):
         from .admin import security
 
         def unverified(view):  # signed in with the password, no second factor yet: enrolment only
-            return never_cache(login_required(lambda request: view(request, self), login_url=reverse_lazy("admin:login")))
+            return never_cache(
+                login_required(lambda request: view(request, self), login_url=reverse_lazy("admin:login"))
+            )
 
         def verified(view):
             return self.admin_view(lambda request: view(request, self))

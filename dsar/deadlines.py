@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from functools import lru_cache
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -49,7 +49,6 @@ CALENDAR_DAYS = "calendar_days"
 UNITS = (WORKING_DAYS, CALENDAR_DAYS)
 
 
-
 def _load_kz_tz() -> ZoneInfo:
     # zoneinfo prefers the system tz database over the `tzdata` package. A system
     # older than 2024a still puts Almaty on UTC+6, which shifts late-evening
@@ -73,7 +72,7 @@ _ONE_DAY = timedelta(days=1)
 _MAX_SEARCH_DAYS = 366
 
 
-@lru_cache(maxsize=None)
+@cache
 def _days_off_in_year(year: int) -> frozenset[date]:
     """Every day of `year` that is not a working day by law and decree.
 
@@ -217,9 +216,7 @@ def _due_date(start: date, n: int, unit: str, calendar: WorkCalendar) -> date:
     return calendar.next_working_day(start + timedelta(days=n))
 
 
-def due_at(
-    *, received_at: datetime, n: int, unit: str, calendar: WorkCalendar, tz: ZoneInfo = KZ_TZ
-) -> datetime:
+def due_at(*, received_at: datetime, n: int, unit: str, calendar: WorkCalendar, tz: ZoneInfo = KZ_TZ) -> datetime:
     """End of the last day to answer a request received at `received_at`."""
     _require_aware(received_at, "received_at")
     _require_n(n)
@@ -285,12 +282,10 @@ def time_left(*, now: datetime, due_at: datetime) -> timedelta:
     _require_aware(due_at, "due_at")
     # Through UTC: subtracting two datetimes that share a tzinfo object ignores
     # their offsets, which is wrong across any offset change.
-    return due_at.astimezone(timezone.utc) - now.astimezone(timezone.utc)
+    return due_at.astimezone(UTC) - now.astimezone(UTC)
 
 
-def working_seconds_between(
-    *, start: datetime, end: datetime, calendar: WorkCalendar, tz: ZoneInfo = KZ_TZ
-) -> float:
+def working_seconds_between(*, start: datetime, end: datetime, calendar: WorkCalendar, tz: ZoneInfo = KZ_TZ) -> float:
     """Seconds of [start, end) that fall on working days (a working day counts all 24 hours).
 
     Used for "time to answer" statistics, so a request answered on Monday that
@@ -298,8 +293,8 @@ def working_seconds_between(
     """
     _require_aware(start, "start")
     _require_aware(end, "end")
-    start_utc = start.astimezone(timezone.utc)
-    end_utc = end.astimezone(timezone.utc)
+    start_utc = start.astimezone(UTC)
+    end_utc = end.astimezone(UTC)
     if end_utc <= start_utc:
         return 0.0
 
@@ -310,8 +305,8 @@ def working_seconds_between(
         if calendar.is_working_day(day):
             # Midnights are converted to UTC individually so that a day with an
             # offset change is measured by its true length.
-            day_start = datetime.combine(day, time(0), tzinfo=tz).astimezone(timezone.utc)
-            day_end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).astimezone(timezone.utc)
+            day_start = datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+            day_end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
             lo = max(start_utc, day_start)
             hi = min(end_utc, day_end)
             if hi > lo:

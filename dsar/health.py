@@ -92,7 +92,9 @@ def run_checks(checks: dict[str, Callable[[], bool]], budget: float = HEALTH_BUD
             logger.warning("Health: %s check raised", name, exc_info=True)
             results[name] = "failing"
 
-    threads = [threading.Thread(target=run, args=item, daemon=True, name=f"health-{item[0]}") for item in checks.items()]
+    threads = [
+        threading.Thread(target=run, args=item, daemon=True, name=f"health-{item[0]}") for item in checks.items()
+    ]
     for thread in threads:
         thread.start()
     deadline = time.monotonic() + budget

@@ -31,7 +31,7 @@ class DeadlineUnit(models.TextChoices):
 
 
 def duration_text(n: int, unit: str) -> str:
-    """"1 working day", "3 working days", "21 рабочий день": a count with its unit, in plural form."""
+    """ "1 working day", "3 working days", "21 рабочий день": a count with its unit, in plural form."""
     if unit == WORKING_DAYS:
         return ngettext("%(n)s working day", "%(n)s working days", n) % {"n": n}
     return ngettext("%(n)s calendar day", "%(n)s calendar days", n) % {"n": n}
@@ -68,8 +68,9 @@ HOURS_KINDS = frozenset(k for k, rule in KIND_RULES.items() if rule.in_hours)
 EXTENDABLE_KINDS = frozenset({Kind.CLAIM, Kind.ENQUIRY})
 
 
-def window_exceeds_cap(*, kind: str, n: int, unit: str, calendar: WorkCalendar | None = None,
-                       years: tuple[int, int] | None = None) -> bool:
+def window_exceeds_cap(
+    *, kind: str, n: int, unit: str, calendar: WorkCalendar | None = None, years: tuple[int, int] | None = None
+) -> bool:
     """True when a policy window would end after the statutory cap for the kind.
 
     Exact on the given calendar for every receipt date of `years` (default: this year and
@@ -80,19 +81,33 @@ def window_exceeds_cap(*, kind: str, n: int, unit: str, calendar: WorkCalendar |
         return False
     first_year, last_year = years or (date.today().year, date.today().year + 2)
     return deadlines.window_exceeds_cap(
-        n=n, unit=unit, cap_n=rule.cap_n, cap_unit=rule.cap_unit, calendar=calendar or WorkCalendar(),
-        first=date(first_year, 1, 1), last=date(last_year, 12, 31),
+        n=n,
+        unit=unit,
+        cap_n=rule.cap_n,
+        cap_unit=rule.cap_unit,
+        calendar=calendar or WorkCalendar(),
+        first=date(first_year, 1, 1),
+        last=date(last_year, 12, 31),
     )
 
 
 class RefusalGround(models.TextChoices):
     NO_SUPPORTING_DOCUMENTS = "no_supporting_documents", _("No documents prove the correct data (art. 13)")
-    VIOLATION_NOT_CONFIRMED = "violation_not_confirmed", _("Violation of collection or processing not confirmed (art. 25)")
-    LAWFUL_STORAGE_PERIOD_RUNS = "lawful_storage_period_runs", _("Processing is lawful and the storage period runs (art. 12)")
+    VIOLATION_NOT_CONFIRMED = (
+        "violation_not_confirmed",
+        _("Violation of collection or processing not confirmed (art. 25)"),
+    )
+    LAWFUL_STORAGE_PERIOD_RUNS = (
+        "lawful_storage_period_runs",
+        _("Processing is lawful and the storage period runs (art. 12)"),
+    )
     LAW_REQUIRES_KEEPING = "law_requires_keeping", _("A law requires the data to be kept (art. 18)")
     WITHDRAWAL_CONTRADICTS_LAW = "withdrawal_contradicts_law", _("Withdrawal contradicts a law (art. 8(2))")
     OBLIGATION_UNFULFILLED = "obligation_unfulfilled", _("An obligation is not yet fulfilled (art. 8(2))")
-    CONSENT_GIVEN_FOR_AUTOMATED = "consent_given_for_automated", _("Consent to the automated decision was given (art. 19-1)")
+    CONSENT_GIVEN_FOR_AUTOMATED = (
+        "consent_given_for_automated",
+        _("Consent to the automated decision was given (art. 19-1)"),
+    )
     LAW_ALLOWS_AUTOMATED = "law_allows_automated", _("A law allows the automated decision (art. 19-1)")
     IDENTITY_NOT_PROVEN = "identity_not_proven", _("The requester's identity or authority is not proven (art. 24)")
     NO_DATA_HELD = "no_data_held", _("The operator holds no data about the subject")

@@ -66,4 +66,3 @@ def staff_event_label(action: str, first: dict | None = None) -> str:
     names transitions as its buttons do)."""
     labels = {**STAFF_EVENT_LABELS, **(first or {})}
     return str(labels[action]) if action in labels else humanise(action)
-

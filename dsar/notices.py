@@ -51,8 +51,9 @@ NOTICES: dict[str, Notice] = {
     "ask_subject": _answer(LetterKind.CLARIFICATION, "question"),
     "resume": Notice(silent_because="the subject's own answer restarts the clock; the due date they were told holds"),
     "extend": _answer(LetterKind.EXTENSION, "extended"),
-    "fulfil": _answer(LetterKind.FULFILLED, **{Kind.ACCESS: LetterKind.ACCESS_ANSWER,
-                                               Kind.CLAIM: LetterKind.CLAIM_RESULT}),
+    "fulfil": _answer(
+        LetterKind.FULFILLED, **{Kind.ACCESS: LetterKind.ACCESS_ANSWER, Kind.CLAIM: LetterKind.CLAIM_RESULT}
+    ),
     "partly_fulfil": _answer(LetterKind.PARTLY_FULFILLED, **{Kind.CLAIM: LetterKind.CLAIM_RESULT}),
     "answer_no_data": _answer(LetterKind.NO_DATA_HELD),
     "answer_unfounded": _answer(LetterKind.CLAIM_RESULT),

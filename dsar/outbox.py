@@ -81,7 +81,7 @@ def enqueue_on_commit(task_name: str, ids: list[int], *, batch_task: str | None 
     def run():
         if batch_task and len(ids) > 1:
             for start in range(0, len(ids), batch):
-                enqueue(batch_task, ids[start:start + batch])
+                enqueue(batch_task, ids[start : start + batch])
         else:
             for pk in ids:
                 enqueue(task_name, pk)
@@ -89,8 +89,7 @@ def enqueue_on_commit(task_name: str, ids: list[int], *, batch_task: str | None 
     transaction.on_commit(run)
 
 
-def requeue_due(model, *, task_name: str, now: datetime, limit: int = 1000,
-                batch_task: str | None = None) -> int:
+def requeue_due(model, *, task_name: str, now: datetime, limit: int = 1000, batch_task: str | None = None) -> int:
     """Queue the due pending rows of `model` that have no live message; returns how many."""
     from django.db.models import Q
 

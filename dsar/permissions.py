@@ -37,30 +37,71 @@ from .models.operators import Membership, Operator, Role
 
 # Letters and the access answer: everyone who works on requests reads letters and keeps the
 # records of what is held about a subject; managers and the DPO edit the texts and the register.
-_LETTERS = {"view_letter", "view_accessrecord", "add_accessrecord", "change_accessrecord",
-            "view_lettertemplate", "view_processingactivity"}
-_LETTER_EDITING = {"add_lettertemplate", "change_lettertemplate", "add_processingactivity",
-                   "change_processingactivity"}
-_TRIAGE = {"view_datarequest", "change_datarequest", "triage_datarequest", "view_message", "add_message",
-           "view_event", "view_letter"}
+_LETTERS = {
+    "view_letter",
+    "view_accessrecord",
+    "add_accessrecord",
+    "change_accessrecord",
+    "view_lettertemplate",
+    "view_processingactivity",
+}
+_LETTER_EDITING = {"add_lettertemplate", "change_lettertemplate", "add_processingactivity", "change_processingactivity"}
+_TRIAGE = {
+    "view_datarequest",
+    "change_datarequest",
+    "triage_datarequest",
+    "view_message",
+    "add_message",
+    "view_event",
+    "view_letter",
+}
 _CASEWORK = _TRIAGE | {"decide_datarequest", "view_personal_data", "view_attachment", "add_attachment"} | _LETTERS
 # Channels (issue #13): API keys, webhook endpoints and their deliveries, data systems and their jobs.
-_CHANNELS = {"view_apikey", "add_apikey", "change_apikey", "view_webhookendpoint", "add_webhookendpoint",
-             "change_webhookendpoint", "view_webhookdelivery", "change_webhookdelivery", "view_datasystem",
-             "add_datasystem", "change_datasystem", "view_systemjob"}
-_MANAGING = _CASEWORK | _LETTER_EDITING | _CHANNELS | {
-    "view_dashboard", "view_policy", "change_policy", "view_operator", "view_membership", "view_calendaroverride",
+_CHANNELS = {
+    "view_apikey",
+    "add_apikey",
+    "change_apikey",
+    "view_webhookendpoint",
+    "add_webhookendpoint",
+    "change_webhookendpoint",
+    "view_webhookdelivery",
+    "change_webhookdelivery",
+    "view_datasystem",
+    "add_datasystem",
+    "change_datasystem",
+    "view_systemjob",
 }
+_MANAGING = (
+    _CASEWORK
+    | _LETTER_EDITING
+    | _CHANNELS
+    | {
+        "view_dashboard",
+        "view_policy",
+        "change_policy",
+        "view_operator",
+        "view_membership",
+        "view_calendaroverride",
+    }
+)
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     # Registers and routes requests; never sees the subject's personal data, never decides.
     Role.ASSISTANT: frozenset(_TRIAGE),
     Role.CASEWORKER: frozenset(_CASEWORK),
     Role.MANAGER: frozenset(_MANAGING),
-    Role.DPO: frozenset(_MANAGING | {
-        "change_operator", "add_membership", "change_membership", "delete_membership",
-        "add_calendaroverride", "change_calendaroverride", "delete_calendaroverride",
-    }),
+    Role.DPO: frozenset(
+        _MANAGING
+        | {
+            "change_operator",
+            "add_membership",
+            "change_membership",
+            "delete_membership",
+            "add_calendaroverride",
+            "change_calendaroverride",
+            "delete_calendaroverride",
+        }
+    ),
 }
 
 # Short names for what people do; anything else is taken as a Django codename.
@@ -125,8 +166,7 @@ def role_at(user, target) -> str | None:
 
 
 def _is_admin(user) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active
-                and user.is_superuser)
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
 
 
 def permissions_at(user, target=None) -> frozenset[str]:

@@ -73,8 +73,12 @@ def calendars_for(operators: Iterable[Operator]) -> dict[int, WorkCalendar]:
 
 def _clock(**lookup) -> Q:
     """Requests whose running clock matches `lookup` (keys are lookups on the deadline)."""
-    answer = Q(state__in=ANSWER_CLOCK_STATES, clock_paused_at__isnull=True, due_at__isnull=False,
-               **{f"due_at{k}": v for k, v in lookup.items()})
+    answer = Q(
+        state__in=ANSWER_CLOCK_STATES,
+        clock_paused_at__isnull=True,
+        due_at__isnull=False,
+        **{f"due_at{k}": v for k, v in lookup.items()},
+    )
     review = Q(state=State.BLOCKED, review_due_at__isnull=False, **{f"review_due_at{k}": v for k, v in lookup.items()})
     return answer | review
 
@@ -93,12 +97,13 @@ def condition(queue: str, bounds: DayBounds) -> Q:
 
 
 def overdue(now: datetime) -> Q:
-    """"Overdue" needs no calendar: the deadline is behind `now`."""
+    """ "Overdue" needs no calendar: the deadline is behind `now`."""
     return _clock(__lt=now)
 
 
-def conditions(*, operators: Iterable[Operator], now: datetime,
-               calendars: dict[int, WorkCalendar] | None = None) -> dict[str, Q]:
+def conditions(
+    *, operators: Iterable[Operator], now: datetime, calendars: dict[int, WorkCalendar] | None = None
+) -> dict[str, Q]:
     """Each counted queue as one Q over several operators, each on its own calendar and zone.
 
     Operators that share a zone and calendar share bounds, so the SQL stays short even for

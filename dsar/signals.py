@@ -11,6 +11,7 @@ def create_chain_head(sender, instance, created, **kwargs):
     if created:
         EventChainHead.objects.get_or_create(operator=instance)
 
+
 @receiver(pre_save, sender=CalendarOverride, dispatch_uid="dsar_override_before_save")
 @receiver(pre_delete, sender=CalendarOverride, dispatch_uid="dsar_override_before_delete")
 def calendar_override_before(sender, instance, raw=False, **kwargs):

@@ -66,7 +66,8 @@ def _private_key(inline: str, path: str, create: bool) -> Ed25519PrivateKey:
 
 def private_key() -> Ed25519PrivateKey:
     return _private_key(
-        settings.DSAR_CHAIN_SIGNING_KEY, str(settings.DSAR_CHAIN_SIGNING_KEY_FILE or ""),
+        settings.DSAR_CHAIN_SIGNING_KEY,
+        str(settings.DSAR_CHAIN_SIGNING_KEY_FILE or ""),
         settings.DSAR_CHAIN_SIGNING_KEY_CREATE,
     )
 
@@ -90,8 +91,9 @@ def verifying_keys() -> dict[str, Ed25519PublicKey]:
     """The keys checkpoints may be signed with, by key id: the current one and the retired ones
     (`DSAR_CHAIN_OLD_PUBLIC_KEYS`, base64 of each raw public key), so a rotation keeps old
     checkpoints verifiable."""
-    keys = [public_key()] + [Ed25519PublicKey.from_public_bytes(base64.b64decode(text))
-                             for text in settings.DSAR_CHAIN_OLD_PUBLIC_KEYS]
+    keys = [public_key()] + [
+        Ed25519PublicKey.from_public_bytes(base64.b64decode(text)) for text in settings.DSAR_CHAIN_OLD_PUBLIC_KEYS
+    ]
     return {key_id(key): key for key in keys}
 
 

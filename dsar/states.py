@@ -32,7 +32,15 @@ OPEN_STATES = [State.AWAITING_IDENTITY, State.RECEIVED, State.IN_PROGRESS, State
 # check of the blocked data has its own clock (review_due_at) and is open work.
 ACTIVE_STATES = [State.RECEIVED, State.IN_PROGRESS, State.AWAITING_SUBJECT, State.BLOCKED]
 CLOSED_STATES = [s for s in State if s not in OPEN_STATES]
-ANSWERED_STATES = [State.FULFILLED, State.PARTLY_FULFILLED, State.ANSWERED, State.REFUSED, State.BLOCKED, State.UNBLOCKED, State.DESTROYED]
+ANSWERED_STATES = [
+    State.FULFILLED,
+    State.PARTLY_FULFILLED,
+    State.ANSWERED,
+    State.REFUSED,
+    State.BLOCKED,
+    State.UNBLOCKED,
+    State.DESTROYED,
+]
 
 
 class Outcome(models.TextChoices):

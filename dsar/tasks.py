@@ -13,8 +13,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from .files import orphan_files_clean
-from .letters.tasks import render_letter  # noqa: F401  registered here, where autodiscovery looks
 from .letters.outbox import letters_requeue_due
+from .letters.tasks import render_letter  # noqa: F401  registered here, where autodiscovery looks
 from .services.notifications import notification_deliver, notifications_requeue_due
 
 logger = logging.getLogger(__name__)

@@ -10,9 +10,9 @@ _WEIGHTS_2 = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]
 def iin_bin_check_digit(first11: str) -> int | None:
     """The official control digit of an IIN/BIN, or None when the number has none (both passes give 10)."""
     digits = [int(c) for c in first11]
-    control = sum(w * d for w, d in zip(_WEIGHTS_1, digits)) % 11
+    control = sum(w * d for w, d in zip(_WEIGHTS_1, digits, strict=False)) % 11
     if control == 10:
-        control = sum(w * d for w, d in zip(_WEIGHTS_2, digits)) % 11
+        control = sum(w * d for w, d in zip(_WEIGHTS_2, digits, strict=False)) % 11
     return None if control == 10 else control
 
 

@@ -97,8 +97,11 @@ def extension_latest(request, *, now: datetime, policy=None) -> datetime | None:
     if now >= base:
         return None
     latest = deadlines.extend_due(
-        due_at=base, n=policy.extension_max_n, unit=policy.extension_unit,
-        calendar=request.operator.work_calendar(), tz=request.operator.tz,
+        due_at=base,
+        n=policy.extension_max_n,
+        unit=policy.extension_unit,
+        calendar=request.operator.work_calendar(),
+        tz=request.operator.tz,
     )
     return latest if request.due_at < latest else None
 
@@ -173,9 +176,11 @@ class RequestWorkflow:
 
     def _stop_pause(self, now: datetime) -> None:
         if self.clock_paused_at:
-            self.paused_seconds += int(deadlines.working_seconds_between(
-                start=self.clock_paused_at, end=now, calendar=self.operator.work_calendar(), tz=self.operator.tz
-            ))
+            self.paused_seconds += int(
+                deadlines.working_seconds_between(
+                    start=self.clock_paused_at, end=now, calendar=self.operator.work_calendar(), tz=self.operator.tz
+                )
+            )
             self.clock_paused_at = None
 
     # Identity ------------------------------------------------------------------
@@ -214,8 +219,14 @@ class RequestWorkflow:
             calendar = self.operator.work_calendar()
 
             def moved(due):
-                return deadlines.resume_due(due_at=due, paused_at=self.clock_paused_at, resumed_at=now,
-                                            unit=policy.deadline_unit, calendar=calendar, tz=self.operator.tz)
+                return deadlines.resume_due(
+                    due_at=due,
+                    paused_at=self.clock_paused_at,
+                    resumed_at=now,
+                    unit=policy.deadline_unit,
+                    calendar=calendar,
+                    tz=self.operator.tz,
+                )
 
             # The deadline before any extension moves with the pause too: extensions count from it.
             if self.original_due_at:
@@ -237,41 +248,67 @@ class RequestWorkflow:
         latest = extension_latest(self, now=now)
         if latest is None:
             raise TransitionInputError(
-                {"new_due": _("No extension is possible any more: the original deadline has passed or the "
-                              "longest extension is used up.")}
+                {
+                    "new_due": _(
+                        "No extension is possible any more: the original deadline has passed or the "
+                        "longest extension is used up."
+                    )
+                }
             )
         if not (self.due_at < new_due <= latest):
             raise TransitionInputError(
-                {"new_due": _("The new date must be after the current one and no later than %(latest)s.")
-                 % {"latest": timezone.localtime(latest, self.operator.tz).strftime("%Y-%m-%d")}}
+                {
+                    "new_due": _("The new date must be after the current one and no later than %(latest)s.")
+                    % {"latest": timezone.localtime(latest, self.operator.tz).strftime("%Y-%m-%d")}
+                }
             )
         self.due_at = new_due
         self.extension_reason = reason
 
     # Outcomes ------------------------------------------------------------------
 
-    @transition(field="state", source=State.IN_PROGRESS, target=State.FULFILLED, conditions=[authority_accepted],
-                permission=can_decide)
+    @transition(
+        field="state",
+        source=State.IN_PROGRESS,
+        target=State.FULFILLED,
+        conditions=[authority_accepted],
+        permission=can_decide,
+    )
     def fulfil(self, *, now: datetime, **_ignored):
         self._close(now, Outcome.FULFILLED)
 
-    @transition(field="state", source=State.IN_PROGRESS, target=State.PARTLY_FULFILLED,
-                conditions=[authority_accepted], permission=can_decide)
+    @transition(
+        field="state",
+        source=State.IN_PROGRESS,
+        target=State.PARTLY_FULFILLED,
+        conditions=[authority_accepted],
+        permission=can_decide,
+    )
     def partly_fulfil(self, *, now: datetime, explanation: str = "", **_ignored):
         _require(explanation, "explanation", _("Explain to the subject what was not done and why."))
         self.refusal_explanation = explanation
         self._close(now, Outcome.PARTLY_FULFILLED)
 
     # Answers that are not refusals: they close the request as answered (on time if before due_at).
-    @transition(field="state", source=State.IN_PROGRESS, target=State.ANSWERED,
-                conditions=[is_not_claim, authority_accepted], permission=can_decide)
+    @transition(
+        field="state",
+        source=State.IN_PROGRESS,
+        target=State.ANSWERED,
+        conditions=[is_not_claim, authority_accepted],
+        permission=can_decide,
+    )
     def answer_no_data(self, *, now: datetime, explanation: str = "", **_ignored):
         # Saying that nothing is held discloses as much as the data itself: only after the authority check.
         self.refusal_explanation = (explanation or "").strip()
         self._close(now, Outcome.NO_DATA_HELD)
 
-    @transition(field="state", source=State.IN_PROGRESS, target=State.ANSWERED,
-                conditions=[is_claim, authority_accepted], permission=can_decide)
+    @transition(
+        field="state",
+        source=State.IN_PROGRESS,
+        target=State.ANSWERED,
+        conditions=[is_claim, authority_accepted],
+        permission=can_decide,
+    )
     def answer_unfounded(self, *, now: datetime, explanation: str = "", **_ignored):
         _require(explanation, "explanation", _("Give the result of the review: why the claim is unfounded."))
         self.refusal_explanation = explanation
@@ -289,7 +326,10 @@ class RequestWorkflow:
         self._close(now, Outcome.REFUSED)
 
     @transition(
-        field="state", source=State.IN_PROGRESS, target=State.BLOCKED, conditions=[is_blocking, authority_accepted],
+        field="state",
+        source=State.IN_PROGRESS,
+        target=State.BLOCKED,
+        conditions=[is_blocking, authority_accepted],
         permission=can_decide,
     )
     def block(self, *, now: datetime, **_ignored):
@@ -298,8 +338,11 @@ class RequestWorkflow:
         self._mark_answered(now)
         self.outcome = Outcome.BLOCKED
         self.review_due_at = deadlines.due_at(
-            received_at=now, n=REVIEW_DAYS, unit=deadlines.WORKING_DAYS,
-            calendar=self.operator.work_calendar(), tz=self.operator.tz,
+            received_at=now,
+            n=REVIEW_DAYS,
+            unit=deadlines.WORKING_DAYS,
+            calendar=self.operator.work_calendar(),
+            tz=self.operator.tz,
         )
 
     @transition(field="state", source=State.BLOCKED, target=State.UNBLOCKED, permission=can_decide)
@@ -340,12 +383,13 @@ class RequestWorkflow:
         self.duplicate_of = original
         self._close(now, Outcome.DUPLICATE, answered=False)
 
-
     # The sweep, when a clarification went unanswered and the policy says to refuse.
     @transition(field="state", source=State.AWAITING_SUBJECT, target=State.REFUSED)
     def refuse_unanswered(self, *, now: datetime, **_ignored):
         ground = (
-            RefusalGround.NO_SUPPORTING_DOCUMENTS if self.kind == Kind.RECTIFICATION else RefusalGround.IDENTITY_NOT_PROVEN
+            RefusalGround.NO_SUPPORTING_DOCUMENTS
+            if self.kind == Kind.RECTIFICATION
+            else RefusalGround.IDENTITY_NOT_PROVEN
         )
         self.refusal_ground, self.refusal_basis = ground, REFUSAL_BASIS[ground]
         # In the subject's language, whatever language the worker runs in.
@@ -389,15 +433,14 @@ SERVICE_TRANSITIONS = {"refuse_authority"}
 SUBJECT_TRANSITIONS = {"confirm_identity", "withdraw", "resume", "expire", "refuse_unanswered"}
 
 
-
-def subject_may_act(request: "DataRequest") -> bool:
+def subject_may_act(request: DataRequest) -> bool:
     """The subject may reply, send documents or withdraw: asked of the state machine (the request
     can still be withdrawn, so it is open) once their identity is confirmed (before that, the only
     thing to do is confirm it)."""
     return request.state != State.AWAITING_IDENTITY and can_proceed(request.withdraw)
 
 
-def available_transitions(request: "DataRequest", user, now: datetime | None = None) -> list[str]:
+def available_transitions(request: DataRequest, user, now: datetime | None = None) -> list[str]:
     """Transitions this staff user may take on this request now, in a stable order."""
     allowed = {t.name for t in request.get_available_user_state_transitions(user)}
     if "extend" in allowed and extension_latest(request, now=now or timezone.now()) is None:

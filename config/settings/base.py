@@ -319,8 +319,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "purge-exports": {"task": "dsar.tasks.purge_exports", "schedule": crontab(minute=17)},
     # Signs each operator's audit-chain head (at least daily; see dsar/services/checkpoints.py).
     "chain-checkpoints": {"task": "dsar.tasks.sign_chain_checkpoints", "schedule": crontab(hour=0, minute=5)},
-    "webhooks": {"task": "dsar.webhooks.tasks.webhooks_sweep", "schedule": _SWEEP_EVERY,
-                 "options": {"expires": _SWEEP_EVERY}},
+    "webhooks": {
+        "task": "dsar.webhooks.tasks.webhooks_sweep",
+        "schedule": _SWEEP_EVERY,
+        "options": {"expires": _SWEEP_EVERY},
+    },
     # Letters and e-mails whose attempt is due and whose message went missing (dsar/outbox.py).
     "outbox": {"task": "dsar.tasks.outbox", "schedule": _SWEEP_EVERY, "options": {"expires": _SWEEP_EVERY}},
     # Private files that no row records (dsar/files.py).
@@ -371,8 +374,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "DSAR portal API",
     "DESCRIPTION": "Requests under Law No. 94-V for operators' apps and systems. Authenticate with "
-                   "`Authorization: Bearer <key>`; send an `Idempotency-Key` with every POST. Errors are "
-                   "`application/problem+json` (RFC 9457).",
+    "`Authorization: Bearer <key>`; send an `Idempotency-Key` with every POST. Errors are "
+    "`application/problem+json` (RFC 9457).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
@@ -381,7 +384,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"RequestStateEnum": "dsar.states.State", "JobStatusEnum": "dsar.models.channels.SystemJob.Status"},
+    "ENUM_NAME_OVERRIDES": {
+        "RequestStateEnum": "dsar.states.State",
+        "JobStatusEnum": "dsar.models.channels.SystemJob.Status",
+    },
 }
 # Webhooks: https only and no private, loopback or link-local targets, unless these allow them.
 # Production forces https (config/settings/production.py); tests allow loopback.

@@ -31,8 +31,14 @@ from dsar.services.transitions import transition  # noqa: E402
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 OUT = Path(__file__).resolve().parent
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 EMAIL = "screenshot.visitor@example.kz"
 
 
@@ -83,13 +89,25 @@ def main():
         request = DataRequest.objects.filter(subject_email=EMAIL).latest("submitted_at")
         staff = operator.memberships.filter(role="caseworker").first().user
         transition(request.pk, "start_work", actor=staff)
-        transition(request.pk, "ask_subject", actor=staff, question="Пришлите, пожалуйста, скан удостоверения личности.")
-        Message.objects.create(request=request, channel="to_subject", author=staff,
-                               body="Здравствуйте! Чтобы исправить фамилию, нам нужен документ.")
+        transition(
+            request.pk, "ask_subject", actor=staff, question="Пришлите, пожалуйста, скан удостоверения личности."
+        )
+        Message.objects.create(
+            request=request,
+            channel="to_subject",
+            author=staff,
+            body="Здравствуйте! Чтобы исправить фамилию, нам нужен документ.",
+        )
         from weasyprint import HTML
 
-        letter = Letter(request=request, kind="acknowledgment", number=f"{request.reference}/1", language="ru",
-                        status=Letter.Status.READY, verification_code=f"SHOT{request.pk}")
+        letter = Letter(
+            request=request,
+            kind="acknowledgment",
+            number=f"{request.reference}/1",
+            language="ru",
+            status=Letter.Status.READY,
+            verification_code=f"SHOT{request.pk}",
+        )
         letter.file.save("x.pdf", ContentFile(HTML(string="<p>Letter</p>").write_pdf()), save=False)
         letter.save()
         page.reload()

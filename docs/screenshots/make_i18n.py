@@ -27,8 +27,14 @@ from dsar.states import State  # noqa: E402
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
 OUT = Path(__file__).resolve().parent
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 OPERATOR = "qaztracker"
 
 
@@ -42,8 +48,10 @@ def status_url(language: str) -> str:
     """A fresh status link of a demo request that has a timeline, unlocked the way a subject unlocks it."""
     from dsar.services.verification import status_link_create
 
-    request = (DataRequest.objects.filter(operator__slug=OPERATOR, state=State.AWAITING_SUBJECT).first()
-               or DataRequest.objects.filter(operator__slug=OPERATOR).exclude(state=State.AWAITING_IDENTITY).first())
+    request = (
+        DataRequest.objects.filter(operator__slug=OPERATOR, state=State.AWAITING_SUBJECT).first()
+        or DataRequest.objects.filter(operator__slug=OPERATOR).exclude(state=State.AWAITING_IDENTITY).first()
+    )
     token = status_link_create(request=request)
     return request, token, f"{BASE}/{language}/r/{token}/"
 

@@ -20,12 +20,15 @@ from ..workflow import TransitionInputError, can_decide
 
 class AuthorityCheckForm(forms.Form):
     document = forms.CharField(
-        label=_("Document checked"), max_length=300,
+        label=_("Document checked"),
+        max_length=300,
         help_text=_("Which document, its number and date; e.g. notarised power of attorney No. 1-234 of 02.03.2026."),
     )
     decision = forms.ChoiceField(label=_("Decision"), choices=AuthorityCheck.Decision.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when the authority is rejected: the request is then refused and the subject told why."),
     )
 
@@ -52,8 +55,11 @@ class AuthorityCheckMixin:
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
         return [
-            path("<path:object_id>/authority/", self.admin_site.admin_view(self.authority_check_view),
-                 name="%s_%s_authority" % info),
+            path(
+                "<path:object_id>/authority/",
+                self.admin_site.admin_view(self.authority_check_view),
+                name="%s_%s_authority" % info,
+            ),
         ] + super().get_urls()
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -73,13 +79,22 @@ class AuthorityCheckMixin:
             return redirect(self._page_url(obj))
         accepted = form.cleaned_data["decision"] == AuthorityCheck.Decision.ACCEPTED
         try:
-            authority_check_record(request_id=obj.pk, actor=request.user, document=form.cleaned_data["document"],
-                                   accepted=accepted, reason=form.cleaned_data["reason"])
+            authority_check_record(
+                request_id=obj.pk,
+                actor=request.user,
+                document=form.cleaned_data["document"],
+                accepted=accepted,
+                reason=form.cleaned_data["reason"],
+            )
         except TransitionInputError as exc:
             messages.error(request, " ".join(exc.messages))
         except PermissionDenied as exc:
             messages.error(request, str(exc) or gettext("You may not do this to this request."))
         else:
-            messages.success(request, gettext("Authority accepted; the copies of the documents were deleted.") if accepted
-                             else gettext("Authority rejected: the request is refused and the subject will be told why."))
+            messages.success(
+                request,
+                gettext("Authority accepted; the copies of the documents were deleted.")
+                if accepted
+                else gettext("Authority rejected: the request is refused and the subject will be told why."),
+            )
         return redirect(self._page_url(obj))

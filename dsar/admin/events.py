@@ -41,8 +41,19 @@ class EventAdmin(_RequestLinkMixin, ReadOnlyAdmin):
     show_facets = admin.ShowFacets.NEVER
     paginator = CappedPaginator
     # The note and data may hold personal data: they are shown on the request page, not here.
-    fields = ["operator", "request", "seq", "created_at", "who", "what", "state_before", "state_after", "public",
-              "hash", "prev_hash"]
+    fields = [
+        "operator",
+        "request",
+        "seq",
+        "created_at",
+        "who",
+        "what",
+        "state_before",
+        "state_after",
+        "public",
+        "hash",
+        "prev_hash",
+    ]
     readonly_fields = fields
 
     @admin.display(description=_("what happened"), ordering="action")
@@ -111,6 +122,15 @@ class AttachmentAdmin(_RequestChildAdmin):
 @admin.register(Letter)
 class LetterAdmin(_RequestChildAdmin):
     list_display = ["number", "request_link", "kind", "status", "created_at"]
-    fields = ["request", "number", "kind", "language", "status", "verification_code", "issued_by", "created_at",
-              "rendered_at"]
+    fields = [
+        "request",
+        "number",
+        "kind",
+        "language",
+        "status",
+        "verification_code",
+        "issued_by",
+        "created_at",
+        "rendered_at",
+    ]
     readonly_fields = fields

@@ -35,8 +35,11 @@ class TransitionForm(forms.Form):
 
 class AskSubjectForm(TransitionForm):
     question = forms.CharField(
-        label=_("Question or documents to ask for"), widget=forms.Textarea(attrs={"rows": 5}),
-        help_text=_("Sent to the requester by e-mail and shown on their request page. The clock pauses if the policy says so."),
+        label=_("Question or documents to ask for"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Sent to the requester by e-mail and shown on their request page. The clock pauses if the policy says so."
+        ),
     )
 
 
@@ -46,7 +49,9 @@ class ExplanationForm(TransitionForm):
 
 class NoDataForm(TransitionForm):
     explanation = forms.CharField(
-        label=_("What was checked (optional)"), widget=forms.Textarea(attrs={"rows": 4}), required=False,
+        label=_("What was checked (optional)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
         help_text=_("The letter tells the subject that no data about them is held; this is an answer, not a refusal."),
     )
 
@@ -54,7 +59,9 @@ class NoDataForm(TransitionForm):
 class RefuseForm(TransitionForm):
     ground = forms.ChoiceField(label=_("Legal ground"))
     basis = forms.CharField(
-        label=_("Legal basis"), max_length=300, required=False,
+        label=_("Legal basis"),
+        max_length=300,
+        required=False,
         help_text=_("Leave empty to use the basis of the chosen ground."),
     )
     explanation = forms.CharField(label=_("Explanation for the subject"), widget=forms.Textarea(attrs={"rows": 5}))
@@ -84,7 +91,8 @@ class RefuseForm(TransitionForm):
 class ExtendForm(TransitionForm):
     new_due = forms.DateField(label=_("New due date"), widget=AdminDateWidget)
     reason = forms.CharField(
-        label=_("Reason for the extension"), widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Reason for the extension"),
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The subject is told this reason."),
     )
 
@@ -146,7 +154,17 @@ TRANSITION_LABELS = {
     "withdraw": _("Record withdrawal"),
 }
 # Outcomes the subject receives and cannot be undone: the button is styled as such.
-FINAL_TRANSITIONS = {"fulfil", "partly_fulfil", "answer_no_data", "answer_unfounded", "refuse", "destroy", "close_as_duplicate", "withdraw", "unblock"}
+FINAL_TRANSITIONS = {
+    "fulfil",
+    "partly_fulfil",
+    "answer_no_data",
+    "answer_unfounded",
+    "refuse",
+    "destroy",
+    "close_as_duplicate",
+    "withdraw",
+    "unblock",
+}
 
 
 def form_for(name: str):
@@ -154,8 +172,7 @@ def form_for(name: str):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=None, required=False,
-                                      empty_label=_("— nobody —"))
+    assignee = forms.ModelChoiceField(label=_("Assignee"), queryset=None, required=False, empty_label=_("— nobody —"))
 
     def __init__(self, *args, user, operator_id=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -166,8 +183,9 @@ class AssignForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text=_("Seen by staff only."))
+    body = forms.CharField(
+        label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 3}), help_text=_("Seen by staff only.")
+    )
 
 
 class LetterForm(forms.Form):
@@ -178,4 +196,3 @@ class LetterForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = LetterKind.choices
-

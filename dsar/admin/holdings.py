@@ -1,4 +1,4 @@
-""""What we hold" for an access answer, on the request page next to the transition buttons.
+""" "What we hold" for an access answer, on the request page next to the transition buttons.
 
 Self-contained: a form and its URL (`<pk>/hold/`), mixed into the request admin, and a template
 tag (`{% holdings_panel %}` in templatetags/dsar_holdings.py) that the request page includes.
@@ -36,11 +36,16 @@ class HoldingRules:
 
 
 class HoldingForm(HoldingRules, forms.Form):
-    category = forms.CharField(label=_("Category of data"), max_length=200,
-                               help_text=_("E.g. contact details, order history, payment data."))
+    category = forms.CharField(
+        label=_("Category of data"), max_length=200, help_text=_("E.g. contact details, order history, payment data.")
+    )
     content = forms.CharField(label=_("The data held"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    source = forms.CharField(label=_("Source"), max_length=200, required=False,
-                             help_text=_("Where it came from, e.g. the subject, a partner."))
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=200,
+        required=False,
+        help_text=_("Where it came from, e.g. the subject, a partner."),
+    )
     upload = forms.FileField(label=_("or upload a file"), required=False)
 
 
@@ -67,8 +72,14 @@ class HoldingsMixin:
         form = HoldingForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            access_record_add(request=obj, actor=request.user, category=data["category"], content=data["content"],
-                              source=data["source"], upload=data["upload"])
+            access_record_add(
+                request=obj,
+                actor=request.user,
+                category=data["category"],
+                content=data["content"],
+                source=data["source"],
+                upload=data["upload"],
+            )
             messages.success(request, gettext("Recorded. It will be listed in the access answer."))
         else:
             errors = " ".join(str(e) for errs in form.errors.values() for e in errs)

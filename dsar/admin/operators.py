@@ -21,9 +21,12 @@ from .scoping import OperatorScopedAdmin, ScopedInline
 def membership_candidates(user):
     """Whom a DPO may add: colleagues, or staff accounts not yet given to any operator; never themselves."""
     mine = staff_users_for(user).values("pk")
-    return get_user_model().objects.filter(
-        Q(pk__in=mine) | Q(is_staff=True, memberships__isnull=True), is_active=True
-    ).exclude(pk=user.pk).distinct()
+    return (
+        get_user_model()
+        .objects.filter(Q(pk__in=mine) | Q(is_staff=True, memberships__isnull=True), is_active=True)
+        .exclude(pk=user.pk)
+        .distinct()
+    )
 
 
 class MembershipForm(forms.ModelForm):
@@ -51,16 +54,38 @@ class PolicyInline(ScopedInline, admin.StackedInline):
     extra = 0
     can_delete = False
     fieldsets = [
-        (None, {"fields": [
-            ("kind", "enabled"), ("deadline_n", "deadline_unit"), "promise_text_kk", "promise_text_ru",
-            "promise_text_en", "clock_starts",
-        ]}),
-        (_("Pauses and extensions"), {"fields": [
-            "pause_while_awaiting_subject", ("extension_allowed", "extension_max_n", "extension_unit"),
-        ]}),
-        (_("Reminders and time-outs"), {"fields": [
-            "reminder_offsets_hours", "identity_expiry_days", ("clarification_timeout_days", "clarification_outcome"),
-        ]}),
+        (
+            None,
+            {
+                "fields": [
+                    ("kind", "enabled"),
+                    ("deadline_n", "deadline_unit"),
+                    "promise_text_kk",
+                    "promise_text_ru",
+                    "promise_text_en",
+                    "clock_starts",
+                ]
+            },
+        ),
+        (
+            _("Pauses and extensions"),
+            {
+                "fields": [
+                    "pause_while_awaiting_subject",
+                    ("extension_allowed", "extension_max_n", "extension_unit"),
+                ]
+            },
+        ),
+        (
+            _("Reminders and time-outs"),
+            {
+                "fields": [
+                    "reminder_offsets_hours",
+                    "identity_expiry_days",
+                    ("clarification_timeout_days", "clarification_outcome"),
+                ]
+            },
+        ),
     ]
 
     def has_add_permission(self, request, obj=None):
@@ -99,20 +124,52 @@ class OperatorAdmin(OperatorScopedAdmin):
     search_fields = ["short_name", "slug", "reference_prefix"]
     inlines = [PolicyInline, CalendarOverrideInline, MembershipInline]
     fieldsets = [
-        (_("Profile"), {"fields": [
-            ("short_name", "slug"), "name_kk", "name_ru", "name_en", ("bin_iin", "reference_prefix"),
-            ("contact_email", "contact_phone"), "website",
-        ]}),
+        (
+            _("Profile"),
+            {
+                "fields": [
+                    ("short_name", "slug"),
+                    "name_kk",
+                    "name_ru",
+                    "name_en",
+                    ("bin_iin", "reference_prefix"),
+                    ("contact_email", "contact_phone"),
+                    "website",
+                ]
+            },
+        ),
         # Per language (dsar/translation.py); an empty one falls back to Russian, then English.
-        (_("Texts for subjects, per language"), {"fields": [
-            "legal_address_kk", "legal_address_ru", "legal_address_en",
-            "responsible_person_kk", "responsible_person_ru", "responsible_person_en",
-            "about_kk", "about_ru", "about_en",
-        ]}),
-        (_("Requests"), {"fields": [
-            "languages", "default_language", "timezone", "require_phone_confirmation", "minimum_age",
-            "retention_days", ("working_hours_start", "working_hours_end"), "is_active",
-        ]}),
+        (
+            _("Texts for subjects, per language"),
+            {
+                "fields": [
+                    "legal_address_kk",
+                    "legal_address_ru",
+                    "legal_address_en",
+                    "responsible_person_kk",
+                    "responsible_person_ru",
+                    "responsible_person_en",
+                    "about_kk",
+                    "about_ru",
+                    "about_en",
+                ]
+            },
+        ),
+        (
+            _("Requests"),
+            {
+                "fields": [
+                    "languages",
+                    "default_language",
+                    "timezone",
+                    "require_phone_confirmation",
+                    "minimum_age",
+                    "retention_days",
+                    ("working_hours_start", "working_hours_end"),
+                    "is_active",
+                ]
+            },
+        ),
     ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -142,8 +199,10 @@ class OperatorAdmin(OperatorScopedAdmin):
 
     def has_change_permission(self, request, obj=None):
         # Editing the page saves the inlines (policies) too; the inlines check their own rights.
-        return any(permissions.can(request.user, verb, obj)
-                   for verb in ("change_operator", "change_policy", "change_calendaroverride", "change_membership"))
+        return any(
+            permissions.can(request.user, verb, obj)
+            for verb in ("change_operator", "change_policy", "change_calendaroverride", "change_membership")
+        )
 
     def save_model(self, request, obj, form, change):
         # The profile fields are read-only without change_operator, so nothing of them changed.

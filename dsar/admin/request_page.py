@@ -17,17 +17,23 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from .. import deadlines, permissions
 from ..kinds import HOURS_KINDS, duration_text
 from ..labels import actor_label, staff_event_label, state_label
-from ..portal.forms.request import detail_items
+from ..letters.services import letter_issue
 from ..models import DataRequest, Event, Message
+from ..portal.forms.request import detail_items
 from ..queues import clock_due
 from ..selectors import duplicate_candidates
-from ..states import OPEN_STATES
 from ..services import triage
-from ..letters.services import letter_issue
-from ..workflow import STAFF_TRANSITIONS, TransitionInputError, available_transitions
 from ..services.transitions import transition
+from ..states import OPEN_STATES
+from ..workflow import STAFF_TRANSITIONS, TransitionInputError, available_transitions
 from .forms import (
-    FINAL_TRANSITIONS, SEEN_STATE, TRANSITION_LABELS, AssignForm, LetterForm, NoteForm, form_for,
+    FINAL_TRANSITIONS,
+    SEEN_STATE,
+    TRANSITION_LABELS,
+    AssignForm,
+    LetterForm,
+    NoteForm,
+    form_for,
 )
 
 CONFLICT = _("Someone else has just moved this request. Here it is as it stands now; check before you act again.")
@@ -99,15 +105,16 @@ class RequestPageMixin:
         wrap = self.admin_site.admin_view
         info = self.opts.app_label, self.opts.model_name
         return [
-            path("<path:object_id>/transition/<str:name>/", wrap(self.transition_view),
-                 name="%s_%s_transition" % info),
+            path("<path:object_id>/transition/<str:name>/", wrap(self.transition_view), name="%s_%s_transition" % info),
             path("<path:object_id>/assign/", wrap(self.assign_view), name="%s_%s_assign" % info),
             path("<path:object_id>/note/", wrap(self.note_view), name="%s_%s_note" % info),
             path("<path:object_id>/issue-letter/", wrap(self.issue_letter_view), name="%s_%s_issue_letter" % info),
-            path("<path:object_id>/attachment/<int:file_id>/", wrap(self.attachment_view),
-                 name="%s_%s_attachment" % info),
-            path("<path:object_id>/letter/<int:file_id>/", wrap(self.letter_file_view),
-                 name="%s_%s_letter_file" % info),
+            path(
+                "<path:object_id>/attachment/<int:file_id>/", wrap(self.attachment_view), name="%s_%s_attachment" % info
+            ),
+            path(
+                "<path:object_id>/letter/<int:file_id>/", wrap(self.letter_file_view), name="%s_%s_letter_file" % info
+            ),
         ] + super().get_urls()
 
     def _page_url(self, obj) -> str:
@@ -134,8 +141,10 @@ class RequestPageMixin:
         can_change = permissions.can(user, "triage", obj)
         names = available_transitions(obj, user) if can_change else []
         events = list(
-            Event.objects.filter(request=obj).exclude(action=triage.VIEWED_PERSONAL_DATA)
-            .select_related("actor").order_by("created_at", "seq")
+            Event.objects.filter(request=obj)
+            .exclude(action=triage.VIEWED_PERSONAL_DATA)
+            .select_related("actor")
+            .order_by("created_at", "seq")
         )
         for event in events:
             event.label = staff_event_label(event.action, TRANSITION_LABELS)
@@ -173,7 +182,8 @@ class RequestPageMixin:
             "policy": (policy := obj.operator.policy_for(obj.kind)),
             "policy_window": duration_text(policy.deadline_n, policy.deadline_unit),
             "policy_extension": duration_text(policy.extension_max_n, policy.extension_unit)
-            if policy.extension_allowed and policy.extension_max_n else "",
+            if policy.extension_allowed and policy.extension_max_n
+            else "",
         }
         context.update(extra_context or {})
         return TemplateResponse(request, "admin/dsar/datarequest/request_page.html", context)
@@ -306,5 +316,11 @@ class RequestPageMixin:
         letter = obj.letters.filter(pk=file_id).first()
         if letter is None:
             raise Http404
-        return self._send_file(request, obj, letter.file, f"{letter.number}.pdf".replace("/", "-"),
-                               "application/pdf", f"letter:{letter.pk}")
+        return self._send_file(
+            request,
+            obj,
+            letter.file,
+            f"{letter.number}.pdf".replace("/", "-"),
+            "application/pdf",
+            f"letter:{letter.pk}",
+        )

@@ -21,14 +21,20 @@ from django_fsm import TransitionNotAllowed
 from .. import permissions
 from ..csvsafe import csv_cell
 from ..kinds import Kind
-from .authority import AuthorityCheckMixin
 from ..models import DataRequest, Operator
 from ..selectors import (
-    QUEUES, apply_queue, limit_to_user, operator_ids_for, queue_ordering, requests_for_user, staff_users_for,
+    QUEUES,
+    apply_queue,
+    limit_to_user,
+    operator_ids_for,
+    queue_ordering,
+    requests_for_user,
+    staff_users_for,
 )
 from ..services import triage
-from ..workflow import TransitionInputError
 from ..states import State
+from ..workflow import TransitionInputError
+from .authority import AuthorityCheckMixin
 from .forms import AssignForm
 from .holdings import HoldingsMixin
 from .request_page import RequestPageMixin, time_left_label  # noqa: F401 (the list shows it too)
@@ -220,15 +226,26 @@ class DataRequestAdmin(HoldingsMixin, AuthorityCheckMixin, RequestPageMixin, Ope
             try:
                 changed = triage.requests_bulk_assign(
                     request_ids=list(queryset.values_list("pk", flat=True)),
-                    assignee=form.cleaned_data["assignee"], actor=request.user,
+                    assignee=form.cleaned_data["assignee"],
+                    actor=request.user,
                 )
             except (PermissionDenied, TransitionInputError) as exc:
                 self.message_user(request, _message_of(exc), messages.ERROR)
                 return None
-            self.message_user(request, ngettext("%(n)s request assigned.", "%(n)s requests assigned.", changed) % {"n": changed}, messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("%(n)s request assigned.", "%(n)s requests assigned.", changed) % {"n": changed},
+                messages.SUCCESS,
+            )
             return None
-        return self._action_page(request, queryset, action="assign_selected", title=gettext("Assign requests"),
-                                 form=form, intro=gettext("Choose who works on these requests."))
+        return self._action_page(
+            request,
+            queryset,
+            action="assign_selected",
+            title=gettext("Assign requests"),
+            form=form,
+            intro=gettext("Choose who works on these requests."),
+        )
 
     @admin.action(description=_("Close selected as duplicates of another request"), permissions=["change"])
     def close_selected_as_duplicate(self, request, queryset):
@@ -249,27 +266,45 @@ class DataRequestAdmin(HoldingsMixin, AuthorityCheckMixin, RequestPageMixin, Ope
                         request_ids=list(queryset.values_list("pk", flat=True)), original=original, actor=request.user
                     )
                 except (PermissionDenied, TransitionInputError, TransitionNotAllowed) as exc:
-                    self.message_user(request, gettext("Nothing was closed: %(why)s") % {"why": _message_of(exc)},
-                                      messages.ERROR)
+                    self.message_user(
+                        request, gettext("Nothing was closed: %(why)s") % {"why": _message_of(exc)}, messages.ERROR
+                    )
                     return None
                 url = reverse("admin:dsar_datarequest_change", args=[original.pk], current_app=self.admin_site.name)
                 self.message_user(
                     request,
-                    format_html(gettext("{} closed as duplicates of <a href=\"{}\">{}</a>."),
-                                ", ".join(r.reference for r in closed), url, original.reference),
+                    format_html(
+                        gettext('{} closed as duplicates of <a href="{}">{}</a>.'),
+                        ", ".join(r.reference for r in closed),
+                        url,
+                        original.reference,
+                    ),
                     messages.SUCCESS,
                 )
                 return None
         return self._action_page(
-            request, queryset, action="close_selected_as_duplicate", title=gettext("Close as duplicates"), form=form,
-            intro=gettext("Each selected request is closed and linked to the original; the subject is not asked again."),
+            request,
+            queryset,
+            action="close_selected_as_duplicate",
+            title=gettext("Close as duplicates"),
+            form=form,
+            intro=gettext(
+                "Each selected request is closed and linked to the original; the subject is not asked again."
+            ),
         )
 
     @admin.action(description=_("Export selected to CSV (no personal data)"), permissions=["view"])
     def export_csv(self, request, queryset):
         header = ["reference", "operator", "kind", "state", "received_at", "due_at", "closed_at", "outcome", "assignee"]
         rows = queryset.order_by("pk").values_list(
-            "reference", "operator__slug", "kind", "state", "received_at", "due_at", "closed_at", "outcome",
+            "reference",
+            "operator__slug",
+            "kind",
+            "state",
+            "received_at",
+            "due_at",
+            "closed_at",
+            "outcome",
             "assignee__username",
         )
         writer = csv.writer(_Echo())
@@ -290,5 +325,3 @@ def _message_of(exc) -> str:
     if hasattr(exc, "messages"):
         return " ".join(str(m) for m in exc.messages)
     return str(exc) or gettext("This is not possible now.")
-
-

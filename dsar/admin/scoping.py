@@ -98,8 +98,9 @@ class ScopedInline:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         parent = super()
-        return _limit_relations(request.user, db_field, kwargs,
-                                lambda f, **kw: parent.formfield_for_foreignkey(f, request, **kw))
+        return _limit_relations(
+            request.user, db_field, kwargs, lambda f, **kw: parent.formfield_for_foreignkey(f, request, **kw)
+        )
 
 
 class OperatorScopedAdmin(admin.ModelAdmin):
@@ -179,8 +180,9 @@ class OperatorScopedAdmin(admin.ModelAdmin):
             if ids is not None and adds is not None:
                 kwargs["queryset"] = Operator.objects.filter(pk__in=set(ids) | set(adds))
         parent = super()
-        return _limit_relations(request.user, db_field, kwargs,
-                                lambda f, **kw: parent.formfield_for_foreignkey(f, request, **kw))
+        return _limit_relations(
+            request.user, db_field, kwargs, lambda f, **kw: parent.formfield_for_foreignkey(f, request, **kw)
+        )
 
 
 class ReadOnlyAdmin(OperatorScopedAdmin):

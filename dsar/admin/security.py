@@ -31,14 +31,18 @@ ENROL_SESSION_KEY = "dsar_enrol_device"
 
 
 class ConfirmCodeForm(forms.Form):
-    token = forms.CharField(label=_("The 6-digit code your app shows now"), max_length=6, min_length=6,
-                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
-                                                          "autofocus": True}))
+    token = forms.CharField(
+        label=_("The 6-digit code your app shows now"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+    )
 
 
 def needs_enrolment(user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_staff
-                and not any(devices_for_user(user, confirmed=True)))
+    return bool(
+        user.is_authenticated and user.is_active and user.is_staff and not any(devices_for_user(user, confirmed=True))
+    )
 
 
 def _may_enrol(request) -> bool:
@@ -57,33 +61,44 @@ def enrol_view(request, site):
         device = TOTPDevice.objects.filter(pk=device_id, user=user, confirmed=False).first()
     form = ConfirmCodeForm(request.POST or None)
     if request.method == "POST" and device is not None and form.is_valid():
-        codes = staff_security.totp_enrol_confirm(user=user, device_id=device.pk, token=form.cleaned_data["token"],
-                                                  request=request)
+        codes = staff_security.totp_enrol_confirm(
+            user=user, device_id=device.pk, token=form.cleaned_data["token"], request=request
+        )
         if codes is not None:
             request.session.pop(ENROL_SESSION_KEY, None)
-            return TemplateResponse(request, "admin/security/recovery_codes.html", {
-                **site.each_context(request), "title": gettext("Your recovery codes"), "codes": codes,
-            })
+            return TemplateResponse(
+                request,
+                "admin/security/recovery_codes.html",
+                {
+                    **site.each_context(request),
+                    "title": gettext("Your recovery codes"),
+                    "codes": codes,
+                },
+            )
         form.add_error("token", gettext("That code is not right. Check the time on your phone and try again."))
     if device is None or request.method == "GET":
         device = staff_security.totp_enrol_start(user=user)
         request.session[ENROL_SESSION_KEY] = device.pk
     url = device.config_url
-    return TemplateResponse(request, "admin/security/enrol.html", {
-        **site.each_context(request),
-        "title": gettext("Set up your second factor"),
-        "form": form,
-        "qr_uri": segno.make(url, error="m").svg_data_uri(scale=5, border=2),
-        "secret": _base32(device.bin_key),
-        "first_time": needs_enrolment(user),
-    })
+    return TemplateResponse(
+        request,
+        "admin/security/enrol.html",
+        {
+            **site.each_context(request),
+            "title": gettext("Set up your second factor"),
+            "form": form,
+            "qr_uri": segno.make(url, error="m").svg_data_uri(scale=5, border=2),
+            "secret": _base32(device.bin_key),
+            "first_time": needs_enrolment(user),
+        },
+    )
 
 
 def _base32(key: bytes) -> str:
     import base64
 
     text = base64.b32encode(key).decode().rstrip("=")
-    return " ".join(text[i:i + 4] for i in range(0, len(text), 4))
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
 def security_view(request, site):
@@ -111,9 +126,15 @@ def recovery_codes_view(request, site):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     codes = staff_security.recovery_codes_issue(user=request.user, request=request)
-    return TemplateResponse(request, "admin/security/recovery_codes.html", {
-        **site.each_context(request), "title": gettext("Your recovery codes"), "codes": codes,
-    })
+    return TemplateResponse(
+        request,
+        "admin/security/recovery_codes.html",
+        {
+            **site.each_context(request),
+            "title": gettext("Your recovery codes"),
+            "codes": codes,
+        },
+    )
 
 
 User = get_user_model()

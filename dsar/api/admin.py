@@ -29,8 +29,17 @@ class ApiKeyAdmin(OperatorScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
-        return ["operator", "name", "prefix", "scopes", "rate_per_minute", "created_by", "created_at", "last_used_at",
-                "revoked_at"]
+        return [
+            "operator",
+            "name",
+            "prefix",
+            "scopes",
+            "rate_per_minute",
+            "created_by",
+            "created_at",
+            "last_used_at",
+            "revoked_at",
+        ]
 
     def get_fields(self, request, obj=None):
         return self.get_readonly_fields(request, obj) or ["operator", "name", "scopes", "rate_per_minute"]
@@ -45,9 +54,13 @@ class ApiKeyAdmin(OperatorScopedAdmin):
         return self._can(request, "change")
 
     def save_model(self, request, obj, form, change):
-        key, raw = api_key_create(operator=form.cleaned_data["operator"], name=form.cleaned_data["name"],
-                                  scopes=form.cleaned_data["scopes"], actor=request.user,
-                                  rate_per_minute=form.cleaned_data["rate_per_minute"])
+        key, raw = api_key_create(
+            operator=form.cleaned_data["operator"],
+            name=form.cleaned_data["name"],
+            scopes=form.cleaned_data["scopes"],
+            actor=request.user,
+            rate_per_minute=form.cleaned_data["rate_per_minute"],
+        )
         obj.pk, obj.prefix, obj._raw_key = key.pk, key.prefix, raw
 
     def save_related(self, request, form, formsets, change):
@@ -57,8 +70,13 @@ class ApiKeyAdmin(OperatorScopedAdmin):
         pass  # the audit chain has it (api_key_created)
 
     def response_add(self, request, obj, post_url_continue=None):
-        context = {**self.admin_site.each_context(request), "opts": self.opts, "key": obj, "raw_key": obj._raw_key,
-                   "title": _("New API key")}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "key": obj,
+            "raw_key": obj._raw_key,
+            "title": _("New API key"),
+        }
         response = TemplateResponse(request, "admin/dsar/apikey/created.html", context)
         response["Cache-Control"] = "no-store"
         return response

@@ -7,8 +7,8 @@ it, narrowed by its scopes: a key whose creator left the operator stops working.
 from datetime import timedelta
 
 from django.utils import timezone
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from .. import permissions
@@ -28,7 +28,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
             return None
         scheme, _sep, raw = header.partition(" ")
         if scheme != self.keyword or not raw.strip():
-            raise exceptions.AuthenticationFailed(_("Send the API key as \"Authorization: Bearer <key>\"."))
+            raise exceptions.AuthenticationFailed(_('Send the API key as "Authorization: Bearer <key>".'))
         key = (
             ApiKey.objects.select_related("operator", "created_by")
             .filter(key_hash=hash_secret(raw.strip()), revoked_at__isnull=True)

@@ -37,8 +37,11 @@ def idempotent(handler):
     def wrapper(view, request, *args, **kwargs):
         key = request.headers.get(HEADER, "").strip()
         if not key or len(key) > MAX_LENGTH or not key.isprintable():
-            return problem_response(status_code=400, code="idempotency-key-missing",
-                                    title=_("Send an Idempotency-Key header (at most 255 characters) with every POST."))
+            return problem_response(
+                status_code=400,
+                code="idempotency-key-missing",
+                title=_("Send an Idempotency-Key header (at most 255 characters) with every POST."),
+            )
         fingerprint = _fingerprint(request)
         with transaction.atomic():
             try:
@@ -47,8 +50,11 @@ def idempotent(handler):
             except IntegrityError:
                 record = IdempotencyRecord.objects.get(api_key=request.auth, key=key)
                 if record.fingerprint != fingerprint:
-                    return problem_response(status_code=422, code="idempotency-key-reused",
-                                            title=_("This Idempotency-Key was used with a different request."))
+                    return problem_response(
+                        status_code=422,
+                        code="idempotency-key-reused",
+                        title=_("This Idempotency-Key was used with a different request."),
+                    )
                 response = Response(record.body, status=record.status_code)
                 response["Idempotent-Replayed"] = "true"
                 return response

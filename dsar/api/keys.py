@@ -24,10 +24,22 @@ def api_key_create(*, operator, name: str, scopes: list[str], actor, rate_per_mi
         raise ValidationError({"scopes": _("Choose one or more scopes.")})
     raw, prefix, digest = ApiKey.generate()
     with transaction.atomic():
-        key = ApiKey.objects.create(operator=operator, name=name, prefix=prefix, key_hash=digest, scopes=scopes,
-                                    created_by=actor, rate_per_minute=rate_per_minute)
-        Event.append(operator=operator, action="api_key_created", actor=actor, actor_label="staff",
-                     data={"key": prefix, "scopes": scopes})
+        key = ApiKey.objects.create(
+            operator=operator,
+            name=name,
+            prefix=prefix,
+            key_hash=digest,
+            scopes=scopes,
+            created_by=actor,
+            rate_per_minute=rate_per_minute,
+        )
+        Event.append(
+            operator=operator,
+            action="api_key_created",
+            actor=actor,
+            actor_label="staff",
+            data={"key": prefix, "scopes": scopes},
+        )
     return key, raw
 
 
@@ -35,5 +47,10 @@ def api_key_revoke(*, key: ApiKey, actor, now: datetime | None = None) -> None:
     _check_may_manage_keys(actor=actor, operator=key.operator, action="change_apikey")
     with transaction.atomic():
         if ApiKey.objects.filter(pk=key.pk, revoked_at__isnull=True).update(revoked_at=now or timezone.now()):
-            Event.append(operator=key.operator, action="api_key_revoked", actor=actor, actor_label="staff",
-                         data={"key": key.prefix})
+            Event.append(
+                operator=key.operator,
+                action="api_key_revoked",
+                actor=actor,
+                actor_label="staff",
+                data={"key": key.prefix},
+            )

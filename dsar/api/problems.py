@@ -58,11 +58,19 @@ def exception_handler(exc, context):
     # Domain errors first: they carry the same messages staff see in the admin.
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        return problem_response(status_code=422, code="invalid-input", title=_("The input is not valid."),
-                                errors={k: [str(m) for m in v] for k, v in errors.items()})
+        return problem_response(
+            status_code=422,
+            code="invalid-input",
+            title=_("The input is not valid."),
+            errors={k: [str(m) for m in v] for k, v in errors.items()},
+        )
     if isinstance(exc, (TransitionNotAllowed, ConcurrentTransition)):
-        return problem_response(status_code=409, code="not-possible-now",
-                                title=_("That step is not possible for this request now."), detail=str(exc))
+        return problem_response(
+            status_code=409,
+            code="not-possible-now",
+            title=_("That step is not possible for this request now."),
+            detail=str(exc),
+        )
     if isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     if isinstance(exc, Http404):
@@ -73,12 +81,17 @@ def exception_handler(exc, context):
         return problem_response(status_code=500, code="server-error", title=_("Something went wrong on our side."))
     code = getattr(exc, "default_code", "error").replace("_", "-")
     if isinstance(exc, exceptions.ValidationError):
-        body = problem_body(status_code=400, code="invalid-input", title=_("The input is not valid."),
-                            errors=_flatten(exc.detail))
+        body = problem_body(
+            status_code=400, code="invalid-input", title=_("The input is not valid."), errors=_flatten(exc.detail)
+        )
     else:
         detail = exc.detail if isinstance(exc.detail, str) else ""
-        body = problem_body(status_code=response.status_code, code=code, title=str(exc.default_detail),
-                            detail=detail if detail != str(exc.default_detail) else "")
+        body = problem_body(
+            status_code=response.status_code,
+            code=code,
+            title=str(exc.default_detail),
+            detail=detail if detail != str(exc.default_detail) else "",
+        )
     problem = JsonResponse(body, status=response.status_code, content_type=CONTENT_TYPE)
     for header in ("Retry-After", "WWW-Authenticate", "Allow"):
         if header in response:

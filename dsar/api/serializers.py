@@ -74,15 +74,19 @@ class SubmitIn(serializers.Serializer):
     subject = SubjectIn()
     representative = RepresentativeIn(required=False)
     description = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    details = serializers.DictField(child=serializers.CharField(max_length=2000, allow_blank=True), required=False,
-                                    default=dict)
+    details = serializers.DictField(
+        child=serializers.CharField(max_length=2000, allow_blank=True), required=False, default=dict
+    )
     identity = serializers.ChoiceField(
         choices=[("code", _("the subject confirms by code")), ("verified", _("the app has signed the user in"))],
         default="code",
         help_text=_('"verified" needs the verified_identity scope; the request then starts received.'),
     )
     account_reference = serializers.CharField(
-        max_length=100, required=False, allow_blank=True, default="",
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        default="",
         help_text=_("The user's account id in the operator's app, kept in the audit trail with a verified identity."),
     )
 
@@ -109,7 +113,8 @@ class SubmitIn(serializers.Serializer):
             phone = (rep or data["subject"]).get("phone")
             if not phone:
                 errors.setdefault("representative" if rep else "subject", {})["phone"] = [
-                    _("This operator confirms the phone number: give it.")]
+                    _("This operator confirms the phone number: give it.")
+                ]
         if errors:
             raise serializers.ValidationError(errors)
         data["details"] = details
@@ -175,8 +180,22 @@ class RequestOut(serializers.ModelSerializer):
 
     class Meta:
         model = DataRequest
-        fields = ["reference", "kind", "channel", "state", "outcome", "language", "subject", "identity_confirmed",
-                  "submitted_at", "received_at", "due_at", "answered_at", "closed_at", "in_hours"]
+        fields = [
+            "reference",
+            "kind",
+            "channel",
+            "state",
+            "outcome",
+            "language",
+            "subject",
+            "identity_confirmed",
+            "submitted_at",
+            "received_at",
+            "due_at",
+            "answered_at",
+            "closed_at",
+            "in_hours",
+        ]
 
     def get_identity_confirmed(self, obj) -> bool:
         return obj.identity_confirmed_at is not None
@@ -204,7 +223,8 @@ RequestDetailOut.get_systems.__annotations__["return"] = JobOut(many=True)
 
 class SubmittedOut(RequestOut):
     confirm_url = serializers.SerializerMethodField(
-        help_text=_("Where the subject enters the codes sent to them (empty with a verified identity)."))
+        help_text=_("Where the subject enters the codes sent to them (empty with a verified identity).")
+    )
 
     class Meta(RequestOut.Meta):
         fields = RequestOut.Meta.fields + ["confirm_url"]
@@ -252,8 +272,10 @@ class TransitionIn(serializers.Serializer):
     new_due = serializers.DateField(required=False, help_text=_("The new due date (end of that day, operator's time)."))
     original = serializers.CharField(max_length=32, required=False, help_text=_("Reference of the original request."))
     expected_state = serializers.ChoiceField(
-        choices=State.choices, required=False,
-        help_text=_("The state the caller saw; if the request has moved since, nothing happens (409)."))
+        choices=State.choices,
+        required=False,
+        help_text=_("The state the caller saw; if the request has moved since, nothing happens (409)."),
+    )
 
 
 class RecordIn(serializers.Serializer):
@@ -283,7 +305,7 @@ class JobAnswerIn(serializers.Serializer):
         if data["status"] == SystemJob.Status.RECORDS and not data.get("records"):
             raise serializers.ValidationError({"records": [_("Send the records, or answer nothing_held.")]})
         if data["status"] != SystemJob.Status.RECORDS and data.get("records"):
-            raise serializers.ValidationError({"records": [_("Records go with the status \"records\" only.")]})
+            raise serializers.ValidationError({"records": [_('Records go with the status "records" only.')]})
         return data
 
 
@@ -294,5 +316,3 @@ class JobDetailOut(JobOut):
 
     class Meta(JobOut.Meta):
         fields = JobOut.Meta.fields + ["reference", "kind", "due_at", "note"]
-
-

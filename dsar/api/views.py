@@ -7,31 +7,41 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
-
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import workflow
-from ..services import transitions
 from ..admin.forms import SEEN_STATE, TRANSITION_LABELS, form_for
 from ..kinds import KIND_RULES, Kind
 from ..models import DataRequest
 from ..models.channels import SystemJob
 from ..portal.forms.request import KIND_FIELDS
-from ..services import triage
+from ..services import transitions, triage
 from ..services.channels import records_add, request_submit_api, system_job_answer
 from . import serializers as s
 from .idempotency import HEADER, idempotent
 from .problems import Conflict, problem_response
 
-PROBLEMS = {(code, "application/problem+json"): OpenApiResponse(s.Problem, description=text) for code, text in [
-    (400, "Malformed input, or no Idempotency-Key"), (401, "No or bad API key"), (403, "The key lacks the scope"),
-    (404, "Not found (or another operator's)"), (409, "Not possible in the request's state"),
-    (422, "Input breaks a rule of the request or the workflow"), (429, "Over the key's rate limit"),
-]}
-IDEMPOTENCY = OpenApiParameter(HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
-                               description="Any unique string per operation; a retry with the same key replays the answer.")
+PROBLEMS = {
+    (code, "application/problem+json"): OpenApiResponse(s.Problem, description=text)
+    for code, text in [
+        (400, "Malformed input, or no Idempotency-Key"),
+        (401, "No or bad API key"),
+        (403, "The key lacks the scope"),
+        (404, "Not found (or another operator's)"),
+        (409, "Not possible in the request's state"),
+        (422, "Input breaks a rule of the request or the workflow"),
+        (429, "Over the key's rate limit"),
+    ]
+}
+IDEMPOTENCY = OpenApiParameter(
+    HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="Any unique string per operation; a retry with the same key replays the answer.",
+)
 
 
 def _problems(*codes):
@@ -52,17 +62,28 @@ class OperatorScoped:
 class KindsView(OperatorScoped, APIView):
     required_scopes = {"GET": "submit|read|manage"}
 
-    @extend_schema(operation_id="kinds_list", responses={(200, "application/json"): s.KindWindow(many=True), **_problems(401, 403, 429)},
-                   summary="The operator's kinds of request and their answer windows")
+    @extend_schema(
+        operation_id="kinds_list",
+        responses={(200, "application/json"): s.KindWindow(many=True), **_problems(401, 403, 429)},
+        summary="The operator's kinds of request and their answer windows",
+    )
     def get(self, request):
         operator = self.operator()
         rows = []
         for kind in Kind:
             policy = operator.policy_for(kind)
-            rows.append({"kind": kind.value, "label": str(kind.label), "accepted": policy.enabled,
-                         "deadline_n": policy.deadline_n, "deadline_unit": policy.deadline_unit,
-                         "in_hours": KIND_RULES[kind].in_hours, "promise_text": policy.promise_text,
-                         "detail_fields": [name for name, _req in KIND_FIELDS[kind]]})
+            rows.append(
+                {
+                    "kind": kind.value,
+                    "label": str(kind.label),
+                    "accepted": policy.enabled,
+                    "deadline_n": policy.deadline_n,
+                    "deadline_unit": policy.deadline_unit,
+                    "in_hours": KIND_RULES[kind].in_hours,
+                    "promise_text": policy.promise_text,
+                    "detail_fields": [name for name, _req in KIND_FIELDS[kind]],
+                }
+            )
         return Response(s.KindWindow(rows, many=True).data)
 
 
@@ -78,19 +99,26 @@ class RequestListView(OperatorScoped, generics.GenericAPIView):
     pagination_class = RequestPagination
     serializer_class = s.RequestOut
 
-    @extend_schema(operation_id="requests_list", parameters=[s.ListFilters],
-                   # 404: a cursor that is not one of ours.
-                   responses={(200, "application/json"): s.RequestOut(many=True), **_problems(400, 401, 403, 404, 429)},
-                   summary="List requests, newest first, with filters and cursor pagination")
+    @extend_schema(
+        operation_id="requests_list",
+        parameters=[s.ListFilters],
+        # 404: a cursor that is not one of ours.
+        responses={(200, "application/json"): s.RequestOut(many=True), **_problems(400, 401, 403, 404, 429)},
+        summary="List requests, newest first, with filters and cursor pagination",
+    )
     def get(self, request):
         filters = s.ListFilters(data=request.query_params)
         filters.is_valid(raise_exception=True)
         page = self.paginate_queryset(filters.apply(self.requests()))
         return self.get_paginated_response(s.RequestOut(page, many=True).data)
 
-    @extend_schema(operation_id="requests_submit", request=s.SubmitIn, parameters=[IDEMPOTENCY],
-                   responses={(201, "application/json"): s.SubmittedOut, **_problems(400, 401, 403, 422, 429)},
-                   summary="Submit a request (for a signed-in app user with the verified_identity scope)")
+    @extend_schema(
+        operation_id="requests_submit",
+        request=s.SubmitIn,
+        parameters=[IDEMPOTENCY],
+        responses={(201, "application/json"): s.SubmittedOut, **_problems(400, 401, 403, 422, 429)},
+        summary="Submit a request (for a signed-in app user with the verified_identity scope)",
+    )
     @idempotent
     def post(self, request):
         data = s.SubmitIn(data=request.data, context={"operator": self.operator()})
@@ -101,7 +129,10 @@ class RequestListView(OperatorScoped, generics.GenericAPIView):
 
             raise PermissionDenied(_("Only a key with the verified_identity scope may submit a verified identity."))
         result = request_submit_api(
-            operator=self.operator(), fields=data.request_fields(), api_key=request.auth, verified=verified,
+            operator=self.operator(),
+            fields=data.request_fields(),
+            api_key=request.auth,
+            verified=verified,
             account_reference=data.validated_data.get("account_reference", ""),
         )
         context = {"confirm_url": result.confirm_url}
@@ -111,8 +142,11 @@ class RequestListView(OperatorScoped, generics.GenericAPIView):
 class RequestDetailView(OperatorScoped, APIView):
     required_scopes = {"GET": "read"}
 
-    @extend_schema(operation_id="requests_read", responses={(200, "application/json"): s.RequestDetailOut, **_problems(401, 403, 404, 429)},
-                   summary="A request's status and timeline")
+    @extend_schema(
+        operation_id="requests_read",
+        responses={(200, "application/json"): s.RequestDetailOut, **_problems(401, 403, 404, 429)},
+        summary="A request's status and timeline",
+    )
     def get(self, request, reference):
         return Response(s.RequestDetailOut(self.get_request(reference)).data)
 
@@ -120,25 +154,36 @@ class RequestDetailView(OperatorScoped, APIView):
 class TransitionListView(OperatorScoped, APIView):
     required_scopes = {"GET": "read|manage"}
 
-    @extend_schema(operation_id="transitions_list", responses={(200, "application/json"): s.TransitionOut(many=True),
-                                                               **_problems(401, 403, 404, 429)},
-                   summary="The steps the key (as its creator) may take on this request now, and their fields")
+    @extend_schema(
+        operation_id="transitions_list",
+        responses={(200, "application/json"): s.TransitionOut(many=True), **_problems(401, 403, 404, 429)},
+        summary="The steps the key (as its creator) may take on this request now, and their fields",
+    )
     def get(self, request, reference):
         obj = self.get_request(reference)
         rows = []
         for name in workflow.available_transitions(obj, request.user):
             form = form_for(name)(request_obj=obj)
-            rows.append({"name": name, "label": str(TRANSITION_LABELS[name]),
-                         "fields": [f for f in form.fields if f != SEEN_STATE]})
+            rows.append(
+                {
+                    "name": name,
+                    "label": str(TRANSITION_LABELS[name]),
+                    "fields": [f for f in form.fields if f != SEEN_STATE],
+                }
+            )
         return Response(s.TransitionOut(rows, many=True).data)
 
 
 class TransitionView(OperatorScoped, APIView):
     required_scopes = {"POST": "manage"}
 
-    @extend_schema(operation_id="transitions_take", request=s.TransitionIn, parameters=[IDEMPOTENCY],
-                   responses={(200, "application/json"): s.RequestDetailOut, **_problems(400, 401, 403, 404, 409, 422, 429)},
-                   summary="Take one step, with the same rules and required fields as the admin")
+    @extend_schema(
+        operation_id="transitions_take",
+        request=s.TransitionIn,
+        parameters=[IDEMPOTENCY],
+        responses={(200, "application/json"): s.RequestDetailOut, **_problems(400, 401, 403, 404, 409, 422, 429)},
+        summary="Take one step, with the same rules and required fields as the admin",
+    )
     @idempotent
     def post(self, request, reference, name):
         if name not in workflow.STAFF_TRANSITIONS:
@@ -169,49 +214,66 @@ class TransitionView(OperatorScoped, APIView):
 class RecordsView(OperatorScoped, APIView):
     required_scopes = {"POST": "manage"}
 
-    @extend_schema(operation_id="records_add", request=s.RecordsIn, parameters=[IDEMPOTENCY],
-                   responses={(201, "application/json"): s.RecordOut(many=True), **_problems(400, 401, 403, 404, 409, 429)},
-                   summary="Add what the operator holds about the subject, for the access answer")
+    @extend_schema(
+        operation_id="records_add",
+        request=s.RecordsIn,
+        parameters=[IDEMPOTENCY],
+        responses={(201, "application/json"): s.RecordOut(many=True), **_problems(400, 401, 403, 404, 409, 429)},
+        summary="Add what the operator holds about the subject, for the access answer",
+    )
     @idempotent
     def post(self, request, reference):
         obj = self.get_request(reference)
         body = s.RecordsIn(data=request.data)
         body.is_valid(raise_exception=True)
-        rows = records_add(request=obj, records=body.validated_data["records"], actor=request.user,
-                           default_source=request.auth.name)
+        rows = records_add(
+            request=obj, records=body.validated_data["records"], actor=request.user, default_source=request.auth.name
+        )
         return Response(s.RecordOut(rows, many=True).data, status=status.HTTP_201_CREATED)
 
 
 class JobListView(OperatorScoped, APIView):
     required_scopes = {"GET": "system|read"}
 
-    @extend_schema(operation_id="jobs_list", responses={(200, "application/json"): s.JobDetailOut(many=True), **_problems(401, 403, 429)},
-                   summary="Data-system jobs still waiting for an answer")
+    @extend_schema(
+        operation_id="jobs_list",
+        responses={(200, "application/json"): s.JobDetailOut(many=True), **_problems(401, 403, 429)},
+        summary="Data-system jobs still waiting for an answer",
+    )
     def get(self, request):
-        jobs = (SystemJob.objects.filter(system__operator=self.operator(), status=SystemJob.Status.SENT)
-                .select_related("system", "request").order_by("sent_at")[:500])
+        jobs = (
+            SystemJob.objects.filter(system__operator=self.operator(), status=SystemJob.Status.SENT)
+            .select_related("system", "request")
+            .order_by("sent_at")[:500]
+        )
         return Response(s.JobDetailOut(jobs, many=True).data)
 
 
 class JobAnswerView(OperatorScoped, APIView):
     required_scopes = {"POST": "system"}
 
-    @extend_schema(operation_id="jobs_answer", request=s.JobAnswerIn, parameters=[IDEMPOTENCY],
-                   responses={(200, "application/json"): s.JobDetailOut, **_problems(400, 401, 403, 404, 409, 429)},
-                   summary="A data system answers its job: records, done, or nothing held")
+    @extend_schema(
+        operation_id="jobs_answer",
+        request=s.JobAnswerIn,
+        parameters=[IDEMPOTENCY],
+        responses={(200, "application/json"): s.JobDetailOut, **_problems(400, 401, 403, 404, 409, 429)},
+        summary="A data system answers its job: records, done, or nothing held",
+    )
     @idempotent
     def post(self, request, job_id):
-        job = get_object_or_404(SystemJob.objects.select_related("system", "request"),
-                                pk=job_id, system__operator=self.operator())
+        job = get_object_or_404(
+            SystemJob.objects.select_related("system", "request"), pk=job_id, system__operator=self.operator()
+        )
         body = s.JobAnswerIn(data=request.data)
         body.is_valid(raise_exception=True)
-        job = system_job_answer(job_id=job.pk, status=body.validated_data["status"],
-                                records=body.validated_data["records"], note=body.validated_data["note"],
-                                api_key=request.auth)
+        job = system_job_answer(
+            job_id=job.pk,
+            status=body.validated_data["status"],
+            records=body.validated_data["records"],
+            note=body.validated_data["note"],
+            api_key=request.auth,
+        )
         return Response(s.JobDetailOut(job).data)
-
-
-
 
 
 @csrf_exempt

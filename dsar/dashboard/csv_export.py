@@ -52,9 +52,22 @@ def table_response(table: Table, scope: Scope) -> HttpResponse:
 
 def _register_header() -> list[str]:
     return [
-        _("Reference"), _("Operator"), _("Kind"), _("State"), _("Submitted"), _("Received"), _("Due"),
-        _("Originally due"), _("Answered"), _("Closed"), _("Answered on time"), _("Outcome"), _("Refusal ground"),
-        _("Legal basis of the refusal"), _("Letter numbers"), _("Channel"),
+        _("Reference"),
+        _("Operator"),
+        _("Kind"),
+        _("State"),
+        _("Submitted"),
+        _("Received"),
+        _("Due"),
+        _("Originally due"),
+        _("Answered"),
+        _("Closed"),
+        _("Answered on time"),
+        _("Outcome"),
+        _("Refusal ground"),
+        _("Legal basis of the refusal"),
+        _("Letter numbers"),
+        _("Channel"),
     ]
 
 
@@ -82,14 +95,47 @@ def _register_python(scope: Scope):
     channels = _labels(Channel)
     yes, no = _("yes"), _("no")
     for row in register_rows(scope=scope):
-        (reference, operator, kind, state, submitted, received, due, original_due, answered, closed,
-         outcome, ground, basis, letters, channel) = row
+        (
+            reference,
+            operator,
+            kind,
+            state,
+            submitted,
+            received,
+            due,
+            original_due,
+            answered,
+            closed,
+            outcome,
+            ground,
+            basis,
+            letters,
+            channel,
+        ) = row
         on_time = "" if answered is None or due is None else (yes if answered <= due else no)
-        yield writer.writerow([safe(v) for v in (
-            reference, operator, kinds.get(kind, kind), states.get(state, state), submitted, received, due,
-            original_due, answered, closed, on_time, outcomes.get(outcome, outcome), grounds.get(ground, ground),
-            basis, letters, channels.get(channel, channel),
-        )])
+        yield writer.writerow(
+            [
+                safe(v)
+                for v in (
+                    reference,
+                    operator,
+                    kinds.get(kind, kind),
+                    states.get(state, state),
+                    submitted,
+                    received,
+                    due,
+                    original_due,
+                    answered,
+                    closed,
+                    on_time,
+                    outcomes.get(outcome, outcome),
+                    grounds.get(ground, ground),
+                    basis,
+                    letters,
+                    channels.get(channel, channel),
+                )
+            ]
+        )
 
 
 def checkpoint_lines(scope: Scope):
@@ -103,19 +149,28 @@ def checkpoint_lines(scope: Scope):
     writer = _register_writer()
     yield writer.writerow([])
     yield writer.writerow([_("Audit checkpoints (Ed25519); public key: %(key)s") % {"key": public_key_text()}])
-    yield writer.writerow([_("Operator"), _("Events"), _("Hash of the last event"), _("Signed"), _("Key"),
-                           _("Signature")])
+    yield writer.writerow(
+        [_("Operator"), _("Events"), _("Hash of the last event"), _("Signed"), _("Key"), _("Signature")]
+    )
     for c in checkpoints:
-        yield writer.writerow([safe(v) for v in (
-            c.operator.short_name, c.seq, c.head_hash, c.signed_at, c.key_id, c.signature)])
+        yield writer.writerow(
+            [safe(v) for v in (c.operator.short_name, c.seq, c.head_hash, c.signed_at, c.key_id, c.signature)]
+        )
 
 
 def _register_copy(scope: Scope):
     sql, params = register_copy_sql(
         scope=scope,
-        labels={"kind": _labels(Kind), "state": _labels(State), "outcome": _labels(Outcome),
-                "ground": _labels(RefusalGround), "channel": _labels(Channel)},
-        yes=_("yes"), no=_("no"), tz=str(DASHBOARD_TZ),
+        labels={
+            "kind": _labels(Kind),
+            "state": _labels(State),
+            "outcome": _labels(Outcome),
+            "ground": _labels(RefusalGround),
+            "channel": _labels(Channel),
+        },
+        yes=_("yes"),
+        no=_("no"),
+        tz=str(DASHBOARD_TZ),
     )
     with connection.cursor() as cursor:
         # JIT compiling this one plan costs seconds (PostgreSQL's estimate is far off); it is a plain

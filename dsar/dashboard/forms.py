@@ -34,7 +34,9 @@ class Scope:
 
 
 class DashboardFilterForm(forms.Form):
-    operator = forms.ModelChoiceField(queryset=None, required=False, label=_("Operator"), empty_label=_("All my operators"))
+    operator = forms.ModelChoiceField(
+        queryset=None, required=False, label=_("Operator"), empty_label=_("All my operators")
+    )
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -52,7 +54,12 @@ class DashboardFilterForm(forms.Form):
             raise forms.ValidationError(_("The start of the period must not be after its end."))
         if (end - start).days >= MAX_PERIOD_DAYS:
             raise forms.ValidationError(
-                ngettext("Choose a period of at most %(days)s day.", "Choose a period of at most %(days)s days.", MAX_PERIOD_DAYS) % {"days": MAX_PERIOD_DAYS}
+                ngettext(
+                    "Choose a period of at most %(days)s day.",
+                    "Choose a period of at most %(days)s days.",
+                    MAX_PERIOD_DAYS,
+                )
+                % {"days": MAX_PERIOD_DAYS}
             )
         data["start"], data["end"] = start, end
         return data

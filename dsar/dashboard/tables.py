@@ -110,8 +110,12 @@ NOW_FIGURES = [
 
 
 def now_table(*, operators, now: datetime, **unused) -> Table:
-    table = Table("now", _("Now, per operator"), [_("Operator")] + [label for _a, _q, label in NOW_FIGURES],
-                  empty_text=_("No operator to show."))
+    table = Table(
+        "now",
+        _("Now, per operator"),
+        [_("Operator")] + [label for _a, _q, label in NOW_FIGURES],
+        empty_text=_("No operator to show."),
+    )
     for row in selectors.now_figures(operators=list(operators), now=now):
         cells = [row.operator_name]
         for attr, queue, _label in NOW_FIGURES:
@@ -126,15 +130,20 @@ def now_totals(table: Table, *, operator_ids) -> list[dict]:
     cards = []
     for i, (attr, queue, label) in enumerate(NOW_FIGURES, start=1):
         total = sum(row[i].value for row in table.rows)
-        cards.append({"key": attr, "label": label, "value": total, "url": admin_list_url(queue=queue, operator_id=single)})
+        cards.append(
+            {"key": attr, "label": label, "value": total, "url": admin_list_url(queue=queue, operator_id=single)}
+        )
     return cards
 
 
 def age_table(*, scope: Scope, now: datetime, **unused) -> Table:
     rows = selectors.age_of_open(operator_ids=scope.operator_ids, now=now)
-    table = Table("age", _("How long open requests have been waiting"),
-                  [_("Waiting (calendar days since receipt)"), _("Open"), _("Of which overdue")],
-                  empty_text=_("No open requests."))
+    table = Table(
+        "age",
+        _("How long open requests have been waiting"),
+        [_("Waiting (calendar days since receipt)"), _("Open"), _("Of which overdue")],
+        empty_text=_("No open requests."),
+    )
     for row in rows:
         label = f"{row['from_days']}–{row['to_days']}" if row["to_days"] is not None else f"{row['from_days']}+"
         table.rows.append([label, row["open"], row["overdue"]])
@@ -145,8 +154,12 @@ def age_table(*, scope: Scope, now: datetime, **unused) -> Table:
 
 
 def workload_table(*, scope: Scope, now: datetime, **unused) -> Table:
-    table = Table("workload", _("Workload per assignee"), [_("Assignee"), _("Open"), _("Overdue")],
-                  empty_text=_("No open requests."))
+    table = Table(
+        "workload",
+        _("Workload per assignee"),
+        [_("Assignee"), _("Open"), _("Overdue")],
+        empty_text=_("No open requests."),
+    )
     for row in selectors.workload(operator_ids=scope.operator_ids, now=now):
         table.rows.append([row["assignee"] or _("Unassigned"), row["open"], row["overdue"]])
     table.chart = _bar_chart(table, [1, 2], horizontal=True)
@@ -162,11 +175,17 @@ RATE_COLUMNS = [_("Answered"), _("On time"), _("Late"), _("On-time rate, %")]
 
 def on_time_kind_table(*, scope: Scope, **unused) -> Table:
     rows = selectors.on_time_by_kind(scope=scope)
-    table = Table("on_time_kind", _("On-time rate by kind"), [_("Kind")] + RATE_COLUMNS,
-                  rows=_rate_rows(rows, lambda r: Kind(r["kind"]).label),
-                  empty_text=_("No request was answered in this period."),
-                  note=_("Requests answered in the period; on time means answered by the due date. "
-                         "Withdrawn, expired and duplicate requests were never answered and are not counted."))
+    table = Table(
+        "on_time_kind",
+        _("On-time rate by kind"),
+        [_("Kind")] + RATE_COLUMNS,
+        rows=_rate_rows(rows, lambda r: Kind(r["kind"]).label),
+        empty_text=_("No request was answered in this period."),
+        note=_(
+            "Requests answered in the period; on time means answered by the due date. "
+            "Withdrawn, expired and duplicate requests were never answered and are not counted."
+        ),
+    )
     _append_total(table)
     table.chart = _bar_chart(table, [4], percent=True, horizontal=True, skip_last=True)
     return table
@@ -174,9 +193,13 @@ def on_time_kind_table(*, scope: Scope, **unused) -> Table:
 
 def on_time_operator_table(*, scope: Scope, **unused) -> Table:
     rows = selectors.on_time_by_operator(scope=scope)
-    table = Table("on_time_operator", _("On-time rate by operator"), [_("Operator")] + RATE_COLUMNS,
-                  rows=_rate_rows(rows, lambda r: r["operator"]),
-                  empty_text=_("No request was answered in this period."))
+    table = Table(
+        "on_time_operator",
+        _("On-time rate by operator"),
+        [_("Operator")] + RATE_COLUMNS,
+        rows=_rate_rows(rows, lambda r: r["operator"]),
+        empty_text=_("No request was answered in this period."),
+    )
     if len(table.rows) > 1:  # one bar compares nothing; the table says it all
         table.chart = _bar_chart(table, [4], percent=True, horizontal=True)
     return table
@@ -193,10 +216,16 @@ def _append_total(table: Table) -> None:
 
 def answer_time_table(*, scope: Scope, **unused) -> Table:
     units = {"hours": _("working hours"), "days": _("working days")}
-    table = Table("answer_time", _("Time to answer"), [_("Kind"), _("Unit"), _("Answered"), _("Median"), _("90th percentile")],
-                  empty_text=_("No request was answered in this period."),
-                  note=_("Working time from receipt to answer, less pauses while awaiting the subject. "
-                         "Hours for the 1-working-day kinds, working days for the rest."))
+    table = Table(
+        "answer_time",
+        _("Time to answer"),
+        [_("Kind"), _("Unit"), _("Answered"), _("Median"), _("90th percentile")],
+        empty_text=_("No request was answered in this period."),
+        note=_(
+            "Working time from receipt to answer, less pauses while awaiting the subject. "
+            "Hours for the 1-working-day kinds, working days for the rest."
+        ),
+    )
     for row in selectors.answer_times(scope=scope):
         table.rows.append([Kind(row.kind).label, units[row.unit], row.answered, row.median, row.p90])
     return table
@@ -205,10 +234,13 @@ def answer_time_table(*, scope: Scope, **unused) -> Table:
 def volume_table(*, scope: Scope, **unused) -> Table:
     data = selectors.volume_by_week(scope=scope)
     kinds = data["kinds"]
-    table = Table("volume", _("Requests received per week"),
-                  [_("Week from (Monday)")] + [Kind(k).label for k in kinds] + [_("Total")],
-                  empty_text=_("No request was received in this period."),
-                  note=_("Weeks run Monday to Sunday in Asia/Almaty; the first and last may be cut by the period."))
+    table = Table(
+        "volume",
+        _("Requests received per week"),
+        [_("Week from (Monday)")] + [Kind(k).label for k in kinds] + [_("Total")],
+        empty_text=_("No request was received in this period."),
+        note=_("Weeks run Monday to Sunday in Asia/Almaty; the first and last may be cut by the period."),
+    )
     if kinds:
         for i, week in enumerate(data["weeks"]):
             table.rows.append([week.isoformat()] + [data["counts"][k][i] for k in kinds] + [data["totals"][i]])
@@ -217,15 +249,23 @@ def volume_table(*, scope: Scope, **unused) -> Table:
 
 
 def outcomes_table(*, scope: Scope, **unused) -> Table:
-    table = Table("outcomes", _("Outcomes"), [_("Outcome"), _("Refusal ground"), _("Requests")],
-                  empty_text=_("No request was answered or closed in this period."))
+    table = Table(
+        "outcomes",
+        _("Outcomes"),
+        [_("Outcome"), _("Refusal ground"), _("Requests")],
+        empty_text=_("No request was answered or closed in this period."),
+    )
     for row in selectors.outcomes(scope=scope):
         ground = RefusalGround(row["ground"]).label if row["ground"] in RefusalGround.values else row["ground"]
         table.rows.append([Outcome(row["outcome"]).label, ground, row["count"]])
     chart_rows = [r for r in table.rows if not r[1]]
     if chart_rows:
-        table.chart = {"type": "bar", "horizontal": True, "labels": [str(r[0]) for r in chart_rows],
-                       "datasets": [{"label": str(_("Requests")), "data": [r[2] for r in chart_rows]}]}
+        table.chart = {
+            "type": "bar",
+            "horizontal": True,
+            "labels": [str(r[0]) for r in chart_rows],
+            "datasets": [{"label": str(_("Requests")), "data": [r[2] for r in chart_rows]}],
+        }
     return table
 
 
@@ -239,9 +279,7 @@ def _bar_chart(table: Table, value_cols: list[int], *, stacked=False, horizontal
         "horizontal": horizontal,
         "percent": percent,
         "labels": [str(r[0]) for r in rows],
-        "datasets": [
-            {"label": str(table.columns[c]), "data": [_plain(r[c]) for r in rows]} for c in value_cols
-        ],
+        "datasets": [{"label": str(table.columns[c]), "data": [_plain(r[c]) for r in rows]} for c in value_cols],
     }
 
 

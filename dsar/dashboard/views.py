@@ -56,7 +56,9 @@ def now_view(request):
 
 @staff_verified_required
 def performance_view(request):
-    return _page(request, "dsar/dashboard/performance.html", PERFORMANCE_PAGE, "performance", _("SLA dashboard: performance"))
+    return _page(
+        request, "dsar/dashboard/performance.html", PERFORMANCE_PAGE, "performance", _("SLA dashboard: performance")
+    )
 
 
 def _validated_scope(request):

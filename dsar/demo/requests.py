@@ -11,13 +11,54 @@ from ..models import DataRequest, Membership, Message, Operator, Role
 from ..services.intake import request_create
 from ..services.transitions import transition
 
-FIRST = ["Aigerim", "Nurlan", "Dana", "Yerlan", "Aliya", "Timur", "Madina", "Askar", "Zhanna", "Olzhas",
-         "Gulnara", "Bauyrzhan", "Saule", "Arman", "Ainur", "Dmitry", "Elena", "John", "Maria", "Kairat"]
-LAST = ["Abenova", "Serikov", "Zhumabekova", "Tokayev", "Ismailova", "Bekov", "Nurpeisova", "Karimov",
-        "Utegenova", "Sadykov", "Ivanova", "Petrov", "Smith", "Omarova", "Alimzhanov"]
+FIRST = [
+    "Aigerim",
+    "Nurlan",
+    "Dana",
+    "Yerlan",
+    "Aliya",
+    "Timur",
+    "Madina",
+    "Askar",
+    "Zhanna",
+    "Olzhas",
+    "Gulnara",
+    "Bauyrzhan",
+    "Saule",
+    "Arman",
+    "Ainur",
+    "Dmitry",
+    "Elena",
+    "John",
+    "Maria",
+    "Kairat",
+]
+LAST = [
+    "Abenova",
+    "Serikov",
+    "Zhumabekova",
+    "Tokayev",
+    "Ismailova",
+    "Bekov",
+    "Nurpeisova",
+    "Karimov",
+    "Utegenova",
+    "Sadykov",
+    "Ivanova",
+    "Petrov",
+    "Smith",
+    "Omarova",
+    "Alimzhanov",
+]
 KIND_WEIGHTS = {
-    Kind.ACCESS: 30, Kind.RECTIFICATION: 12, Kind.BLOCKING: 6, Kind.DESTRUCTION: 18,
-    Kind.CONSENT_WITHDRAWAL: 12, Kind.AUTOMATED_DECISION_OBJECTION: 4, Kind.CLAIM: 8, Kind.ENQUIRY: 10,
+    Kind.ACCESS: 30,
+    Kind.RECTIFICATION: 12,
+    Kind.BLOCKING: 6,
+    Kind.DESTRUCTION: 18,
+    Kind.CONSENT_WITHDRAWAL: 12,
+    Kind.AUTOMATED_DECISION_OBJECTION: 4,
+    Kind.CLAIM: 8,
+    Kind.ENQUIRY: 10,
 }
 DESCRIPTIONS = {
     Kind.ACCESS: "Please tell me what personal data you hold about me and send me a copy.",
@@ -99,7 +140,7 @@ def load_requests(operators: list[Operator], *, count: int = 320, days: int = 15
         now - timedelta(days=(21 if rng.random() < 0.25 else days) * rng.random(), minutes=rng.randint(0, 600))
         for _ in range(count)
     )
-    kinds, weights = zip(*KIND_WEIGHTS.items())
+    kinds, weights = zip(*KIND_WEIGHTS.items(), strict=False)
     pending_arrivals = list(arrivals)
     seq = 0
 
@@ -118,15 +159,21 @@ def load_requests(operators: list[Operator], *, count: int = 320, days: int = 15
                     members = [m for m in members if m.role != Role.CASEWORKER] or members
                 actor = rng.choice(members).user
             if name == "close_as_duplicate":
-                original = DataRequest.objects.filter(operator=request.operator, pk__lt=request.pk).order_by("-pk").first()
+                original = (
+                    DataRequest.objects.filter(operator=request.operator, pk__lt=request.pk).order_by("-pk").first()
+                )
                 if original is None:
                     name, kwargs = "fulfil", {}
                 else:
                     kwargs["original"] = original
             if name == "ask_subject":
-                Message.objects.create(request=request, channel=Message.Channel.TO_SUBJECT, author=actor, body=kwargs["question"])
+                Message.objects.create(
+                    request=request, channel=Message.Channel.TO_SUBJECT, author=actor, body=kwargs["question"]
+                )
             if name == "resume":
-                Message.objects.create(request=request, channel=Message.Channel.FROM_SUBJECT, body="Here is the document.")
+                Message.objects.create(
+                    request=request, channel=Message.Channel.FROM_SUBJECT, body="Here is the document."
+                )
             try:
                 transition(request_id, name, actor=actor, now=when, **kwargs)
             except Exception:  # a demo step that does not fit (e.g. policy forbids it) is skipped
@@ -158,8 +205,13 @@ def load_requests(operators: list[Operator], *, count: int = 320, days: int = 15
         policy = operator.policy_for(kind)
         from .. import deadlines
 
-        due = deadlines.due_at(received_at=arrival, n=policy.deadline_n, unit=policy.deadline_unit,
-                               calendar=operator.work_calendar(), tz=operator.tz)
+        due = deadlines.due_at(
+            received_at=arrival,
+            n=policy.deadline_n,
+            unit=policy.deadline_unit,
+            calendar=operator.work_calendar(),
+            tz=operator.tz,
+        )
         steps = [s for s in _plan(request.pk, kind, arrival, due, now, rng) if s[0] <= now]
         if now - arrival < timedelta(days=21) and len(steps) > 1 and rng.random() < 0.6:
             # Left open part-way: received, in progress, awaiting the subject, blocked; some overdue.
@@ -207,17 +259,27 @@ def _fill_every_state(operators, staff, rng, now, minimum: int = 3) -> int:
             kind = Kind.BLOCKING if "block" in path else Kind.ACCESS
             at = now - timedelta(days=rng.uniform(0.2, 6))
             request = request_create(
-                operator=operator, kind=kind, subject_name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
-                subject_email=f"demo{rng.randint(1000, 9999)}@example.kz", language=operator.default_language,
-                description=DESCRIPTIONS[kind], details=_details(kind, rng), now=at,
+                operator=operator,
+                kind=kind,
+                subject_name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                subject_email=f"demo{rng.randint(1000, 9999)}@example.kz",
+                language=operator.default_language,
+                description=DESCRIPTIONS[kind],
+                details=_details(kind, rng),
+                now=at,
             )
             actor = next(m.user for m in staff[operator.pk] if m.role == Role.MANAGER)
             for step_no, name in enumerate(path, start=1):
                 by = None if name in ("confirm_identity", "expire", "withdraw") else actor
                 if name == "ask_subject":
-                    Message.objects.create(request=request, channel=Message.Channel.TO_SUBJECT, author=actor,
-                                           body=STEP_FIELDS[name]["question"])
-                transition(request.pk, name, actor=by, now=at + timedelta(minutes=20 * step_no),
-                           **STEP_FIELDS.get(name, {}))
+                    Message.objects.create(
+                        request=request,
+                        channel=Message.Channel.TO_SUBJECT,
+                        author=actor,
+                        body=STEP_FIELDS[name]["question"],
+                    )
+                transition(
+                    request.pk, name, actor=by, now=at + timedelta(minutes=20 * step_no), **STEP_FIELDS.get(name, {})
+                )
             made += 1
     return made

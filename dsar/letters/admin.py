@@ -44,7 +44,10 @@ class ProcessingActivityAdmin(OperatorScopedAdmin):
     search_fields = ["name", "purposes", "data_categories"]
     fieldsets = [
         (None, {"fields": ["operator", "language", "order", "name", "is_active"]}),
-        (_("What is processed and why (art. 24–25)"), {"fields": ["purposes", "legal_grounds", "data_categories", "sources", "methods"]}),
+        (
+            _("What is processed and why (art. 24–25)"),
+            {"fields": ["purposes", "legal_grounds", "data_categories", "sources", "methods"]},
+        ),
         (_("Who gets it, where, and for how long"), {"fields": ["recipients", "cross_border", "storage_period"]}),
     ]
 

@@ -48,8 +48,9 @@ def letters_missing(*, operator_id: int) -> list[str]:
     """Transitions of the operator whose letter was never recorded (a purged request excepted)."""
     with_letters = [name for name, notice in NOTICES.items() if notice.letter or notice.letter_by_kind]
     events = (
-        Event.objects.filter(operator_id=operator_id, action__in=with_letters, request__isnull=False,
-                             request__purged_at__isnull=True)
+        Event.objects.filter(
+            operator_id=operator_id, action__in=with_letters, request__isnull=False, request__purged_at__isnull=True
+        )
         .exclude(to_state="")
         # Nobody was proven to write to before the identity was confirmed (notices.notice_due).
         .exclude(Q(request__identity_confirmed_at__isnull=True) & ~Q(action="confirm_identity"))
@@ -57,7 +58,9 @@ def letters_missing(*, operator_id: int) -> list[str]:
         .order_by("seq")
     )
     causes = set(
-        Letter.objects.filter(request__operator_id=operator_id, cause__startswith="event:").values_list("cause", flat=True)
+        Letter.objects.filter(request__operator_id=operator_id, cause__startswith="event:").values_list(
+            "cause", flat=True
+        )
     )
     problems = []
     for pk, seq, action, request_id, request_kind in events.iterator(chunk_size=2000):

@@ -22,7 +22,7 @@ def verification_url(*, code: str, language: str) -> str:
 
 def short_code(code: str) -> str:
     """ABCD-EFGH-JKLM: easier to type from paper."""
-    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 @lru_cache(maxsize=1)

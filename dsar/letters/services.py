@@ -21,13 +21,13 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from ..files import atomic_with_files, file_store
 from ..kinds import REFUSAL_BASIS, Kind
-from . import texts
-from ..notices import letter_kind_for  # noqa: F401 (re-exported: the one table lives in dsar/notices.py)
 from ..models import DataRequest, Event, Letter, LetterKind, Membership, Role
 from ..models.letters import AccessRecord, LetterCounter, LetterTemplate
-from ..files import atomic_with_files, file_store
+from ..notices import letter_kind_for  # noqa: F401 (re-exported: the one table lives in dsar/notices.py)
 from ..outbox import enqueue_on_commit, next_attempt, requeue_after
+from . import texts
 from .selectors import register_for
 
 RENDER = "dsar.letters.tasks.render_letter"
@@ -64,7 +64,7 @@ def _new_code() -> str:
 
 
 def normalise_code(raw: str) -> str:
-    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())[:CODE_LENGTH * 2]
+    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())[: CODE_LENGTH * 2]
 
 
 # --- what the letter says -----------------------------------------------------------
@@ -87,16 +87,29 @@ def _letter_language(request: DataRequest) -> str:
 
 
 def _register_context(operator, language: str) -> list[dict]:
-    fields = ["name", "purposes", "legal_grounds", "data_categories", "sources", "methods", "recipients",
-              "cross_border", "storage_period"]
+    fields = [
+        "name",
+        "purposes",
+        "legal_grounds",
+        "data_categories",
+        "sources",
+        "methods",
+        "recipients",
+        "cross_border",
+        "storage_period",
+    ]
     return [{f: getattr(a, f) for f in fields} for a in register_for(operator=operator, language=language)]
 
 
 def _records_context(request: DataRequest) -> list[dict]:
     rows = AccessRecord.objects.filter(request=request).select_related("attachment")
     return [
-        {"category": r.category, "content": r.content, "source": r.source,
-         "file": r.attachment.original_name if r.attachment_id else ""}
+        {
+            "category": r.category,
+            "content": r.content,
+            "source": r.source,
+            "file": r.attachment.original_name if r.attachment_id else "",
+        }
         for r in rows
     ]
 
@@ -156,8 +169,10 @@ def letter_context(*, request: DataRequest, kind: str, now: datetime, extra: dic
         "register": None,
         "records": [],
     }
-    refused = kind == LetterKind.REFUSAL or kind == LetterKind.UNBLOCKED or (
-        kind == LetterKind.CLAIM_RESULT and request.outcome == "refused"
+    refused = (
+        kind == LetterKind.REFUSAL
+        or kind == LetterKind.UNBLOCKED
+        or (kind == LetterKind.CLAIM_RESULT and request.outcome == "refused")
     )
     if refused:
         ground = request.refusal_ground or "other"
@@ -190,8 +205,15 @@ def letter_context(*, request: DataRequest, kind: str, now: datetime, extra: dic
 # --- issuing ------------------------------------------------------------------------
 
 
-def letter_issue(*, request: DataRequest, kind: str, actor=None, cause: str = "", now: datetime | None = None,
-                 extra: dict | None = None) -> Letter:
+def letter_issue(
+    *,
+    request: DataRequest,
+    kind: str,
+    actor=None,
+    cause: str = "",
+    now: datetime | None = None,
+    extra: dict | None = None,
+) -> Letter:
     """Record the letter (PENDING) in the caller's transaction and queue its PDF after commit.
 
     With `cause`, issuing twice gives one letter. Takes the operator's letter counter, which is
@@ -360,7 +382,9 @@ def letter_verify(*, code: str) -> LetterCheck:
     if letter is None:
         return LetterCheck(found=False)
     operator = letter.request.operator
-    shown = dict(number=letter.number, date=letter.context.get("date", ""), operator=operator.legal_name(letter.language))
+    shown = dict(
+        number=letter.number, date=letter.context.get("date", ""), operator=operator.legal_name(letter.language)
+    )
     if letter.status != Letter.Status.READY:
         return LetterCheck(found=True, pending=True, **shown)
     problem = _integrity_problem(letter)
@@ -403,6 +427,13 @@ def letter_failed_alert(*, letter: Letter) -> None:
         "url": f"{settings.DSAR_PUBLIC_BASE_URL}/admin/dsar/datarequest/{request.pk}/change/",
     }
     for user_key, email in targets:
-        notify(key=f"letter-failed:{letter.pk}:{user_key}", channel="email", to=email, template="letter_failed",
-               context=context, language=language, request=request)
+        notify(
+            key=f"letter-failed:{letter.pk}:{user_key}",
+            channel="email",
+            to=email,
+            template="letter_failed",
+            context=context,
+            language=language,
+            request=request,
+        )
     logger.error("Letter %s could not be rendered after %s attempts; staff alerted", letter.pk, letter.attempts)

@@ -14,90 +14,171 @@ LANGUAGES = ("kk", "ru", "en")
 
 LABELS = {
     "en": {
-        "bin_iin": "BIN/IIN", "address": "Address", "contact": "Contact", "responsible": "Person responsible for processing",
-        "number": "Outgoing No.", "date": "Date", "to": "To", "request": "Your request", "kind": "Kind of request",
-        "received": "Received", "due": "Answer due", "page": "Page", "of": "of",
-        "verify": "Check that this letter is authentic at", "code": "Verification code",
-        "ground": "Ground of the refusal", "basis": "Legal basis", "explanation": "Explanation",
+        "bin_iin": "BIN/IIN",
+        "address": "Address",
+        "contact": "Contact",
+        "responsible": "Person responsible for processing",
+        "number": "Outgoing No.",
+        "date": "Date",
+        "to": "To",
+        "request": "Your request",
+        "kind": "Kind of request",
+        "received": "Received",
+        "due": "Answer due",
+        "page": "Page",
+        "of": "of",
+        "verify": "Check that this letter is authentic at",
+        "code": "Verification code",
+        "ground": "Ground of the refusal",
+        "basis": "Legal basis",
+        "explanation": "Explanation",
         "appeal_title": "Your right to appeal",
         "appeal": "Under article 24 of the Law of the Republic of Kazakhstan No. 94-V \u201cOn Personal Data and Their "
-                  "Protection\u201d you may complain about this decision to the authorised body for personal data "
-                  "protection, the Ministry of Artificial Intelligence and Digital Development of the Republic of "
-                  "Kazakhstan, or go to court.",
+        "Protection\u201d you may complain about this decision to the authorised body for personal data "
+        "protection, the Ministry of Artificial Intelligence and Digital Development of the Republic of "
+        "Kazakhstan, or go to court.",
         "signature": "Person responsible for processing personal data",
-        "register": "How we process your personal data", "activity": "Processing activity",
-        "purposes": "Purposes", "legal_grounds": "Legal grounds", "data_categories": "Categories of data",
-        "sources": "Sources", "methods": "Methods of processing", "recipients": "Who has or may get access (recipients, processors and their location)",
-        "cross_border": "Cross-border transfers", "storage_period": "Storage period",
-        "records": "The data we hold about you", "record_source": "Source", "file": "file",
+        "register": "How we process your personal data",
+        "activity": "Processing activity",
+        "purposes": "Purposes",
+        "legal_grounds": "Legal grounds",
+        "data_categories": "Categories of data",
+        "sources": "Sources",
+        "methods": "Methods of processing",
+        "recipients": "Who has or may get access (recipients, processors and their location)",
+        "cross_border": "Cross-border transfers",
+        "storage_period": "Storage period",
+        "records": "The data we hold about you",
+        "record_source": "Source",
+        "file": "file",
         "no_records": "Our staff found no further records about you beyond those described above.",
         "free": "This answer is free of charge.",
         "export": "A machine-readable copy (JSON and CSV) is available on the status page of your request after a fresh confirmation code.",
-        "outcome": "Result of the review", "new_due": "New due date", "on_behalf": "On behalf of",
+        "outcome": "Result of the review",
+        "new_due": "New due date",
+        "on_behalf": "On behalf of",
     },
     "ru": {
-        "bin_iin": "БИН/ИИН", "address": "Адрес", "contact": "Контакты", "responsible": "Ответственный за организацию обработки",
-        "number": "Исх. №", "date": "Дата", "to": "Кому", "request": "Ваше обращение", "kind": "Вид обращения",
-        "received": "Получено", "due": "Срок ответа", "page": "Страница", "of": "из",
-        "verify": "Проверить подлинность письма", "code": "Код проверки",
-        "ground": "Основание отказа", "basis": "Правовое основание", "explanation": "Пояснение",
+        "bin_iin": "БИН/ИИН",
+        "address": "Адрес",
+        "contact": "Контакты",
+        "responsible": "Ответственный за организацию обработки",
+        "number": "Исх. №",
+        "date": "Дата",
+        "to": "Кому",
+        "request": "Ваше обращение",
+        "kind": "Вид обращения",
+        "received": "Получено",
+        "due": "Срок ответа",
+        "page": "Страница",
+        "of": "из",
+        "verify": "Проверить подлинность письма",
+        "code": "Код проверки",
+        "ground": "Основание отказа",
+        "basis": "Правовое основание",
+        "explanation": "Пояснение",
         "appeal_title": "Право на обжалование",
         "appeal": "В соответствии со статьёй 24 Закона Республики Казахстан № 94-V «О персональных данных и их "
-                  "защите» вы вправе обжаловать это решение в уполномоченный орган в сфере защиты персональных "
-                  "данных — Министерство искусственного интеллекта и цифрового развития Республики Казахстан — "
-                  "или в суд.",
+        "защите» вы вправе обжаловать это решение в уполномоченный орган в сфере защиты персональных "
+        "данных — Министерство искусственного интеллекта и цифрового развития Республики Казахстан — "
+        "или в суд.",
         "signature": "Ответственный за организацию обработки персональных данных",
-        "register": "Как мы обрабатываем ваши персональные данные", "activity": "Вид обработки",
-        "purposes": "Цели", "legal_grounds": "Правовые основания", "data_categories": "Категории данных",
-        "sources": "Источники", "methods": "Способы обработки", "recipients": "Кто имеет или может получить доступ (получатели, обработчики и их местонахождение)",
-        "cross_border": "Трансграничная передача", "storage_period": "Срок хранения",
-        "records": "Данные о вас, которые у нас есть", "record_source": "Источник", "file": "файл",
+        "register": "Как мы обрабатываем ваши персональные данные",
+        "activity": "Вид обработки",
+        "purposes": "Цели",
+        "legal_grounds": "Правовые основания",
+        "data_categories": "Категории данных",
+        "sources": "Источники",
+        "methods": "Способы обработки",
+        "recipients": "Кто имеет или может получить доступ (получатели, обработчики и их местонахождение)",
+        "cross_border": "Трансграничная передача",
+        "storage_period": "Срок хранения",
+        "records": "Данные о вас, которые у нас есть",
+        "record_source": "Источник",
+        "file": "файл",
         "no_records": "Помимо описанного выше, иных записей о вас не найдено.",
         "free": "Ответ предоставляется бесплатно.",
         "export": "Машиночитаемая копия (JSON и CSV) доступна на странице статуса обращения после ввода нового кода подтверждения.",
-        "outcome": "Результат рассмотрения", "new_due": "Новый срок", "on_behalf": "В интересах",
+        "outcome": "Результат рассмотрения",
+        "new_due": "Новый срок",
+        "on_behalf": "В интересах",
     },
     "kk": {
-        "bin_iin": "БСН/ЖСН", "address": "Мекенжайы", "contact": "Байланыс", "responsible": "Өңдеуді ұйымдастыруға жауапты тұлға",
-        "number": "Шығыс №", "date": "Күні", "to": "Кімге", "request": "Сіздің өтінішіңіз", "kind": "Өтініш түрі",
-        "received": "Қабылданды", "due": "Жауап беру мерзімі", "page": "Бет", "of": "/",
-        "verify": "Хаттың түпнұсқалығын тексеру", "code": "Тексеру коды",
-        "ground": "Бас тарту негізі", "basis": "Құқықтық негіз", "explanation": "Түсініктеме",
+        "bin_iin": "БСН/ЖСН",
+        "address": "Мекенжайы",
+        "contact": "Байланыс",
+        "responsible": "Өңдеуді ұйымдастыруға жауапты тұлға",
+        "number": "Шығыс №",
+        "date": "Күні",
+        "to": "Кімге",
+        "request": "Сіздің өтінішіңіз",
+        "kind": "Өтініш түрі",
+        "received": "Қабылданды",
+        "due": "Жауап беру мерзімі",
+        "page": "Бет",
+        "of": "/",
+        "verify": "Хаттың түпнұсқалығын тексеру",
+        "code": "Тексеру коды",
+        "ground": "Бас тарту негізі",
+        "basis": "Құқықтық негіз",
+        "explanation": "Түсініктеме",
         "appeal_title": "Шағымдану құқығы",
         "appeal": "«Дербес деректер және оларды қорғау туралы» Қазақстан Республикасының № 94-V Заңының 24-бабына "
-                  "сәйкес сіз бұл шешімге дербес деректерді қорғау саласындағы уәкілетті органға — Қазақстан "
-                  "Республикасының Жасанды интеллект және цифрлық даму министрлігіне — немесе сотқа шағымдана аласыз.",
+        "сәйкес сіз бұл шешімге дербес деректерді қорғау саласындағы уәкілетті органға — Қазақстан "
+        "Республикасының Жасанды интеллект және цифрлық даму министрлігіне — немесе сотқа шағымдана аласыз.",
         "signature": "Дербес деректерді өңдеуді ұйымдастыруға жауапты тұлға",
-        "register": "Сіздің дербес деректеріңізді қалай өңдейміз", "activity": "Өңдеу түрі",
-        "purposes": "Мақсаттары", "legal_grounds": "Құқықтық негіздері", "data_categories": "Деректер санаттары",
-        "sources": "Дереккөздері", "methods": "Өңдеу тәсілдері", "recipients": "Кімде қолжетімділік бар немесе болуы мүмкін (алушылар, өңдеушілер және олардың орналасқан жері)",
-        "cross_border": "Трансшекаралық беру", "storage_period": "Сақтау мерзімі",
-        "records": "Сіз туралы бізде бар деректер", "record_source": "Дереккөзі", "file": "файл",
+        "register": "Сіздің дербес деректеріңізді қалай өңдейміз",
+        "activity": "Өңдеу түрі",
+        "purposes": "Мақсаттары",
+        "legal_grounds": "Құқықтық негіздері",
+        "data_categories": "Деректер санаттары",
+        "sources": "Дереккөздері",
+        "methods": "Өңдеу тәсілдері",
+        "recipients": "Кімде қолжетімділік бар немесе болуы мүмкін (алушылар, өңдеушілер және олардың орналасқан жері)",
+        "cross_border": "Трансшекаралық беру",
+        "storage_period": "Сақтау мерзімі",
+        "records": "Сіз туралы бізде бар деректер",
+        "record_source": "Дереккөзі",
+        "file": "файл",
         "no_records": "Жоғарыда сипатталғаннан басқа сіз туралы жазбалар табылған жоқ.",
         "free": "Жауап тегін беріледі.",
         "export": "Машинамен оқылатын көшірме (JSON және CSV) жаңа растау кодын енгізгеннен кейін өтініш мәртебесі бетінде қолжетімді.",
-        "outcome": "Қарау нәтижесі", "new_due": "Жаңа мерзім", "on_behalf": "Кімнің атынан",
+        "outcome": "Қарау нәтижесі",
+        "new_due": "Жаңа мерзім",
+        "on_behalf": "Кімнің атынан",
     },
 }
 
 REQUEST_KINDS = {
     "en": {
-        "access": "Access to personal data", "rectification": "Rectification of personal data",
-        "blocking": "Blocking of personal data", "destruction": "Destruction of personal data",
-        "consent_withdrawal": "Withdrawal of consent", "automated_decision_objection": "Objection to an automated decision",
-        "claim": "Pre-trial claim", "enquiry": "Enquiry about processing",
+        "access": "Access to personal data",
+        "rectification": "Rectification of personal data",
+        "blocking": "Blocking of personal data",
+        "destruction": "Destruction of personal data",
+        "consent_withdrawal": "Withdrawal of consent",
+        "automated_decision_objection": "Objection to an automated decision",
+        "claim": "Pre-trial claim",
+        "enquiry": "Enquiry about processing",
     },
     "ru": {
-        "access": "Доступ к персональным данным", "rectification": "Изменение и дополнение персональных данных",
-        "blocking": "Блокирование персональных данных", "destruction": "Уничтожение персональных данных",
-        "consent_withdrawal": "Отзыв согласия", "automated_decision_objection": "Возражение против автоматизированного решения",
-        "claim": "Досудебная претензия", "enquiry": "Запрос об обработке",
+        "access": "Доступ к персональным данным",
+        "rectification": "Изменение и дополнение персональных данных",
+        "blocking": "Блокирование персональных данных",
+        "destruction": "Уничтожение персональных данных",
+        "consent_withdrawal": "Отзыв согласия",
+        "automated_decision_objection": "Возражение против автоматизированного решения",
+        "claim": "Досудебная претензия",
+        "enquiry": "Запрос об обработке",
     },
     "kk": {
-        "access": "Дербес деректерге қол жеткізу", "rectification": "Дербес деректерді өзгерту және толықтыру",
-        "blocking": "Дербес деректерді бұғаттау", "destruction": "Дербес деректерді жою",
-        "consent_withdrawal": "Келісімді кері қайтарып алу", "automated_decision_objection": "Автоматтандырылған шешімге қарсылық",
-        "claim": "Сотқа дейінгі талап-арыз", "enquiry": "Өңдеу туралы сұрау",
+        "access": "Дербес деректерге қол жеткізу",
+        "rectification": "Дербес деректерді өзгерту және толықтыру",
+        "blocking": "Дербес деректерді бұғаттау",
+        "destruction": "Дербес деректерді жою",
+        "consent_withdrawal": "Келісімді кері қайтарып алу",
+        "automated_decision_objection": "Автоматтандырылған шешімге қарсылық",
+        "claim": "Сотқа дейінгі талап-арыз",
+        "enquiry": "Өңдеу туралы сұрау",
     },
 }
 
@@ -148,12 +229,24 @@ REFUSAL_GROUNDS = {
 
 # Results of a claim review, by the request's outcome.
 CLAIM_OUTCOMES = {
-    "en": {"fulfilled": "The claim is satisfied.", "partly_fulfilled": "The claim is satisfied in part.", "refused": "The claim is rejected.",
-           "claim_unfounded": "The claim is unfounded and is not satisfied. This is the result of our review, given in answer to your claim."},
-    "ru": {"fulfilled": "Претензия удовлетворена.", "partly_fulfilled": "Претензия удовлетворена частично.", "refused": "В удовлетворении претензии отказано.",
-           "claim_unfounded": "Претензия признана необоснованной и не удовлетворена. Это результат рассмотрения, данный в ответ на вашу претензию."},
-    "kk": {"fulfilled": "Талап-арыз қанағаттандырылды.", "partly_fulfilled": "Талап-арыз ішінара қанағаттандырылды.", "refused": "Талап-арызды қанағаттандырудан бас тартылды.",
-           "claim_unfounded": "Талап-арыз негізсіз деп танылды және қанағаттандырылмады. Бұл талап-арызыңызға жауап ретінде берілген қарау нәтижесі."},
+    "en": {
+        "fulfilled": "The claim is satisfied.",
+        "partly_fulfilled": "The claim is satisfied in part.",
+        "refused": "The claim is rejected.",
+        "claim_unfounded": "The claim is unfounded and is not satisfied. This is the result of our review, given in answer to your claim.",
+    },
+    "ru": {
+        "fulfilled": "Претензия удовлетворена.",
+        "partly_fulfilled": "Претензия удовлетворена частично.",
+        "refused": "В удовлетворении претензии отказано.",
+        "claim_unfounded": "Претензия признана необоснованной и не удовлетворена. Это результат рассмотрения, данный в ответ на вашу претензию.",
+    },
+    "kk": {
+        "fulfilled": "Талап-арыз қанағаттандырылды.",
+        "partly_fulfilled": "Талап-арыз ішінара қанағаттандырылды.",
+        "refused": "Талап-арызды қанағаттандырудан бас тартылды.",
+        "claim_unfounded": "Талап-арыз негізсіз деп танылды және қанағаттандырылмады. Бұл талап-арызыңызға жауап ретінде берілген қарау нәтижесі.",
+    },
 }
 
 # Explanations the system writes itself (the sweep), stored in the subject's language.
@@ -174,11 +267,11 @@ WITHDRAWAL_REASONS = {
     },
     "unanswered": {
         "en": "We asked you for clarification or documents and received no answer within the time our policy allows. "
-              "You may make a new request at any time.",
+        "You may make a new request at any time.",
         "ru": "Мы запросили у вас уточнения или документы и не получили ответа в срок, установленный нашей политикой. "
-              "Вы можете подать новое обращение в любое время.",
+        "Вы можете подать новое обращение в любое время.",
         "kk": "Біз сізден нақтылау немесе құжаттар сұрадық, бірақ біздің саясатта белгіленген мерзімде жауап алмадық. "
-              "Кез келген уақытта жаңа өтініш бере аласыз.",
+        "Кез келген уақытта жаңа өтініш бере аласыз.",
     },
 }
 
@@ -192,151 +285,248 @@ def withdrawal_reason(closed_because: str, language: str) -> str:
     texts = WITHDRAWAL_REASONS.get(closed_because) or WITHDRAWAL_REASONS["subject"]
     return texts.get(language) or texts["ru"]
 
+
 # Default editable texts: (title, body). Paragraphs are separated by blank lines.
 DEFAULTS = {
     "acknowledgment": {
-        "en": ("Acknowledgment of receipt",
-               "Dear $addressee,\n\nWe have received your request \u201c$kind\u201d, reference $reference, on $received.\n\n"
-               "We will answer by $due. Keep the reference: you can follow the request on the status page of the portal."),
-        "ru": ("Уведомление о получении обращения",
-               "Уважаемый(ая) $addressee!\n\nВаше обращение «$kind» № $reference получено $received.\n\n"
-               "Мы ответим до $due. Сохраните номер обращения: ход рассмотрения виден на странице статуса на портале."),
-        "kk": ("Өтініштің қабылданғаны туралы хабарлама",
-               "Құрметті $addressee!\n\nСіздің «$kind» өтінішіңіз № $reference $received қабылданды.\n\n"
-               "Біз $due дейін жауап береміз. Өтініш нөмірін сақтаңыз: қаралу барысын порталдағы мәртебе бетінен көруге болады."),
+        "en": (
+            "Acknowledgment of receipt",
+            "Dear $addressee,\n\nWe have received your request \u201c$kind\u201d, reference $reference, on $received.\n\n"
+            "We will answer by $due. Keep the reference: you can follow the request on the status page of the portal.",
+        ),
+        "ru": (
+            "Уведомление о получении обращения",
+            "Уважаемый(ая) $addressee!\n\nВаше обращение «$kind» № $reference получено $received.\n\n"
+            "Мы ответим до $due. Сохраните номер обращения: ход рассмотрения виден на странице статуса на портале.",
+        ),
+        "kk": (
+            "Өтініштің қабылданғаны туралы хабарлама",
+            "Құрметті $addressee!\n\nСіздің «$kind» өтінішіңіз № $reference $received қабылданды.\n\n"
+            "Біз $due дейін жауап береміз. Өтініш нөмірін сақтаңыз: қаралу барысын порталдағы мәртебе бетінен көруге болады.",
+        ),
     },
     "clarification": {
-        "en": ("Request for clarification or documents",
-               "Dear $addressee,\n\nTo answer your request $reference we need the following from you:\n\n$question\n\n"
-               "Please reply on the status page of the portal. While we wait for your answer the time for our answer may be paused, as our policy provides."),
-        "ru": ("Запрос уточнений или документов",
-               "Уважаемый(ая) $addressee!\n\nДля ответа на обращение № $reference просим представить следующее:\n\n$question\n\n"
-               "Ответить можно на странице статуса обращения на портале. Пока мы ждём ваш ответ, срок рассмотрения может быть приостановлен в соответствии с нашей политикой."),
-        "kk": ("Нақтылау немесе құжаттар сұрау",
-               "Құрметті $addressee!\n\n№ $reference өтінішке жауап беру үшін мынаны ұсынуыңызды сұраймыз:\n\n$question\n\n"
-               "Порталдағы өтініш мәртебесі бетінде жауап бере аласыз. Жауабыңызды күткен уақытта қарау мерзімі біздің саясатқа сәйкес тоқтатылуы мүмкін."),
+        "en": (
+            "Request for clarification or documents",
+            "Dear $addressee,\n\nTo answer your request $reference we need the following from you:\n\n$question\n\n"
+            "Please reply on the status page of the portal. While we wait for your answer the time for our answer may be paused, as our policy provides.",
+        ),
+        "ru": (
+            "Запрос уточнений или документов",
+            "Уважаемый(ая) $addressee!\n\nДля ответа на обращение № $reference просим представить следующее:\n\n$question\n\n"
+            "Ответить можно на странице статуса обращения на портале. Пока мы ждём ваш ответ, срок рассмотрения может быть приостановлен в соответствии с нашей политикой.",
+        ),
+        "kk": (
+            "Нақтылау немесе құжаттар сұрау",
+            "Құрметті $addressee!\n\n№ $reference өтінішке жауап беру үшін мынаны ұсынуыңызды сұраймыз:\n\n$question\n\n"
+            "Порталдағы өтініш мәртебесі бетінде жауап бере аласыз. Жауабыңызды күткен уақытта қарау мерзімі біздің саясатқа сәйкес тоқтатылуы мүмкін.",
+        ),
     },
     "extension": {
-        "en": ("Notice of an extension",
-               "Dear $addressee,\n\nWe need more time to answer your request $reference. The new due date is $new_due.\n\nReason: $reason"),
-        "ru": ("Уведомление о продлении срока",
-               "Уважаемый(ая) $addressee!\n\nДля ответа на обращение № $reference нам требуется больше времени. Новый срок ответа — $new_due.\n\nПричина: $reason"),
-        "kk": ("Мерзімді ұзарту туралы хабарлама",
-               "Құрметті $addressee!\n\n№ $reference өтінішке жауап беру үшін бізге көбірек уақыт қажет. Жауап берудің жаңа мерзімі — $new_due.\n\nСебебі: $reason"),
+        "en": (
+            "Notice of an extension",
+            "Dear $addressee,\n\nWe need more time to answer your request $reference. The new due date is $new_due.\n\nReason: $reason",
+        ),
+        "ru": (
+            "Уведомление о продлении срока",
+            "Уважаемый(ая) $addressee!\n\nДля ответа на обращение № $reference нам требуется больше времени. Новый срок ответа — $new_due.\n\nПричина: $reason",
+        ),
+        "kk": (
+            "Мерзімді ұзарту туралы хабарлама",
+            "Құрметті $addressee!\n\n№ $reference өтінішке жауап беру үшін бізге көбірек уақыт қажет. Жауап берудің жаңа мерзімі — $new_due.\n\nСебебі: $reason",
+        ),
     },
     "fulfilled": {
-        "en": ("Answer to your request",
-               "Dear $addressee,\n\nWe have considered your request \u201c$kind\u201d, reference $reference, and done what you asked."),
-        "ru": ("Ответ на обращение",
-               "Уважаемый(ая) $addressee!\n\nМы рассмотрели ваше обращение «$kind» № $reference и выполнили ваше требование."),
-        "kk": ("Өтінішке жауап",
-               "Құрметті $addressee!\n\nБіз сіздің «$kind» № $reference өтінішіңізді қарап, талабыңызды орындадық."),
+        "en": (
+            "Answer to your request",
+            "Dear $addressee,\n\nWe have considered your request \u201c$kind\u201d, reference $reference, and done what you asked.",
+        ),
+        "ru": (
+            "Ответ на обращение",
+            "Уважаемый(ая) $addressee!\n\nМы рассмотрели ваше обращение «$kind» № $reference и выполнили ваше требование.",
+        ),
+        "kk": (
+            "Өтінішке жауап",
+            "Құрметті $addressee!\n\nБіз сіздің «$kind» № $reference өтінішіңізді қарап, талабыңызды орындадық.",
+        ),
     },
     "partly_fulfilled": {
-        "en": ("Answer to your request: partly fulfilled",
-               "Dear $addressee,\n\nWe have considered your request \u201c$kind\u201d, reference $reference, and fulfilled it in part.\n\n"
-               "What was not done and why: $explanation"),
-        "ru": ("Ответ на обращение: выполнено частично",
-               "Уважаемый(ая) $addressee!\n\nМы рассмотрели ваше обращение «$kind» № $reference и выполнили его частично.\n\n"
-               "Что не выполнено и почему: $explanation"),
-        "kk": ("Өтінішке жауап: ішінара орындалды",
-               "Құрметті $addressee!\n\nБіз сіздің «$kind» № $reference өтінішіңізді қарап, оны ішінара орындадық.\n\n"
-               "Не орындалмады және неге: $explanation"),
+        "en": (
+            "Answer to your request: partly fulfilled",
+            "Dear $addressee,\n\nWe have considered your request \u201c$kind\u201d, reference $reference, and fulfilled it in part.\n\n"
+            "What was not done and why: $explanation",
+        ),
+        "ru": (
+            "Ответ на обращение: выполнено частично",
+            "Уважаемый(ая) $addressee!\n\nМы рассмотрели ваше обращение «$kind» № $reference и выполнили его частично.\n\n"
+            "Что не выполнено и почему: $explanation",
+        ),
+        "kk": (
+            "Өтінішке жауап: ішінара орындалды",
+            "Құрметті $addressee!\n\nБіз сіздің «$kind» № $reference өтінішіңізді қарап, оны ішінара орындадық.\n\n"
+            "Не орындалмады және неге: $explanation",
+        ),
     },
     "refusal": {
-        "en": ("Reasoned refusal",
-               "Dear $addressee,\n\nWe have considered your request \u201c$kind\u201d, reference $reference, and must refuse it for the reasons below."),
-        "ru": ("Мотивированный отказ",
-               "Уважаемый(ая) $addressee!\n\nМы рассмотрели ваше обращение «$kind» № $reference и вынуждены отказать по следующим основаниям."),
-        "kk": ("Дәлелді бас тарту",
-               "Құрметті $addressee!\n\nБіз сіздің «$kind» № $reference өтінішіңізді қарадық және төмендегі негіздер бойынша бас тартуға мәжбүрміз."),
+        "en": (
+            "Reasoned refusal",
+            "Dear $addressee,\n\nWe have considered your request \u201c$kind\u201d, reference $reference, and must refuse it for the reasons below.",
+        ),
+        "ru": (
+            "Мотивированный отказ",
+            "Уважаемый(ая) $addressee!\n\nМы рассмотрели ваше обращение «$kind» № $reference и вынуждены отказать по следующим основаниям.",
+        ),
+        "kk": (
+            "Дәлелді бас тарту",
+            "Құрметті $addressee!\n\nБіз сіздің «$kind» № $reference өтінішіңізді қарадық және төмендегі негіздер бойынша бас тартуға мәжбүрміз.",
+        ),
     },
     "blocked": {
-        "en": ("Notice: your data is blocked",
-               "Dear $addressee,\n\nFollowing your request $reference we have blocked your personal data while we check the violation you reported. "
-               "If the violation is not confirmed, the data will be unblocked and you will be told why."),
-        "ru": ("Уведомление о блокировании данных",
-               "Уважаемый(ая) $addressee!\n\nПо вашему обращению № $reference ваши персональные данные заблокированы на время проверки сообщённого нарушения. "
-               "Если нарушение не подтвердится, данные будут разблокированы, и мы сообщим вам причину."),
-        "kk": ("Деректерді бұғаттау туралы хабарлама",
-               "Құрметті $addressee!\n\n№ $reference өтінішіңіз бойынша хабарланған бұзушылық тексерілгенше сіздің дербес деректеріңіз бұғатталды. "
-               "Бұзушылық расталмаса, деректер бұғаттан шығарылады және біз себебін хабарлаймыз."),
+        "en": (
+            "Notice: your data is blocked",
+            "Dear $addressee,\n\nFollowing your request $reference we have blocked your personal data while we check the violation you reported. "
+            "If the violation is not confirmed, the data will be unblocked and you will be told why.",
+        ),
+        "ru": (
+            "Уведомление о блокировании данных",
+            "Уважаемый(ая) $addressee!\n\nПо вашему обращению № $reference ваши персональные данные заблокированы на время проверки сообщённого нарушения. "
+            "Если нарушение не подтвердится, данные будут разблокированы, и мы сообщим вам причину.",
+        ),
+        "kk": (
+            "Деректерді бұғаттау туралы хабарлама",
+            "Құрметті $addressee!\n\n№ $reference өтінішіңіз бойынша хабарланған бұзушылық тексерілгенше сіздің дербес деректеріңіз бұғатталды. "
+            "Бұзушылық расталмаса, деректер бұғаттан шығарылады және біз себебін хабарлаймыз.",
+        ),
     },
     "unblocked": {
-        "en": ("Notice: your data is unblocked",
-               "Dear $addressee,\n\nWe have checked the violation reported in your request $reference. It was not confirmed, so your personal data has been unblocked."),
-        "ru": ("Уведомление о разблокировании данных",
-               "Уважаемый(ая) $addressee!\n\nМы проверили нарушение, о котором вы сообщили в обращении № $reference. Оно не подтвердилось, поэтому ваши персональные данные разблокированы."),
-        "kk": ("Деректерді бұғаттан шығару туралы хабарлама",
-               "Құрметті $addressee!\n\n№ $reference өтінішіңізде хабарланған бұзушылықты тексердік. Ол расталмады, сондықтан сіздің дербес деректеріңіз бұғаттан шығарылды."),
+        "en": (
+            "Notice: your data is unblocked",
+            "Dear $addressee,\n\nWe have checked the violation reported in your request $reference. It was not confirmed, so your personal data has been unblocked.",
+        ),
+        "ru": (
+            "Уведомление о разблокировании данных",
+            "Уважаемый(ая) $addressee!\n\nМы проверили нарушение, о котором вы сообщили в обращении № $reference. Оно не подтвердилось, поэтому ваши персональные данные разблокированы.",
+        ),
+        "kk": (
+            "Деректерді бұғаттан шығару туралы хабарлама",
+            "Құрметті $addressee!\n\n№ $reference өтінішіңізде хабарланған бұзушылықты тексердік. Ол расталмады, сондықтан сіздің дербес деректеріңіз бұғаттан шығарылды.",
+        ),
     },
     "destroyed": {
-        "en": ("Notice: your data is destroyed",
-               "Dear $addressee,\n\nFollowing your request $reference we have destroyed your personal data. We keep only the record that your request was answered, as the law requires."),
-        "ru": ("Уведомление об уничтожении данных",
-               "Уважаемый(ая) $addressee!\n\nПо вашему обращению № $reference ваши персональные данные уничтожены. Мы храним лишь запись о том, что обращение рассмотрено, как того требует закон."),
-        "kk": ("Деректерді жою туралы хабарлама",
-               "Құрметті $addressee!\n\n№ $reference өтінішіңіз бойынша сіздің дербес деректеріңіз жойылды. Заң талап еткендей, біз тек өтініштің қаралғаны туралы жазбаны сақтаймыз."),
+        "en": (
+            "Notice: your data is destroyed",
+            "Dear $addressee,\n\nFollowing your request $reference we have destroyed your personal data. We keep only the record that your request was answered, as the law requires.",
+        ),
+        "ru": (
+            "Уведомление об уничтожении данных",
+            "Уважаемый(ая) $addressee!\n\nПо вашему обращению № $reference ваши персональные данные уничтожены. Мы храним лишь запись о том, что обращение рассмотрено, как того требует закон.",
+        ),
+        "kk": (
+            "Деректерді жою туралы хабарлама",
+            "Құрметті $addressee!\n\n№ $reference өтінішіңіз бойынша сіздің дербес деректеріңіз жойылды. Заң талап еткендей, біз тек өтініштің қаралғаны туралы жазбаны сақтаймыз.",
+        ),
     },
     "claim_result": {
-        "en": ("Result of the review of your claim",
-               "Dear $addressee,\n\nWe have reviewed your pre-trial claim, reference $reference, received on $received."),
-        "ru": ("Результат рассмотрения претензии",
-               "Уважаемый(ая) $addressee!\n\nМы рассмотрели вашу досудебную претензию № $reference, полученную $received."),
-        "kk": ("Талап-арызды қарау нәтижесі",
-               "Құрметті $addressee!\n\nБіз сіздің $received қабылданған № $reference сотқа дейінгі талап-арызыңызды қарадық."),
+        "en": (
+            "Result of the review of your claim",
+            "Dear $addressee,\n\nWe have reviewed your pre-trial claim, reference $reference, received on $received.",
+        ),
+        "ru": (
+            "Результат рассмотрения претензии",
+            "Уважаемый(ая) $addressee!\n\nМы рассмотрели вашу досудебную претензию № $reference, полученную $received.",
+        ),
+        "kk": (
+            "Талап-арызды қарау нәтижесі",
+            "Құрметті $addressee!\n\nБіз сіздің $received қабылданған № $reference сотқа дейінгі талап-арызыңызды қарадық.",
+        ),
     },
     "access_answer": {
-        "en": ("Answer to your access request",
-               "Dear $addressee,\n\nIn answer to your request $reference we confirm that $operator processes your personal data. "
-               "Below you will find the purposes, legal grounds, sources and methods of processing, the data we hold, "
-               "who has or may get access to it, cross-border transfers and storage periods."),
-        "ru": ("Ответ на запрос о доступе к персональным данным",
-               "Уважаемый(ая) $addressee!\n\nВ ответ на обращение № $reference подтверждаем, что $operator обрабатывает ваши персональные данные. "
-               "Ниже указаны цели, правовые основания, источники и способы обработки, состав данных, кто имеет или может "
-               "получить к ним доступ, трансграничная передача и сроки хранения."),
-        "kk": ("Дербес деректерге қол жеткізу туралы сұрауға жауап",
-               "Құрметті $addressee!\n\n№ $reference өтінішке жауап ретінде $operator сіздің дербес деректеріңізді өңдейтінін растаймыз. "
-               "Төменде өңдеудің мақсаттары, құқықтық негіздері, дереккөздері мен тәсілдері, деректер құрамы, оларға кімнің "
-               "қол жеткізе алатыны, трансшекаралық беру және сақтау мерзімдері көрсетілген."),
+        "en": (
+            "Answer to your access request",
+            "Dear $addressee,\n\nIn answer to your request $reference we confirm that $operator processes your personal data. "
+            "Below you will find the purposes, legal grounds, sources and methods of processing, the data we hold, "
+            "who has or may get access to it, cross-border transfers and storage periods.",
+        ),
+        "ru": (
+            "Ответ на запрос о доступе к персональным данным",
+            "Уважаемый(ая) $addressee!\n\nВ ответ на обращение № $reference подтверждаем, что $operator обрабатывает ваши персональные данные. "
+            "Ниже указаны цели, правовые основания, источники и способы обработки, состав данных, кто имеет или может "
+            "получить к ним доступ, трансграничная передача и сроки хранения.",
+        ),
+        "kk": (
+            "Дербес деректерге қол жеткізу туралы сұрауға жауап",
+            "Құрметті $addressee!\n\n№ $reference өтінішке жауап ретінде $operator сіздің дербес деректеріңізді өңдейтінін растаймыз. "
+            "Төменде өңдеудің мақсаттары, құқықтық негіздері, дереккөздері мен тәсілдері, деректер құрамы, оларға кімнің "
+            "қол жеткізе алатыны, трансшекаралық беру және сақтау мерзімдері көрсетілген.",
+        ),
     },
     "no_data_held": {
-        "en": ("Answer to your request: no personal data held",
-               "Dear $addressee,\n\nWe have considered your request \u201c$kind\u201d, reference $reference, received on $received. "
-               "We have checked our systems and records: $operator holds no personal data about the subject ($subject_name).\n\n"
-               "This is our answer to your request, not a refusal: there is nothing to provide, change, block or destroy."),
-        "ru": ("Ответ на обращение: персональные данные не обрабатываются",
-               "Уважаемый(ая) $addressee!\n\nМы рассмотрели ваше обращение «$kind» № $reference, полученное $received. "
-               "Мы проверили наши системы и записи: $operator не обрабатывает персональные данные субъекта ($subject_name).\n\n"
-               "Это ответ на ваше обращение, а не отказ: предоставлять, изменять, блокировать или уничтожать нечего."),
-        "kk": ("Өтінішке жауап: дербес деректер өңделмейді",
-               "Құрметті $addressee!\n\nБіз сіздің $received қабылданған «$kind» № $reference өтінішіңізді қарадық. "
-               "Жүйелеріміз бен жазбаларымызды тексердік: $operator субъектінің ($subject_name) дербес деректерін өңдемейді.\n\n"
-               "Бұл бас тарту емес, өтінішіңізге берілген жауап: ұсынатын, өзгертетін, бұғаттайтын немесе жоятын ештеңе жоқ."),
+        "en": (
+            "Answer to your request: no personal data held",
+            "Dear $addressee,\n\nWe have considered your request \u201c$kind\u201d, reference $reference, received on $received. "
+            "We have checked our systems and records: $operator holds no personal data about the subject ($subject_name).\n\n"
+            "This is our answer to your request, not a refusal: there is nothing to provide, change, block or destroy.",
+        ),
+        "ru": (
+            "Ответ на обращение: персональные данные не обрабатываются",
+            "Уважаемый(ая) $addressee!\n\nМы рассмотрели ваше обращение «$kind» № $reference, полученное $received. "
+            "Мы проверили наши системы и записи: $operator не обрабатывает персональные данные субъекта ($subject_name).\n\n"
+            "Это ответ на ваше обращение, а не отказ: предоставлять, изменять, блокировать или уничтожать нечего.",
+        ),
+        "kk": (
+            "Өтінішке жауап: дербес деректер өңделмейді",
+            "Құрметті $addressee!\n\nБіз сіздің $received қабылданған «$kind» № $reference өтінішіңізді қарадық. "
+            "Жүйелеріміз бен жазбаларымызды тексердік: $operator субъектінің ($subject_name) дербес деректерін өңдемейді.\n\n"
+            "Бұл бас тарту емес, өтінішіңізге берілген жауап: ұсынатын, өзгертетін, бұғаттайтын немесе жоятын ештеңе жоқ.",
+        ),
     },
     "withdrawn": {
-        "en": ("Notice: your request is closed",
-               "Dear $addressee,\n\nYour request \u201c$kind\u201d, reference $reference, received on $received, has been closed as withdrawn."),
-        "ru": ("Уведомление о закрытии обращения",
-               "Уважаемый(ая) $addressee!\n\nВаше обращение «$kind» № $reference, полученное $received, закрыто как отозванное."),
-        "kk": ("Өтініштің жабылғаны туралы хабарлама",
-               "Құрметті $addressee!\n\n$received қабылданған «$kind» № $reference өтінішіңіз кері қайтарылған ретінде жабылды."),
+        "en": (
+            "Notice: your request is closed",
+            "Dear $addressee,\n\nYour request \u201c$kind\u201d, reference $reference, received on $received, has been closed as withdrawn.",
+        ),
+        "ru": (
+            "Уведомление о закрытии обращения",
+            "Уважаемый(ая) $addressee!\n\nВаше обращение «$kind» № $reference, полученное $received, закрыто как отозванное.",
+        ),
+        "kk": (
+            "Өтініштің жабылғаны туралы хабарлама",
+            "Құрметті $addressee!\n\n$received қабылданған «$kind» № $reference өтінішіңіз кері қайтарылған ретінде жабылды.",
+        ),
     },
     "duplicate": {
-        "en": ("Notice: your request repeats an earlier one",
-               "Dear $addressee,\n\nYour request \u201c$kind\u201d, reference $reference, repeats request $original, which we are "
-               "answering or have answered. We have closed $reference so that you get one answer: follow request $original for it."),
-        "ru": ("Уведомление о повторном обращении",
-               "Уважаемый(ая) $addressee!\n\nВаше обращение «$kind» № $reference повторяет обращение № $original, на которое мы "
-               "отвечаем или уже ответили. Мы закрыли обращение № $reference, чтобы вы получили один ответ: следите за обращением № $original."),
-        "kk": ("Қайталама өтініш туралы хабарлама",
-               "Құрметті $addressee!\n\n«$kind» № $reference өтінішіңіз № $original өтінішін қайталайды, оған біз жауап беріп "
-               "жатырмыз немесе жауап бердік. Бір жауап алуыңыз үшін № $reference өтінішін жаптық: № $original өтінішін қадағалаңыз."),
+        "en": (
+            "Notice: your request repeats an earlier one",
+            "Dear $addressee,\n\nYour request \u201c$kind\u201d, reference $reference, repeats request $original, which we are "
+            "answering or have answered. We have closed $reference so that you get one answer: follow request $original for it.",
+        ),
+        "ru": (
+            "Уведомление о повторном обращении",
+            "Уважаемый(ая) $addressee!\n\nВаше обращение «$kind» № $reference повторяет обращение № $original, на которое мы "
+            "отвечаем или уже ответили. Мы закрыли обращение № $reference, чтобы вы получили один ответ: следите за обращением № $original.",
+        ),
+        "kk": (
+            "Қайталама өтініш туралы хабарлама",
+            "Құрметті $addressee!\n\n«$kind» № $reference өтінішіңіз № $original өтінішін қайталайды, оған біз жауап беріп "
+            "жатырмыз немесе жауап бердік. Бір жауап алуыңыз үшін № $reference өтінішін жаптық: № $original өтінішін қадағалаңыз.",
+        ),
     },
 }
 
-PLACEHOLDERS = ("reference", "received", "due", "subject_name", "addressee", "operator", "kind", "question", "reason",
-                "new_due", "explanation", "original")
+PLACEHOLDERS = (
+    "reference",
+    "received",
+    "due",
+    "subject_name",
+    "addressee",
+    "operator",
+    "kind",
+    "question",
+    "reason",
+    "new_due",
+    "explanation",
+    "original",
+)
 
 
 def default_text(kind: str, language: str) -> tuple[str, str]:

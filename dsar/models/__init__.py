@@ -1,9 +1,8 @@
 from .authority import AuthorityCheck
 from .correspondence import Attachment, Message
 from .events import ChainCheckpoint, Event, EventChainHead
-from .letters import Letter, LetterKind
+from .letters import AccessRecord, Letter, LetterCounter, LetterKind, LetterTemplate, ProcessingActivity  # noqa: F401
 from .notifications import Notification
-from .letters import AccessRecord, LetterCounter, LetterTemplate, ProcessingActivity  # noqa: F401
 from .operators import CalendarOverride, Membership, Operator, Policy, ReferenceCounter, Role
 from .requests import DataRequest, RecordedRequest, State  # noqa: F401
 from .rollup import DailyFigure, DailyOutcome
@@ -29,9 +28,17 @@ __all__ = [
     "Role",
     "State",
 ]
+from .channels import (  # noqa: E402,F401
+    ApiKey,
+    ApiScope,
+    Channel,
+    DataSystem,
+    IdempotencyRecord,
+    SystemJob,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 from .portal import CodePurpose, DownloadLink, OneTimeCode, StatusAccess  # noqa: E402,F401
 from .staff import StaffSecurityEvent  # noqa: E402,F401
-from .channels import (  # noqa: E402,F401
-    ApiKey, ApiScope, Channel, DataSystem, IdempotencyRecord, SystemJob, WebhookAttempt, WebhookDelivery,
-    WebhookEndpoint, WebhookEvent,
-)

@@ -15,12 +15,16 @@ class AuthorityCheck(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     request = models.ForeignKey("dsar.DataRequest", on_delete=models.CASCADE, related_name="authority_checks")
-    document = models.CharField(_("document checked"), max_length=300,
-                                help_text=_("What was checked, e.g. notarised power of attorney No. 1-234 of 02.03.2026."))
+    document = models.CharField(
+        _("document checked"),
+        max_length=300,
+        help_text=_("What was checked, e.g. notarised power of attorney No. 1-234 of 02.03.2026."),
+    )
     decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices)
     reason = models.TextField(_("reason"), blank=True)
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
-                                   verbose_name=_("checked by"))
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("checked by")
+    )
     checked_at = models.DateTimeField(_("checked at"))
     documents_deleted = models.PositiveIntegerField(_("copies of documents deleted"), default=0)
 
@@ -29,8 +33,9 @@ class AuthorityCheck(models.Model):
         verbose_name_plural = _("authority checks")
         ordering = ["checked_at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=~models.Q(decision="rejected") | ~models.Q(reason=""),
-                                   name="authority_rejection_has_reason"),
+            models.CheckConstraint(
+                condition=~models.Q(decision="rejected") | ~models.Q(reason=""), name="authority_rejection_has_reason"
+            ),
         ]
 
     def __str__(self):

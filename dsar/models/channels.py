@@ -43,7 +43,7 @@ class ApiKey(models.Model):
     """A key for one operator's app or system. Acts with at most the rights of the staff member who made it."""
 
     operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="api_keys")
-    name = models.CharField(_("name"), max_length=100, help_text=_("E.g. \"mobile app backend\"."))
+    name = models.CharField(_("name"), max_length=100, help_text=_('E.g. "mobile app backend".'))
     prefix = models.CharField(_("key starts with"), max_length=16, unique=True, editable=False)
     key_hash = models.CharField(max_length=64, unique=True, editable=False)
     scopes = models.JSONField(_("scopes"), default=list)
@@ -174,11 +174,18 @@ class DataSystem(models.Model):
     operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="data_systems")
     name = models.CharField(_("name"), max_length=100)
     endpoint = models.ForeignKey(
-        WebhookEndpoint, on_delete=models.PROTECT, related_name="systems", verbose_name=_("webhook endpoint"),
+        WebhookEndpoint,
+        on_delete=models.PROTECT,
+        related_name="systems",
+        verbose_name=_("webhook endpoint"),
         help_text=_("Jobs go to this endpoint as system.job events."),
     )
-    kinds = models.JSONField(_("request kinds"), default=list, blank=True,
-                             help_text=_("Empty: access, rectification, blocking and destruction."))
+    kinds = models.JSONField(
+        _("request kinds"),
+        default=list,
+        blank=True,
+        help_text=_("Empty: access, rectification, blocking and destruction."),
+    )
     is_active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
@@ -221,4 +228,3 @@ class SystemJob(models.Model):
 
     def __str__(self):
         return f"{self.system} · {self.get_status_display()}"
-

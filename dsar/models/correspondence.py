@@ -13,10 +13,17 @@ class Message(models.Model):
         FROM_SUBJECT = "from_subject", _("From the subject")
         INTERNAL = "internal", _("Internal note")
 
-    request = models.ForeignKey("dsar.DataRequest", on_delete=models.CASCADE, related_name="messages", verbose_name=_("request"))
+    request = models.ForeignKey(
+        "dsar.DataRequest", on_delete=models.CASCADE, related_name="messages", verbose_name=_("request")
+    )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("author")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
     )
     body = models.TextField(_("text"))
     created_at = models.DateTimeField(auto_now_add=True, db_index=True, verbose_name=_("created"))
@@ -46,8 +53,12 @@ class Attachment(models.Model):
         STAFF = "staff", _("Staff document")
         EXPORT = "export", _("Data export")
 
-    request = models.ForeignKey("dsar.DataRequest", on_delete=models.CASCADE, related_name="attachments", verbose_name=_("request"))
-    message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments", verbose_name=_("message"))
+    request = models.ForeignKey(
+        "dsar.DataRequest", on_delete=models.CASCADE, related_name="attachments", verbose_name=_("request")
+    )
+    message = models.ForeignKey(
+        Message, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments", verbose_name=_("message")
+    )
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     file = models.FileField(_("file"), upload_to=_private_upload_path, max_length=300)
     original_name = models.CharField(_("original name"), max_length=255)
@@ -56,7 +67,12 @@ class Attachment(models.Model):
     sha256 = models.CharField(max_length=64, verbose_name=_("SHA-256"))
     uploaded_by_subject = models.BooleanField(default=False, verbose_name=_("uploaded by the subject"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("uploaded by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 

@@ -18,7 +18,7 @@ to the operator's DPO; `verify_chain` checks the chain against every checkpoint.
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import timezone as dt_timezone
+from datetime import UTC
 
 from django.conf import settings
 from django.db import models
@@ -45,20 +45,34 @@ class EventChainHead(models.Model):
 
 
 def _digest(obj) -> str:
-    return hashlib.sha256(json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    ).hexdigest()
 
 
 class Event(models.Model):
     operator = models.ForeignKey(Operator, on_delete=models.PROTECT, related_name="events", verbose_name=_("operator"))
     request = models.ForeignKey(
-        "dsar.DataRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="events", verbose_name=_("request")
+        "dsar.DataRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("request"),
     )
     seq = models.PositiveBigIntegerField(verbose_name=_("number in the chain"))
     created_at = models.DateTimeField(db_index=True, verbose_name=_("created"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("staff member")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("staff member"),
     )
-    actor_label = models.CharField(max_length=40, blank=True, help_text=_("subject, system, staff"), verbose_name=_("who"))
+    actor_label = models.CharField(
+        max_length=40, blank=True, help_text=_("subject, system, staff"), verbose_name=_("who")
+    )
     action = models.CharField(max_length=40, verbose_name=_("what happened"))
     from_state = models.CharField(max_length=30, blank=True, verbose_name=_("state before"))
     to_state = models.CharField(max_length=30, blank=True, verbose_name=_("state after"))
@@ -92,9 +106,21 @@ class Event(models.Model):
     # --- writing -------------------------------------------------------------
 
     @classmethod
-    def append(cls, *, operator=None, request=None, action: str, actor=None, actor_label: str = "",
-               from_state: str = "", to_state: str = "", note: str = "", data: dict | None = None,
-               public: bool = False, at=None) -> "Event":
+    def append(
+        cls,
+        *,
+        operator=None,
+        request=None,
+        action: str,
+        actor=None,
+        actor_label: str = "",
+        from_state: str = "",
+        to_state: str = "",
+        note: str = "",
+        data: dict | None = None,
+        public: bool = False,
+        at=None,
+    ) -> "Event":
         """Append one event to the operator's chain. Call inside the caller's transaction."""
         operator_id = operator.pk if operator is not None else request.operator_id
         head, _created = EventChainHead.objects.select_for_update().get_or_create(operator_id=operator_id)
@@ -154,7 +180,7 @@ HASHED_FIELDS = {
     "operator": lambda e: e.operator_id,
     "request": lambda e: e.request_id,
     "seq": lambda e: e.seq,
-    "at": lambda e: e.created_at.astimezone(dt_timezone.utc).isoformat(),
+    "at": lambda e: e.created_at.astimezone(UTC).isoformat(),
     "actor": lambda e: e.actor_id,
     "actor_label": lambda e: e.actor_label,
     "action": lambda e: e.action,
@@ -205,7 +231,7 @@ class ChainCheckpoint(models.Model):
             "operator": self.operator_id,
             "seq": self.seq,
             "hash": self.head_hash,
-            "at": self.signed_at.astimezone(dt_timezone.utc).isoformat(),
+            "at": self.signed_at.astimezone(UTC).isoformat(),
         }
         return json.dumps(document, sort_keys=True, separators=(",", ":")).encode()
 
@@ -244,9 +270,13 @@ def verify_chain(operator_id: int) -> ChainBreak | None:
     for checkpoint in checkpoints:
         key = keys.get(checkpoint.key_id)
         if key is None or not signature_valid(checkpoint.message(), checkpoint.signature, key):
-            return ChainBreak(operator_id, checkpoint.seq, None,
-                              f"the checkpoint signed at {checkpoint.signed_at.isoformat()} has no valid signature "
-                              f"(forged or altered)")
+            return ChainBreak(
+                operator_id,
+                checkpoint.seq,
+                None,
+                f"the checkpoint signed at {checkpoint.signed_at.isoformat()} has no valid signature "
+                f"(forged or altered)",
+            )
     signed = {c.seq: c for c in checkpoints}
     expected_prev = GENESIS
     expected_seq = 1
@@ -258,9 +288,13 @@ def verify_chain(operator_id: int) -> ChainBreak | None:
     events = Event.objects.filter(operator_id=operator_id).order_by("seq", "id")
     for event in events.iterator(chunk_size=2000):
         if event.seq != expected_seq:
-            return ChainBreak(operator_id, expected_seq, event.pk, f"event #{expected_seq} is missing (next is #{event.seq})")
+            return ChainBreak(
+                operator_id, expected_seq, event.pk, f"event #{expected_seq} is missing (next is #{event.seq})"
+            )
         if event.prev_hash != expected_prev:
-            return ChainBreak(operator_id, event.seq, event.pk, "does not follow the previous event (deleted or reordered)")
+            return ChainBreak(
+                operator_id, event.seq, event.pk, "does not follow the previous event (deleted or reordered)"
+            )
         if event.redacted:
             if event.note or event.data:
                 return ChainBreak(operator_id, event.seq, event.pk, "marked redacted but still has a note or data")
@@ -276,9 +310,12 @@ def verify_chain(operator_id: int) -> ChainBreak | None:
                 purged_unlisted[event.request_id] = event.seq
         checkpoint = signed.get(event.seq)
         if checkpoint is not None and checkpoint.head_hash != event.hash:
-            return ChainBreak(operator_id, event.seq, event.pk,
-                              f"differs from the checkpoint signed at {checkpoint.signed_at.isoformat()} "
-                              f"(the chain was rewritten)")
+            return ChainBreak(
+                operator_id,
+                event.seq,
+                event.pk,
+                f"differs from the checkpoint signed at {checkpoint.signed_at.isoformat()} (the chain was rewritten)",
+            )
         expected_prev, expected_seq, last = event.hash, expected_seq + 1, event
     for seq in sorted(redacted):
         request_id, event_id = redacted[seq]
@@ -287,9 +324,13 @@ def verify_chain(operator_id: int) -> ChainBreak | None:
     end = last.seq if last else 0
     if checkpoints and checkpoints[-1].seq > end:
         checkpoint = checkpoints[-1]
-        return ChainBreak(operator_id, end + 1, None,
-                          f"the chain ends at #{end} but the checkpoint signed at {checkpoint.signed_at.isoformat()} "
-                          f"covers #{checkpoint.seq}: the last events were deleted")
+        return ChainBreak(
+            operator_id,
+            end + 1,
+            None,
+            f"the chain ends at #{end} but the checkpoint signed at {checkpoint.signed_at.isoformat()} "
+            f"covers #{checkpoint.seq}: the last events were deleted",
+        )
     head = EventChainHead.objects.filter(operator_id=operator_id).first()
     if head and (head.seq != end or head.last_hash != expected_prev):
         return ChainBreak(operator_id, end + 1, None, "the last events were deleted")

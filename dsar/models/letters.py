@@ -39,7 +39,9 @@ class Letter(models.Model):
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed after all attempts")
 
-    request = models.ForeignKey("dsar.DataRequest", on_delete=models.CASCADE, related_name="letters", verbose_name=_("request"))
+    request = models.ForeignKey(
+        "dsar.DataRequest", on_delete=models.CASCADE, related_name="letters", verbose_name=_("request")
+    )
     kind = models.CharField(_("kind"), max_length=30, choices=LetterKind.choices)
     number = models.CharField(_("outgoing number"), max_length=40)
     language = models.CharField(_("language"), max_length=2)
@@ -51,7 +53,12 @@ class Letter(models.Model):
     # What caused the letter (e.g. "event:<id>"): issuing twice for one cause makes one letter.
     cause = models.CharField(_("cause"), max_length=60, blank=True)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("issued by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
     rendered_at = models.DateTimeField(null=True, blank=True, verbose_name=_("rendered"))
@@ -100,20 +107,25 @@ class LetterTemplate(models.Model):
     (refusal grounds, the right to complain, the access items) are fixed and cannot be edited away.
     """
 
-    operator = models.ForeignKey("dsar.Operator", on_delete=models.CASCADE, related_name="letter_templates", verbose_name=_("operator"))
+    operator = models.ForeignKey(
+        "dsar.Operator", on_delete=models.CASCADE, related_name="letter_templates", verbose_name=_("operator")
+    )
     kind = models.CharField(_("kind of letter"), max_length=30, choices=LetterKind.choices)
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"), help_text=_("Blank lines separate paragraphs. Placeholders: $reference, $received, $due, $subject_name, $addressee (the representative, if any, else the subject), $operator, $question, $reason, $new_due, $explanation, $original."))
+    body = models.TextField(
+        _("text"),
+        help_text=_(
+            "Blank lines separate paragraphs. Placeholders: $reference, $received, $due, $subject_name, $addressee (the representative, if any, else the subject), $operator, $question, $reason, $new_due, $explanation, $original."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     class Meta:
         verbose_name = _("letter text")
         verbose_name_plural = _("letter texts")
         ordering = ["operator", "kind", "language"]
-        constraints = [
-            models.UniqueConstraint(fields=["operator", "kind", "language"], name="lettertemplate_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["operator", "kind", "language"], name="lettertemplate_unique")]
 
     def __str__(self):
         return f"{self.operator} · {self.get_kind_display()} · {self.language}"
@@ -123,7 +135,9 @@ class ProcessingActivity(models.Model):
     """One entry of an operator's processing register: what an access answer tells the subject
     (art. 24(1)(1), 25(2)(6),(7),(9) of Law No. 94-V). Kept per language so letters stay in one language."""
 
-    operator = models.ForeignKey("dsar.Operator", on_delete=models.CASCADE, related_name="processing_activities", verbose_name=_("operator"))
+    operator = models.ForeignKey(
+        "dsar.Operator", on_delete=models.CASCADE, related_name="processing_activities", verbose_name=_("operator")
+    )
     language = models.CharField(_("language"), max_length=2, choices=LANGUAGE_CHOICES)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name = models.CharField(_("processing activity"), max_length=200)
@@ -150,16 +164,27 @@ class AccessRecord(models.Model):
     """What staff found about this subject: a record they enter, or a file they upload.
     Listed in the access answer and included in the machine-readable export."""
 
-    request = models.ForeignKey("dsar.DataRequest", on_delete=models.CASCADE, related_name="access_records", verbose_name=_("request"))
+    request = models.ForeignKey(
+        "dsar.DataRequest", on_delete=models.CASCADE, related_name="access_records", verbose_name=_("request")
+    )
     category = models.CharField(_("category of data"), max_length=200)
     content = models.TextField(_("the data held"), blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
     attachment = models.ForeignKey(
-        "dsar.Attachment", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "dsar.Attachment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("uploaded file"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 

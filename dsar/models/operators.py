@@ -25,7 +25,9 @@ class Operator(models.Model):
     name_kk = models.CharField(_("legal name (Kazakh)"), max_length=300)
     name_ru = models.CharField(_("legal name (Russian)"), max_length=300)
     name_en = models.CharField(_("legal name (English)"), max_length=300)
-    short_name = models.CharField(_("short name"), max_length=100, help_text=_("Brand or product name shown to subjects."))
+    short_name = models.CharField(
+        _("short name"), max_length=100, help_text=_("Brand or product name shown to subjects.")
+    )
     bin_iin = models.CharField(_("BIN/IIN"), max_length=12, validators=[validate_iin_bin])
     legal_address = models.CharField(_("legal address"), max_length=500)
     contact_email = models.EmailField(_("contact e-mail"))
@@ -51,7 +53,8 @@ class Operator(models.Model):
         _("retention of request records (days after last contact)"), default=3 * 365, validators=[MinValueValidator(30)]
     )
     working_hours_start = models.TimeField(
-        _("working hours start"), default=time(9, 0),
+        _("working hours start"),
+        default=time(9, 0),
         help_text=_("Staff reminders and escalations go out within working hours on working days."),
     )
     working_hours_end = models.TimeField(_("working hours end"), default=time(18, 0))
@@ -79,7 +82,9 @@ class Operator(models.Model):
         # language at least; the others fall back to it.
         for field in ("legal_address", "responsible_person"):
             if not any(getattr(self, f"{field}_{code}", None) for code, _label in LANGUAGE_CHOICES):
-                raise ValidationError({f"{field}_{self.default_language}": _("Fill this in at least in the default language.")})
+                raise ValidationError(
+                    {f"{field}_{self.default_language}": _("Fill this in at least in the default language.")}
+                )
 
     def legal_name(self, language: str | None = None) -> str:
         language = (language or get_language() or "ru")[:2]
@@ -129,7 +134,9 @@ class Policy(models.Model):
         REFUSE = "refuse", _("refuse: identity or documents not provided")
         CLOSE = "close", _("close as withdrawn")
 
-    operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="policies", verbose_name=_("operator"))
+    operator = models.ForeignKey(
+        Operator, on_delete=models.CASCADE, related_name="policies", verbose_name=_("operator")
+    )
     kind = models.CharField(_("request kind"), max_length=40, choices=Kind.choices)
     enabled = models.BooleanField(_("accepted through the portal"), default=True)
     deadline_n = models.PositiveSmallIntegerField(_("answer within"), validators=[MinValueValidator(1)])
@@ -203,7 +210,9 @@ class Policy(models.Model):
     def default_for(cls, operator: Operator, kind: str) -> "Policy":
         rule = KIND_RULES[kind]
         offsets = [4, 1] if rule.in_hours else [48, 24]
-        return cls(operator=operator, kind=kind, deadline_n=rule.n, deadline_unit=rule.unit, reminder_offsets_hours=offsets)
+        return cls(
+            operator=operator, kind=kind, deadline_n=rule.n, deadline_unit=rule.unit, reminder_offsets_hours=offsets
+        )
 
     @property
     def in_hours(self) -> bool:
@@ -222,8 +231,12 @@ class Role(models.TextChoices):
 class Membership(models.Model):
     """A staff user works for an operator in a role. Staff see only their operators' data."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
-    operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("operator"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
+    operator = models.ForeignKey(
+        Operator, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("operator")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
     class Meta:

@@ -61,9 +61,7 @@ class DownloadLink(models.Model):
     request = models.ForeignKey("dsar.DataRequest", on_delete=models.CASCADE, related_name="download_links")
     token_hash = models.CharField(max_length=64, unique=True)
     letter = models.ForeignKey("dsar.Letter", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    attachment = models.ForeignKey(
-        "dsar.Attachment", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
-    )
+    attachment = models.ForeignKey("dsar.Attachment", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     downloads = models.PositiveSmallIntegerField(default=0)

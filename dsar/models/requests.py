@@ -19,7 +19,9 @@ class RepresentativeBasis(models.TextChoices):
 class DataRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Model):
     """One request from a data subject (or their representative) to one operator."""
 
-    operator = models.ForeignKey(Operator, on_delete=models.PROTECT, related_name="requests", verbose_name=_("operator"))
+    operator = models.ForeignKey(
+        Operator, on_delete=models.PROTECT, related_name="requests", verbose_name=_("operator")
+    )
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     reference = models.CharField(_("reference"), max_length=32)
     state = FSMField(_("state"), default=State.AWAITING_IDENTITY, choices=State.choices, protected=True)
@@ -75,7 +77,12 @@ class DataRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Model):
     refusal_basis = models.CharField(_("legal basis of the refusal"), max_length=300, blank=True)
     refusal_explanation = models.TextField(_("explanation for the subject"), blank=True)
     duplicate_of = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="duplicates", verbose_name=_("duplicate of")
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
     )
 
     # Swept by beat: the earliest moment something must happen to this request.
@@ -109,39 +116,64 @@ class DataRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["operator", "received_at"], name="req_received_idx"),
             models.Index(fields=["due_at"], name="req_open_due_idx", condition=models.Q(state__in=OPEN_STATES)),
             # The beat sweep reads exactly this.
-            models.Index(fields=["next_action_at"], name="req_next_action_idx", condition=models.Q(next_action_at__isnull=False)),
+            models.Index(
+                fields=["next_action_at"], name="req_next_action_idx", condition=models.Q(next_action_at__isnull=False)
+            ),
             models.Index(fields=["subject_email"], name="req_email_idx"),
             # Staff admin queues (dsar/selectors.py): open work of an operator or an assignee by due
             # date, closed ones by closing date; phone and IIN for search and duplicate hints.
-            models.Index(fields=["operator", "due_at", "id"], name="req_op_open_due_idx",
-                         condition=models.Q(state__in=OPEN_STATES)),
-            models.Index(fields=["assignee", "due_at", "id"], name="req_assignee_open_idx",
-                         condition=models.Q(state__in=OPEN_STATES)),
-            models.Index(fields=["operator", "closed_at", "id"], name="req_op_closed_idx",
-                         condition=models.Q(closed_at__isnull=False)),
-            models.Index(fields=["closed_at", "id"], name="req_closed_idx", condition=models.Q(closed_at__isnull=False)),
+            models.Index(
+                fields=["operator", "due_at", "id"],
+                name="req_op_open_due_idx",
+                condition=models.Q(state__in=OPEN_STATES),
+            ),
+            models.Index(
+                fields=["assignee", "due_at", "id"],
+                name="req_assignee_open_idx",
+                condition=models.Q(state__in=OPEN_STATES),
+            ),
+            models.Index(
+                fields=["operator", "closed_at", "id"],
+                name="req_op_closed_idx",
+                condition=models.Q(closed_at__isnull=False),
+            ),
+            models.Index(
+                fields=["closed_at", "id"], name="req_closed_idx", condition=models.Q(closed_at__isnull=False)
+            ),
             # Overdue / due today / due within a working day: the clock runs only in these two states.
-            models.Index(fields=["operator", "due_at", "id"], name="req_op_running_due_idx",
-                         condition=models.Q(state__in=["received", "in_progress"])),
-            models.Index(fields=["due_at", "id"], name="req_running_due_idx",
-                         condition=models.Q(state__in=["received", "in_progress"])),
-            models.Index(fields=["representative_email"], name="req_rep_email_idx",
-                         condition=~models.Q(representative_email="")),
+            models.Index(
+                fields=["operator", "due_at", "id"],
+                name="req_op_running_due_idx",
+                condition=models.Q(state__in=["received", "in_progress"]),
+            ),
+            models.Index(
+                fields=["due_at", "id"],
+                name="req_running_due_idx",
+                condition=models.Q(state__in=["received", "in_progress"]),
+            ),
+            models.Index(
+                fields=["representative_email"], name="req_rep_email_idx", condition=~models.Q(representative_email="")
+            ),
             models.Index(fields=["subject_phone"], name="req_phone_idx", condition=~models.Q(subject_phone="")),
             models.Index(fields=["subject_iin"], name="req_iin_idx", condition=~models.Q(subject_iin="")),
             # SLA dashboard (dsar/dashboard/selectors). INCLUDE makes them covering on PostgreSQL, so
             # the figures come from index-only scans however the rows lie in the table.
             models.Index(
-                fields=["operator", "due_at"], name="req_active_cover_idx", condition=models.Q(state__in=ACTIVE_STATES),
+                fields=["operator", "due_at"],
+                name="req_active_cover_idx",
+                condition=models.Q(state__in=ACTIVE_STATES),
                 include=["state", "assignee", "clock_paused_at", "received_at"],
             ),
             models.Index(
-                fields=["operator", "answered_at"], name="req_answered_idx",
+                fields=["operator", "answered_at"],
+                name="req_answered_idx",
                 include=["kind", "due_at", "answer_working_seconds", "outcome", "refusal_ground"],
             ),
             models.Index(
-                fields=["operator", "closed_at"], name="req_closed_unanswered_idx",
-                condition=models.Q(answered_at__isnull=True), include=["outcome"],
+                fields=["operator", "closed_at"],
+                name="req_closed_unanswered_idx",
+                condition=models.Q(answered_at__isnull=True),
+                include=["outcome"],
             ),
             models.Index(fields=["operator", "received_at"], name="req_received_kind_idx", include=["kind"]),
         ]

@@ -61,7 +61,8 @@ class DailyOutcome(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["operator", "span", "day", "outcome", "refusal_ground"],
-                                    name="dailyoutcome_key")
+            models.UniqueConstraint(
+                fields=["operator", "span", "day", "outcome", "refusal_ground"], name="dailyoutcome_key"
+            )
         ]
         indexes = [models.Index(fields=["span", "day", "operator"], name="dailyoutcome_day_idx")]

@@ -18,11 +18,18 @@ class StaffSecurityEvent(models.Model):
         PASSKEY_ADDED = "passkey_added", _("Passkey added")
         DEVICES_RESET = "devices_reset", _("Second factor reset by the administrator")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                             related_name="security_events")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="security_events"
+    )
     username = models.CharField(_("username"), max_length=150)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+", help_text=_("Who did it, when not the member."))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Who did it, when not the member."),
+    )
     action = models.CharField(_("what happened"), max_length=40, choices=Action.choices)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)

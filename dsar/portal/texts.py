@@ -10,16 +10,14 @@ KIND_HELP = {
         "how long it is kept, and get a copy. Free of charge."
     ),
     Kind.RECTIFICATION: _(
-        "Your data is wrong or incomplete. Say what is wrong and what is correct, and attach a document "
-        "that proves it."
+        "Your data is wrong or incomplete. Say what is wrong and what is correct, and attach a document that proves it."
     ),
     Kind.BLOCKING: _(
         "You believe your data was collected or used in breach of the rules. The operator stops using "
         "it while the violation is checked."
     ),
     Kind.DESTRUCTION: _(
-        "Ask the operator to delete your data, for example when you have closed your account or gave "
-        "no consent."
+        "Ask the operator to delete your data, for example when you have closed your account or gave no consent."
     ),
     Kind.CONSENT_WITHDRAWAL: _(
         "Take back a consent you gave, for example to newsletters. Processing that a law requires may continue."
@@ -27,9 +25,7 @@ KIND_HELP = {
     Kind.AUTOMATED_DECISION_OBJECTION: _(
         "A decision about you was made by a computer alone. Ask for it to be reviewed."
     ),
-    Kind.CLAIM: _(
-        "A written pre-trial claim about an order or contract, required before going to court."
-    ),
+    Kind.CLAIM: _("A written pre-trial claim about an order or contract, required before going to court."),
     Kind.ENQUIRY: _("Any other question about how your personal data is processed."),
 }
 

@@ -45,8 +45,12 @@ class RecordedRequestAdmin(admin.ModelAdmin):
         operators = recording_operators(request.user)
         if not operators.exists():
             raise PermissionDenied
-        initial = {"received_at": timezone.localtime().replace(second=0, microsecond=0), "identity": "in_person",
-                   "operator": operators.first() if operators.count() == 1 else None, "language": "ru"}
+        initial = {
+            "received_at": timezone.localtime().replace(second=0, microsecond=0),
+            "identity": "in_person",
+            "operator": operators.first() if operators.count() == 1 else None,
+            "language": "ru",
+        }
         if request.method == "POST":
             form = RecordRequestForm(request.POST, request.FILES, operators=operators)
             if form.is_valid():
@@ -54,9 +58,15 @@ class RecordedRequestAdmin(admin.ModelAdmin):
                 try:
                     warning = received_at_check(received_at=data["received_at"], now=timezone.now())
                     recorded = request_record_staff(
-                        operator=data["operator"], fields=form.request_fields(), channel=data["channel"],
-                        received_at=data["received_at"], actor=request.user, identity=data["identity"],
-                        document_type=data.get("document_type", ""), files=data.get("files") or [])
+                        operator=data["operator"],
+                        fields=form.request_fields(),
+                        channel=data["channel"],
+                        received_at=data["received_at"],
+                        actor=request.user,
+                        identity=data["identity"],
+                        document_type=data.get("document_type", ""),
+                        files=data.get("files") or [],
+                    )
                 except ValidationError as exc:
                     for field, errors in exc.message_dict.items():
                         for error in errors:
@@ -65,17 +75,30 @@ class RecordedRequestAdmin(admin.ModelAdmin):
                     return self._done(request, recorded.request, warning)
         else:
             form = RecordRequestForm(operators=operators, initial=initial)
-        context = {**self.admin_site.each_context(request), "opts": self.opts, "form": form,
-                   "title": _("Record a request received on paper, by e-mail or in person"),
-                   "has_file_field": True}
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "form": form,
+            "title": _("Record a request received on paper, by e-mail or in person"),
+            "has_file_field": True,
+        }
         return TemplateResponse(request, "admin/dsar/recordedrequest/record.html", context)
 
     def _done(self, request, obj, warning: str):
-        messages.success(request, gettext("Request %(reference)s recorded; due %(due)s.") % {
-            "reference": obj.reference,
-            "due": timezone.localtime(obj.due_at, obj.operator.tz).strftime("%Y-%m-%d %H:%M") if obj.due_at else "—"})
+        messages.success(
+            request,
+            gettext("Request %(reference)s recorded; due %(due)s.")
+            % {
+                "reference": obj.reference,
+                "due": timezone.localtime(obj.due_at, obj.operator.tz).strftime("%Y-%m-%d %H:%M")
+                if obj.due_at
+                else "—",
+            },
+        )
         if warning:
             messages.warning(request, warning)
         if not obj.requester_email and obj.identity_confirmed_at:
-            messages.info(request, gettext("There is no e-mail: print the acknowledgment letter on this page and post it."))
+            messages.info(
+                request, gettext("There is no e-mail: print the acknowledgment letter on this page and post it.")
+            )
         return redirect(reverse("admin:dsar_datarequest_change", args=[obj.pk]))

@@ -34,8 +34,10 @@ class FilesField(forms.FileField):
 class RecordRequestForm(forms.Form):
     operator = forms.ModelChoiceField(label=_("Operator"), queryset=Operator.objects.none())
     kind = forms.ChoiceField(label=_("Kind of request"), choices=Kind.choices)
-    channel = forms.ChoiceField(label=_("How it arrived"), choices=[
-        (c, label) for c, label in Channel.choices if c in (Channel.PAPER, Channel.EMAIL, Channel.IN_PERSON)])
+    channel = forms.ChoiceField(
+        label=_("How it arrived"),
+        choices=[(c, label) for c, label in Channel.choices if c in (Channel.PAPER, Channel.EMAIL, Channel.IN_PERSON)],
+    )
     received_at = forms.DateTimeField(
         label=_("Received (operator's local time)"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -50,25 +52,35 @@ class RecordRequestForm(forms.Form):
     representative_name = forms.CharField(label=_("Representative's full name"), max_length=200, required=False)
     representative_email = forms.EmailField(label=_("Representative's e-mail"), required=False)
     representative_phone = PhoneField(label=_("Representative's phone"), required=False)
-    representative_basis = forms.ChoiceField(label=_("Authority"), required=False,
-                                             choices=[("", "---------")] + list(RepresentativeBasis.choices))
-    description = forms.CharField(label=_("What the request says"), widget=forms.Textarea(attrs={"rows": 4}),
-                                  required=False)
-    identity = forms.ChoiceField(label=_("Identity"), widget=forms.RadioSelect, choices=[
-        ("in_person", _("Identity checked in person (the document is not copied)")),
-        ("code", _("Send codes to the e-mail (and phone) given, as on the portal")),
-    ])
-    document_type = forms.ChoiceField(label=_("Document checked"), required=False,
-                                      choices=[("", "---------")] + DOCUMENT_TYPES)
+    representative_basis = forms.ChoiceField(
+        label=_("Authority"), required=False, choices=[("", "---------")] + list(RepresentativeBasis.choices)
+    )
+    description = forms.CharField(
+        label=_("What the request says"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    identity = forms.ChoiceField(
+        label=_("Identity"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("in_person", _("Identity checked in person (the document is not copied)")),
+            ("code", _("Send codes to the e-mail (and phone) given, as on the portal")),
+        ],
+    )
+    document_type = forms.ChoiceField(
+        label=_("Document checked"), required=False, choices=[("", "---------")] + DOCUMENT_TYPES
+    )
     files = FilesField(label=_("Scanned letter or the e-mail (.eml)"), required=False)
 
     def __init__(self, *args, operators, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["operator"].queryset = operators
         for name in ALL_DETAIL_FIELDS:
-            self.fields[name] = forms.CharField(label=RequestForm.base_fields[name].label, required=False,
-                                                widget=forms.Textarea(attrs={"rows": 2}),
-                                                help_text=_("Only for the kinds that ask for it."))
+            self.fields[name] = forms.CharField(
+                label=RequestForm.base_fields[name].label,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Only for the kinds that ask for it."),
+            )
 
     def clean_subject_iin(self):
         iin = self.cleaned_data.get("subject_iin", "").strip()

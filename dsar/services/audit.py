@@ -26,7 +26,10 @@ def events_without_checkpoint(*, operator_id: int, now: datetime | None = None) 
         or 0
     )
     first = (
-        Event.objects.filter(operator_id=operator_id, seq__gt=covered).order_by("seq").values("seq", "created_at").first()
+        Event.objects.filter(operator_id=operator_id, seq__gt=covered)
+        .order_by("seq")
+        .values("seq", "created_at")
+        .first()
     )
     if first is None or first["created_at"] >= now - CHECKPOINT_MAX_AGE:
         return None

@@ -9,8 +9,7 @@ subject is told their new date by e-mail through the notification outbox.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -33,8 +32,9 @@ def calendars_before(*, operator_id: int | None) -> dict[int, WorkCalendar]:
     return queues.calendars_for(operators)
 
 
-def calendar_override_changed(*, before: dict[int, WorkCalendar], days: set[date], actor=None,
-                              now: datetime | None = None) -> int:
+def calendar_override_changed(
+    *, before: dict[int, WorkCalendar], days: set[date], actor=None, now: datetime | None = None
+) -> int:
     """Move the deadlines that `days` changing affects; returns how many requests moved."""
     now = now or timezone.now()
     operators = Operator.objects.in_bulk(before.keys())
@@ -44,7 +44,7 @@ def calendar_override_changed(*, before: dict[int, WorkCalendar], days: set[date
         return 0
     moved = 0
     # A deadline before the earliest changed day cannot move (a day of margin for time zones).
-    earliest = datetime.combine(min(days) - timedelta(days=1), time(0), tzinfo=dt_timezone.utc)
+    earliest = datetime.combine(min(days) - timedelta(days=1), time(0), tzinfo=UTC)
     requests = (
         DataRequest.objects.select_for_update(of=("self",))
         .filter(operator_id__in=changed, state__in=MOVABLE_STATES, received_at__isnull=False)
@@ -97,12 +97,21 @@ def _move(request: DataRequest, policy, days, old: WorkCalendar, new: WorkCalend
     old_local = timezone.localtime(old_due, tz).date().isoformat()
     new_local = timezone.localtime(new_due, tz).date().isoformat()
     Event.append(
-        request=request, action="deadline_moved", actor=actor, actor_label="staff" if actor else "system",
-        from_state=request.state, to_state=request.state,
+        request=request,
+        action="deadline_moved",
+        actor=actor,
+        actor_label="staff" if actor else "system",
+        from_state=request.state,
+        to_state=request.state,
         note=f"Calendar override: due {old_local} -> {new_local}",
-        data={"field": field, "from": old_due.isoformat(), "to": new_due.isoformat(),
-              "days": sorted(d.isoformat() for d in days)},
-        public=True, at=now,
+        data={
+            "field": field,
+            "from": old_due.isoformat(),
+            "to": new_due.isoformat(),
+            "days": sorted(d.isoformat() for d in days),
+        },
+        public=True,
+        at=now,
     )
     if field == "due_at":
         language = request.language

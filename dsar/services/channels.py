@@ -23,11 +23,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
-from ..services import transitions
 from ..kinds import Kind
 from ..models import Attachment, DataRequest, Event
 from ..models.channels import Channel, SystemJob
 from ..models.letters import AccessRecord
+from ..services import transitions
 from ..states import OPEN_STATES, State
 from .intake import request_create
 from .notifications import notify
@@ -61,8 +61,9 @@ def _confirm_as_verified(*, request: DataRequest, now: datetime, actor_label: st
     return received
 
 
-def request_submit_api(*, operator, fields: dict, api_key, verified: bool, account_reference: str = "",
-                       now: datetime | None = None) -> Recorded:
+def request_submit_api(
+    *, operator, fields: dict, api_key, verified: bool, account_reference: str = "", now: datetime | None = None
+) -> Recorded:
     now = now or timezone.now()
     fields = {**fields, "channel": Channel.API}
     if not verified:
@@ -70,9 +71,14 @@ def request_submit_api(*, operator, fields: dict, api_key, verified: bool, accou
         return Recorded(submitted.request, confirm_url(token=submitted.token, language=submitted.request.language))
     with transaction.atomic():
         request = request_create(operator=operator, now=now, **fields)
-        received = _confirm_as_verified(request=request, now=now, actor_label="operator_account",
-                                        assurance="operator_account", api_key=api_key.prefix,
-                                        account_reference=account_reference)
+        received = _confirm_as_verified(
+            request=request,
+            now=now,
+            actor_label="operator_account",
+            assurance="operator_account",
+            api_key=api_key.prefix,
+            account_reference=account_reference,
+        )
     return Recorded(received)
 
 
@@ -81,11 +87,18 @@ def _store_email_file(*, request: DataRequest, upload, actor) -> Attachment:
     data = upload.read()
     message = message_from_bytes(data)
     if not (message.get("From") or message.get("Date")) or len(data) == 0:
-        raise ValidationError({"files": [_("%(name)s is not a PDF, JPEG, PNG or e-mail (.eml) file.")
-                                         % {"name": upload.name}]})
-    attachment = Attachment(request=request, purpose=Attachment.Purpose.EVIDENCE, original_name="message.eml",
-                            content_type="message/rfc822", size=len(data), sha256=hashlib.sha256(data).hexdigest(),
-                            uploaded_by=actor)
+        raise ValidationError(
+            {"files": [_("%(name)s is not a PDF, JPEG, PNG or e-mail (.eml) file.") % {"name": upload.name}]}
+        )
+    attachment = Attachment(
+        request=request,
+        purpose=Attachment.Purpose.EVIDENCE,
+        original_name="message.eml",
+        content_type="message/rfc822",
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=actor,
+    )
     attachment.file.save("message.eml", ContentFile(data), save=False)
     attachment.save()
     return attachment
@@ -97,12 +110,23 @@ def received_at_check(*, received_at: datetime, now: datetime) -> str:
         raise ValidationError({"received_at": _("The receipt cannot be in the future.")})
     if now - received_at > BACKDATE_WARNING:
         return _("This request was received more than %(days)s days ago; check its deadline at once.") % {
-            "days": BACKDATE_WARNING.days}
+            "days": BACKDATE_WARNING.days
+        }
     return ""
 
 
-def request_record_staff(*, operator, fields: dict, channel: str, received_at: datetime, actor, identity: str,
-                         document_type: str = "", files: list | None = None, now: datetime | None = None) -> Recorded:
+def request_record_staff(
+    *,
+    operator,
+    fields: dict,
+    channel: str,
+    received_at: datetime,
+    actor,
+    identity: str,
+    document_type: str = "",
+    files: list | None = None,
+    now: datetime | None = None,
+) -> Recorded:
     """Record a request that reached the operator on paper, by e-mail or in person.
 
     `identity` is "in_person" (staff saw a document; only its type is kept) or "code" (codes go to
@@ -115,48 +139,77 @@ def request_record_staff(*, operator, fields: dict, channel: str, received_at: d
     if identity == "in_person" and not document_type:
         raise ValidationError({"document_type": _("Say which document you checked.")})
     with transaction.atomic():
-        request = request_create(operator=operator, now=now, actor=actor, channel=channel, received_at=received_at,
-                                 **fields)
+        request = request_create(
+            operator=operator, now=now, actor=actor, channel=channel, received_at=received_at, **fields
+        )
         for upload in files or []:
             if upload.name.lower().endswith(".eml"):
                 _store_email_file(request=request, upload=upload, actor=actor)
             else:
                 attachment_store(request=request, upload=upload, purpose=Attachment.Purpose.EVIDENCE)
         if identity == "in_person":
-            request = _confirm_as_verified(request=request, now=now, actor_label="staff", assurance="in_person",
-                                           document_type=document_type, checked_by=actor.pk)
+            request = _confirm_as_verified(
+                request=request,
+                now=now,
+                actor_label="staff",
+                assurance="in_person",
+                document_type=document_type,
+                checked_by=actor.pk,
+            )
             return Recorded(request)
         if not request.requester_email:
-            raise ValidationError({"identity": _("Codes go by e-mail: give the e-mail, or check the identity in person.")})
+            raise ValidationError(
+                {"identity": _("Codes go by e-mail: give the e-mail, or check the identity in person.")}
+            )
         token = status_link_create(request=request, now=now)
         for purpose in identity_purposes(request=request):
             code_issue(request=request, purpose=purpose, now=now)
         url = confirm_url(token=token, language=request.language)
-        notify(key=f"recorded:{request.pk}", channel="email", to=request.requester_email,
-               template="staff_recorded_confirm", language=request.language, request=request,
-               context={"reference": request.reference, "confirm_url": url,
-                        "operator_name": operator.legal_name(request.language)})
+        notify(
+            key=f"recorded:{request.pk}",
+            channel="email",
+            to=request.requester_email,
+            template="staff_recorded_confirm",
+            language=request.language,
+            request=request,
+            context={
+                "reference": request.reference,
+                "confirm_url": url,
+                "operator_name": operator.legal_name(request.language),
+            },
+        )
     return Recorded(request, url)
 
 
-def records_add(*, request: DataRequest, records: list[dict], actor, default_source: str = "",
-                now: datetime | None = None) -> list[AccessRecord]:
+def records_add(
+    *, request: DataRequest, records: list[dict], actor, default_source: str = "", now: datetime | None = None
+) -> list[AccessRecord]:
     """What the operator holds about the subject, for the access answer and its export."""
     with transaction.atomic():
         locked = DataRequest.objects.select_for_update(of=("self",)).get(pk=request.pk)
         if locked.kind != Kind.ACCESS or locked.state not in OPEN_STATES or locked.state == State.AWAITING_IDENTITY:
             raise TransitionNotAllowed(_("Records can be added to an access request in work only."))
-        rows = AccessRecord.objects.bulk_create([
-            AccessRecord(request=locked, category=r["category"], content=r.get("content", ""),
-                         source=r.get("source") or default_source, created_by=actor) for r in records
-        ])
-        Event.append(request=locked, action="records_added", actor=actor, actor_label="api",
-                     data={"count": len(rows)}, at=now)
+        rows = AccessRecord.objects.bulk_create(
+            [
+                AccessRecord(
+                    request=locked,
+                    category=r["category"],
+                    content=r.get("content", ""),
+                    source=r.get("source") or default_source,
+                    created_by=actor,
+                )
+                for r in records
+            ]
+        )
+        Event.append(
+            request=locked, action="records_added", actor=actor, actor_label="api", data={"count": len(rows)}, at=now
+        )
     return rows
 
 
-def system_job_answer(*, job_id: int, status: str, records: list[dict], note: str, api_key,
-                      now: datetime | None = None) -> SystemJob:
+def system_job_answer(
+    *, job_id: int, status: str, records: list[dict], note: str, api_key, now: datetime | None = None
+) -> SystemJob:
     """A data system's answer. Answering twice the same way is harmless; changing the answer is not allowed."""
     now = now or timezone.now()
     with transaction.atomic():
@@ -166,13 +219,24 @@ def system_job_answer(*, job_id: int, status: str, records: list[dict], note: st
                 return job
             raise TransitionNotAllowed(_("This job was already answered."))
         if records and job.request.kind == Kind.ACCESS:
-            AccessRecord.objects.bulk_create([
-                AccessRecord(request=job.request, category=r["category"], content=r.get("content", ""),
-                             source=r.get("source") or job.system.name) for r in records
-            ])
+            AccessRecord.objects.bulk_create(
+                [
+                    AccessRecord(
+                        request=job.request,
+                        category=r["category"],
+                        content=r.get("content", ""),
+                        source=r.get("source") or job.system.name,
+                    )
+                    for r in records
+                ]
+            )
         job.status, job.answered_at, job.note = status, now, note
         job.save(update_fields=["status", "answered_at", "note"])
-        Event.append(request=job.request, action="system_answered", actor_label=f"system:{job.system.name}"[:40],
-                     data={"system": job.system_id, "status": status, "records": len(records),
-                           "api_key": api_key.prefix}, at=now)
+        Event.append(
+            request=job.request,
+            action="system_answered",
+            actor_label=f"system:{job.system.name}"[:40],
+            data={"system": job.system_id, "status": status, "records": len(records), "api_key": api_key.prefix},
+            at=now,
+        )
     return job

@@ -16,15 +16,24 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from ..files import atomic_with_files, file_store
-from ..models import Attachment, DataRequest, Event
-from ..workflow import authority_accepted
-from ..models.letters import AccessRecord
 from ..csvsafe import csv_cell
+from ..files import atomic_with_files, file_store
 from ..letters.selectors import register_for
+from ..models import Attachment, DataRequest, Event
+from ..models.letters import AccessRecord
+from ..workflow import authority_accepted
 
-REGISTER_FIELDS = ["name", "purposes", "legal_grounds", "data_categories", "sources", "methods", "recipients",
-                   "cross_border", "storage_period"]
+REGISTER_FIELDS = [
+    "name",
+    "purposes",
+    "legal_grounds",
+    "data_categories",
+    "sources",
+    "methods",
+    "recipients",
+    "cross_border",
+    "storage_period",
+]
 RECORD_FIELDS = ["category", "content", "source", "file", "recorded_at"]
 # Fixed member timestamps: the same data gives the same zip, byte for byte.
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)
@@ -45,22 +54,37 @@ def export_payload(*, request: DataRequest, now: datetime) -> dict:
     language = request.language if request.language in ("kk", "ru", "en") else operator.default_language
     tz = operator.tz
     records = [
-        {"category": r.category, "content": r.content, "source": r.source,
-         "file": r.attachment.original_name if r.attachment_id else "",
-         "recorded_at": timezone.localtime(r.created_at, tz).isoformat()}
+        {
+            "category": r.category,
+            "content": r.content,
+            "source": r.source,
+            "file": r.attachment.original_name if r.attachment_id else "",
+            "recorded_at": timezone.localtime(r.created_at, tz).isoformat(),
+        }
         for r in AccessRecord.objects.filter(request=request).select_related("attachment")
     ]
     register = [{f: getattr(a, f) for f in REGISTER_FIELDS} for a in register_for(operator=operator, language=language)]
     return {
         "format": "dsar-export/1",
         "generated_at": timezone.localtime(now, tz).isoformat(),
-        "operator": {"name": operator.legal_name(language), "bin_iin": operator.bin_iin,
-                     "address": operator.translated("legal_address", language), "contact": operator.contact_email,
-                     "responsible_person": operator.translated("responsible_person", language)},
-        "request": {"reference": request.reference, "kind": request.kind,
-                    "received_at": timezone.localtime(request.received_at, tz).isoformat() if request.received_at else None},
-        "subject": {"name": request.subject_name, "email": request.subject_email, "phone": request.subject_phone,
-                    "iin": request.subject_iin},
+        "operator": {
+            "name": operator.legal_name(language),
+            "bin_iin": operator.bin_iin,
+            "address": operator.translated("legal_address", language),
+            "contact": operator.contact_email,
+            "responsible_person": operator.translated("responsible_person", language),
+        },
+        "request": {
+            "reference": request.reference,
+            "kind": request.kind,
+            "received_at": timezone.localtime(request.received_at, tz).isoformat() if request.received_at else None,
+        },
+        "subject": {
+            "name": request.subject_name,
+            "email": request.subject_email,
+            "phone": request.subject_phone,
+            "iin": request.subject_iin,
+        },
         "processing": register,
         "records": records,
     }
@@ -69,6 +93,7 @@ def export_payload(*, request: DataRequest, now: datetime) -> dict:
 def export_zip(payload: dict) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+
         def put(name: str, data: bytes):
             zf.writestr(zipfile.ZipInfo(name, date_time=ZIP_TIME), data, compress_type=zipfile.ZIP_DEFLATED)
 
@@ -101,6 +126,11 @@ def export_create(*, request: DataRequest, actor=None, now: datetime | None = No
         )
         file_store(attachment.file, ContentFile(data), name=f"{request.reference}-export.zip")
         attachment.save()
-        Event.append(request=request, action="export_created", actor=actor, actor_label="staff" if actor else "system",
-                     data={"attachment": attachment.pk, "sha256": digest})
+        Event.append(
+            request=request,
+            action="export_created",
+            actor=actor,
+            actor_label="staff" if actor else "system",
+            data={"attachment": attachment.pk, "sha256": digest},
+        )
     return attachment

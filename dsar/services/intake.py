@@ -19,12 +19,26 @@ def reference_next(*, operator: Operator, at: datetime) -> str:
     return f"{operator.reference_prefix}-{year}-{counter.last:06d}"
 
 
-def request_draft(*, operator: Operator, kind: str, subject_name: str, subject_email: str,
-                  subject_phone: str = "", subject_iin: str = "", language: str = "ru",
-                  description: str = "", details: dict | None = None, acting_for_other: bool = False,
-                  representative_name: str = "", representative_email: str = "", representative_phone: str = "",
-                  representative_basis: str = "", received_at: datetime | None = None, channel: str = "web",
-                  now: datetime) -> DataRequest:
+def request_draft(
+    *,
+    operator: Operator,
+    kind: str,
+    subject_name: str,
+    subject_email: str,
+    subject_phone: str = "",
+    subject_iin: str = "",
+    language: str = "ru",
+    description: str = "",
+    details: dict | None = None,
+    acting_for_other: bool = False,
+    representative_name: str = "",
+    representative_email: str = "",
+    representative_phone: str = "",
+    representative_basis: str = "",
+    received_at: datetime | None = None,
+    channel: str = "web",
+    now: datetime,
+) -> DataRequest:
     """Insert the request row under a provisional reference; `request_number()` and
     `request_submitted_event()` complete it, in that order, last in the transaction.
 

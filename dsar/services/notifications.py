@@ -29,12 +29,13 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 
 from .. import sms
-from ..outbox import enqueue_on_commit, next_attempt, requeue_due
 from ..models import Notification
+from ..outbox import enqueue_on_commit, next_attempt, requeue_due
 from ..outbox_crypto import is_sealed, seal
 from ..plaintext import render_plain
 
 logger = logging.getLogger(__name__)
+
 
 def _revived(context: dict) -> dict:
     """The outbox keeps JSON, so a datetime was stored as an ISO string; give templates back the
@@ -65,8 +66,9 @@ def _plain(context: dict) -> dict:
         raise TypeError(f"notify() context must hold plain values (strings, numbers, dates): {exc}") from None
 
 
-def notify(*, key: str, channel: str, to: str, template: str, context: dict, language: str,
-           request=None) -> Notification | None:
+def notify(
+    *, key: str, channel: str, to: str, template: str, context: dict, language: str, request=None
+) -> Notification | None:
     """Record one notification under `key` (e.g. "ack:<request id>") and send it once, after commit.
 
     Returns the row, or None when there is no recipient. Recording the same key again does nothing.
@@ -133,8 +135,17 @@ def _insert_postgresql(rows: list[Notification]) -> list[int]:
         cursor.execute(f"DELETE FROM {_STAGE}")
         with cursor.cursor.copy(f"COPY {_STAGE} ({columns}) FROM STDIN") as copy:
             for r in rows:
-                copy.write_row((r.key, r.channel, r.to, r.template, json.dumps(seal(r.context), cls=DjangoJSONEncoder),
-                                r.language, r.request_id))
+                copy.write_row(
+                    (
+                        r.key,
+                        r.channel,
+                        r.to,
+                        r.template,
+                        json.dumps(seal(r.context), cls=DjangoJSONEncoder),
+                        r.language,
+                        r.request_id,
+                    )
+                )
         cursor.execute(
             f"INSERT INTO {table} ({columns}, status, attempts, last_error, created_at, next_attempt_at, queued_at) "
             f"SELECT DISTINCT ON (key) {columns}, 'pending', 0, '', now(), now(), now() FROM {_STAGE} "
@@ -210,5 +221,6 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
 
 def notifications_requeue_due(*, now: datetime | None = None, limit: int = 1000) -> int:
     """Queue the pending rows whose attempt is due and whose message is missing (dsar/outbox.py)."""
-    return requeue_due(Notification, task_name=DELIVER, batch_task=DELIVER_BATCH, now=now or timezone.now(),
-                       limit=limit)
+    return requeue_due(
+        Notification, task_name=DELIVER, batch_task=DELIVER_BATCH, now=now or timezone.now(), limit=limit
+    )

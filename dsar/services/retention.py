@@ -17,9 +17,9 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
-from ..models.portal import DownloadLink
 from ..models import Attachment, DataRequest, Event, Notification
 from ..models.events import PURGED
+from ..models.portal import DownloadLink
 from ..states import CLOSED_STATES
 from .rollup import rollup_apply, snapshot
 

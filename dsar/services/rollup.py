@@ -29,8 +29,17 @@ from ..models import DataRequest
 from ..models.rollup import BUCKET_FIELDS, BUCKET_LOWER, DailyFigure, DailyOutcome, Span
 
 ROLLUP_TZ = ZoneInfo(settings.TIME_ZONE)  # the dashboard's days and periods
-FIELDS = ("operator_id", "kind", "received_at", "answered_at", "due_at", "answer_working_seconds", "outcome",
-          "refusal_ground", "closed_at")
+FIELDS = (
+    "operator_id",
+    "kind",
+    "received_at",
+    "answered_at",
+    "due_at",
+    "answer_working_seconds",
+    "outcome",
+    "refusal_ground",
+    "closed_at",
+)
 FIGURE_KEY = ("operator_id", "span", "day", "kind")
 OUTCOME_KEY = ("operator_id", "span", "day", "outcome", "refusal_ground")
 FIGURE_COUNTS = ("received", "answered", "on_time", "timed", "answer_seconds", *BUCKET_FIELDS)
@@ -67,8 +76,11 @@ def contributions(values: tuple, figures: dict, outcomes: dict, sign: int = 1) -
         if due_at is not None and answered_at <= due_at:
             counts.append((answered_day, "on_time", sign))
         if seconds is not None:
-            counts += [(answered_day, "timed", sign), (answered_day, "answer_seconds", sign * seconds),
-                       (answered_day, BUCKET_FIELDS[bucket_of(seconds)], sign)]
+            counts += [
+                (answered_day, "timed", sign),
+                (answered_day, "answer_seconds", sign * seconds),
+                (answered_day, BUCKET_FIELDS[bucket_of(seconds)], sign),
+            ]
     for day, name, amount in counts:
         for span, start in _spans(day):
             figures[(operator_id, span, start, kind)][name] += amount
@@ -89,11 +101,14 @@ def _upsert(table: str, key_columns: tuple, key: tuple, columns: tuple, deltas: 
     names = [*key_columns, *columns]
     values = [*key, *(deltas.get(c, 0) for c in columns)]
     quoted = connection.ops.quote_name
-    updates = ", ".join(f"{quoted(c)} = {quoted(table)}.{quoted(c)} + EXCLUDED.{quoted(c)}"
-                        for c in columns if deltas.get(c))
-    sql = (f"INSERT INTO {quoted(table)} ({', '.join(quoted(n) for n in names)}) "
-           f"VALUES ({', '.join(['%s'] * len(values))}) "
-           f"ON CONFLICT ({', '.join(quoted(c) for c in key_columns)}) DO UPDATE SET {updates}")
+    updates = ", ".join(
+        f"{quoted(c)} = {quoted(table)}.{quoted(c)} + EXCLUDED.{quoted(c)}" for c in columns if deltas.get(c)
+    )
+    sql = (
+        f"INSERT INTO {quoted(table)} ({', '.join(quoted(n) for n in names)}) "
+        f"VALUES ({', '.join(['%s'] * len(values))}) "
+        f"ON CONFLICT ({', '.join(quoted(c) for c in key_columns)}) DO UPDATE SET {updates}"
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
 
@@ -111,11 +126,9 @@ def rollup_apply(*, before: tuple | None, after: tuple | None) -> None:
         return
     with transaction.atomic(savepoint=False):
         for key in sorted(changed_figures):
-            _upsert(DailyFigure._meta.db_table, FIGURE_KEY, key, FIGURE_COUNTS,
-                    changed_figures[key])
+            _upsert(DailyFigure._meta.db_table, FIGURE_KEY, key, FIGURE_COUNTS, changed_figures[key])
         for key in sorted(changed_outcomes):
-            _upsert(DailyOutcome._meta.db_table, OUTCOME_KEY, key,
-                    ("count",), {"count": changed_outcomes[key]})
+            _upsert(DailyOutcome._meta.db_table, OUTCOME_KEY, key, ("count",), {"count": changed_outcomes[key]})
 
 
 def rollup_compute(requests=None) -> tuple[dict, dict]:
@@ -149,12 +162,16 @@ def rollup_differences() -> list[str]:
     """Where the kept figures differ from the requests (empty when they agree)."""
     want_figures, want_outcomes = _without_zeros(*rollup_compute())
     have_figures, have_outcomes = _without_zeros(*rollup_stored())
-    problems = [f"figure {k}: kept {dict(have_figures.get(k, {}))}, requests give {dict(want_figures.get(k, {}))}"
-                for k in sorted(set(want_figures) | set(have_figures), key=str)
-                if have_figures.get(k, {}) != want_figures.get(k, {})]
-    problems += [f"outcome {k}: kept {have_outcomes.get(k, 0)}, requests give {want_outcomes.get(k, 0)}"
-                 for k in sorted(set(want_outcomes) | set(have_outcomes), key=str)
-                 if have_outcomes.get(k, 0) != want_outcomes.get(k, 0)]
+    problems = [
+        f"figure {k}: kept {dict(have_figures.get(k, {}))}, requests give {dict(want_figures.get(k, {}))}"
+        for k in sorted(set(want_figures) | set(have_figures), key=str)
+        if have_figures.get(k, {}) != want_figures.get(k, {})
+    ]
+    problems += [
+        f"outcome {k}: kept {have_outcomes.get(k, 0)}, requests give {want_outcomes.get(k, 0)}"
+        for k in sorted(set(want_outcomes) | set(have_outcomes), key=str)
+        if have_outcomes.get(k, 0) != want_outcomes.get(k, 0)
+    ]
     return problems
 
 
@@ -167,8 +184,9 @@ def rollup_rebuild(*, batch_size: int = 5000) -> tuple[int, int]:
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {DailyFigure._meta.db_table}, {DailyOutcome._meta.db_table} "
-                               "IN EXCLUSIVE MODE")
+                cursor.execute(
+                    f"LOCK TABLE {DailyFigure._meta.db_table}, {DailyOutcome._meta.db_table} IN EXCLUSIVE MODE"
+                )
         DailyFigure.objects.all().delete()
         DailyOutcome.objects.all().delete()
         figures, outcomes = rollup_compute()  # sums of positive counts: no zeros

@@ -41,10 +41,16 @@ def staff_event_record(*, user, action: str, actor=None, request=None) -> StaffS
             user=user, username=user.get_username(), actor=actor, action=action, ip_address=_client_ip(request)
         )
         notify(
-            key=f"staff-security:{event.pk}", channel="email", to=user.email, template="staff_security",
-            context={"name": user.get_full_name() or user.get_username(), "action": action,
-                     "by_administrator": actor is not None and actor.pk != user.pk,
-                     "at": timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M")},
+            key=f"staff-security:{event.pk}",
+            channel="email",
+            to=user.email,
+            template="staff_security",
+            context={
+                "name": user.get_full_name() or user.get_username(),
+                "action": action,
+                "by_administrator": actor is not None and actor.pk != user.pk,
+                "at": timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M"),
+            },
             language=_language_of(user),
         )
     return event
@@ -81,8 +87,9 @@ def recovery_codes_issue(*, user, request=None) -> list[str]:
     """New single-use recovery codes; the earlier ones stop working. Shown once, stored by django-otp."""
     codes = ["".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(8)) for _ in range(RECOVERY_CODES)]
     with transaction.atomic():
-        device, _created = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_NAME,
-                                                               defaults={"confirmed": True})
+        device, _created = StaticDevice.objects.get_or_create(
+            user=user, name=RECOVERY_NAME, defaults={"confirmed": True}
+        )
         device.token_set.all().delete()
         StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
         staff_event_record(user=user, action=StaffSecurityEvent.Action.RECOVERY_CODES_ISSUED, request=request)

@@ -4,13 +4,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.utils.crypto import constant_time_compare
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 
 from .. import workflow
-from ..services import transitions
-from ..models import Attachment, DataRequest, Message, Operator, State
 from ..files import atomic_with_files
+from ..models import Attachment, DataRequest, Message, Operator, State
+from ..services import transitions
 from .intake import request_draft, request_number, request_submitted_event
 from .rollup import rollup_apply, snapshot
 from .subject_mail import acknowledgment_send, requester_mail, status_url, subject_update_notify  # noqa: F401 (re-exported)
@@ -24,8 +24,9 @@ class Submitted:
     token: str
 
 
-def request_submit(*, operator: Operator, fields: dict, evidence: list, authority: list,
-                   now: datetime | None = None) -> Submitted:
+def request_submit(
+    *, operator: Operator, fields: dict, evidence: list, authority: list, now: datetime | None = None
+) -> Submitted:
     """Create the request with its files and send the identity codes, all or nothing.
 
     `fields` are request_create's keyword arguments. Returns the new status-page token,
@@ -54,8 +55,9 @@ def identity_pending(*, request: DataRequest) -> list[str]:
     return [p for p in identity_purposes(request=request) if not code_confirmed(request=request, purpose=p)]
 
 
-def identity_confirm(*, request: DataRequest, codes: dict[str, str], token: str,
-                     now: datetime | None = None) -> dict[str, bool]:
+def identity_confirm(
+    *, request: DataRequest, codes: dict[str, str], token: str, now: datetime | None = None
+) -> dict[str, bool]:
     """Check the codes given; once every required one is right, the request is received.
 
     Returns {purpose: accepted} for the codes given. The acknowledgment with the reference
@@ -116,17 +118,24 @@ def status_link_resend(*, reference: str, email: str) -> bool:
     )
     on_file = request.requester_email.lower() if request is not None else ""
     matched = constant_time_compare(on_file, email) and request is not None
-    target = request if matched else DataRequest(pk=0, reference=reference.strip()[:32], subject_email=email,
-                                                   language=(request.language if request else "ru"))
+    target = (
+        request
+        if matched
+        else DataRequest(
+            pk=0,
+            reference=reference.strip()[:32],
+            subject_email=email,
+            language=(request.language if request else "ru"),
+        )
+    )
     with transaction.atomic():
         checkpoint = transaction.savepoint()
         token = status_link_create(request=target)
-        requester_mail(request=target, key=f"status-link:{target.pk}:{token[:8]}", template="portal_status_link",
-                   token=token)
+        requester_mail(
+            request=target, key=f"status-link:{target.pk}:{token[:8]}", template="portal_status_link", token=token
+        )
         if matched:
             transaction.savepoint_commit(checkpoint)
         else:
             transaction.savepoint_rollback(checkpoint)
     return matched
-
-

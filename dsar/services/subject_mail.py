@@ -15,6 +15,7 @@ from ..notices import ACKNOWLEDGMENT_EMAIL, notice_due
 from .notifications import notify
 from .verification import status_link_create
 
+
 def status_url(*, token: str, language: str) -> str:
     with translation.override(language):
         path = reverse("portal:status", kwargs={"token": token})
@@ -33,8 +34,12 @@ def requester_mail(*, request: DataRequest, key: str, template: str, token: str,
         channel="email",
         to=request.requester_email,
         template=template,
-        context={"reference": request.reference, "status_url": status_url(token=token, language=request.language),
-                 "on_behalf_of": on_behalf_of(request), **context},
+        context={
+            "reference": request.reference,
+            "status_url": status_url(token=token, language=request.language),
+            "on_behalf_of": on_behalf_of(request),
+            **context,
+        },
         language=request.language,
         request=request,
     )
@@ -44,9 +49,17 @@ def acknowledgment_send(*, request: DataRequest, token: str) -> None:
     # due_at is stored as an ISO string in the outbox row and turned back into a datetime when the
     # e-mail is rendered (notifications.render_email), so the template's `date` filter can format it
     # in the operator's time zone (`tz`).
-    requester_mail(request=request, key=f"ack:{request.pk}", template=ACKNOWLEDGMENT_EMAIL, token=token,
-               operator_name=request.operator.legal_name(request.language), kind=request.kind,
-               due_at=request.due_at, tz=request.operator.timezone, in_hours=request.in_hours)
+    requester_mail(
+        request=request,
+        key=f"ack:{request.pk}",
+        template=ACKNOWLEDGMENT_EMAIL,
+        token=token,
+        operator_name=request.operator.legal_name(request.language),
+        kind=request.kind,
+        due_at=request.due_at,
+        tz=request.operator.timezone,
+        in_hours=request.in_hours,
+    )
 
 
 def subject_update_notify(*, request: DataRequest, transition_name: str) -> None:
@@ -61,5 +74,11 @@ def subject_update_notify(*, request: DataRequest, transition_name: str) -> None
     if notice.email == ACKNOWLEDGMENT_EMAIL:
         return  # sent by identity_confirm, with the link the subject already holds
     token = status_link_create(request=request)
-    requester_mail(request=request, key=f"update:{request.pk}:{transition_name}:{token[:12]}", template=notice.email,
-               token=token, operator_name=request.operator.short_name, update=notice.update)
+    requester_mail(
+        request=request,
+        key=f"update:{request.pk}:{transition_name}:{token[:12]}",
+        template=notice.email,
+        token=token,
+        operator_name=request.operator.short_name,
+        update=notice.update,
+    )

@@ -25,8 +25,18 @@ from ..models import DataRequest, Event
 from ..workflow import SERVICE_TRANSITIONS, STAFF_TRANSITIONS, SUBJECT_TRANSITIONS, can_triage
 from . import rollup
 
-def transition(request_id: int, name: str, *, actor=None, actor_label: str = "", note: str = "",
-               public: bool = True, now: datetime | None = None, **kwargs) -> "DataRequest":
+
+def transition(
+    request_id: int,
+    name: str,
+    *,
+    actor=None,
+    actor_label: str = "",
+    note: str = "",
+    public: bool = True,
+    now: datetime | None = None,
+    **kwargs,
+) -> DataRequest:
     """Move one request through one transition, or raise and write nothing.
 
     `actor` is a staff user; None means the subject or the system (`actor_label` says which).
@@ -38,7 +48,9 @@ def transition(request_id: int, name: str, *, actor=None, actor_label: str = "",
         # Lock order (module docstring): the request (1) first; the letter counter (3) and
         # the chain head (4) come last, in letter_issue_for_transition and Event.append.
         request = (
-            DataRequest.objects.select_for_update(of=("self",), no_key=True).select_related("operator").get(pk=request_id)
+            DataRequest.objects.select_for_update(of=("self",), no_key=True)
+            .select_related("operator")
+            .get(pk=request_id)
         )
         method = getattr(request, name, None)
         staff_names = STAFF_TRANSITIONS + sorted(SERVICE_TRANSITIONS)

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from .. import permissions
 from ..models import DataRequest, Event, Membership, Message
-from ..workflow import TransitionInputError
 from ..services.transitions import transition
+from ..workflow import TransitionInputError
 
 VIEWED_PERSONAL_DATA = "viewed_personal_data"
 
@@ -79,8 +79,9 @@ def request_note_add(*, request_id: int, body: str, actor, now: datetime | None 
         request = DataRequest.objects.get(pk=request_id)
         _check_triage(user=actor, operator_id=request.operator_id)
         message = Message.objects.create(request=request, channel=Message.Channel.INTERNAL, author=actor, body=body)
-        Event.append(request=request, action="note_added", actor=actor, actor_label="staff",
-                     data={"message": message.pk}, at=now)
+        Event.append(
+            request=request, action="note_added", actor=actor, actor_label="staff", data={"message": message.pk}, at=now
+        )
     return message
 
 
@@ -91,14 +92,13 @@ def request_ask_subject(*, request_id: int, question: str, actor, now: datetime 
     carries a fresh link, not the question: the content stays behind the link and a code."""
     with transaction.atomic():
         request = transition(request_id, "ask_subject", actor=actor, now=now, question=question)
-        message = Message.objects.create(
-            request=request, channel=Message.Channel.TO_SUBJECT, author=actor, body=question.strip()
-        )
+        Message.objects.create(request=request, channel=Message.Channel.TO_SUBJECT, author=actor, body=question.strip())
     return request
 
 
-def requests_close_as_duplicate(*, request_ids: Iterable[int], original: DataRequest, actor,
-                                 now: datetime | None = None) -> list[DataRequest]:
+def requests_close_as_duplicate(
+    *, request_ids: Iterable[int], original: DataRequest, actor, now: datetime | None = None
+) -> list[DataRequest]:
     """Close many requests as duplicates of `original`: all or nothing."""
     closed = []
     with transaction.atomic():
@@ -107,9 +107,17 @@ def requests_close_as_duplicate(*, request_ids: Iterable[int], original: DataReq
     return closed
 
 
-def request_personal_data_viewed(*, request: DataRequest, actor, what: str = "details",
-                                 now: datetime | None = None) -> Event:
+def request_personal_data_viewed(
+    *, request: DataRequest, actor, what: str = "details", now: datetime | None = None
+) -> Event:
     """Record that a staff user saw the subject's personal data (page, file or letter)."""
     with transaction.atomic():
-        return Event.append(request=request, action=VIEWED_PERSONAL_DATA, actor=actor, actor_label="staff",
-                            data={"what": what}, public=False, at=now)
+        return Event.append(
+            request=request,
+            action=VIEWED_PERSONAL_DATA,
+            actor=actor,
+            actor_label="staff",
+            data={"what": what},
+            public=False,
+            at=now,
+        )

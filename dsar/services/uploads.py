@@ -52,8 +52,9 @@ def _safe_original_name(name: str, mime: str) -> str:
     return f"{stem}.{ALLOWED_TYPES[mime]}"
 
 
-def attachment_store(*, request: DataRequest, upload: UploadedFile, purpose: str,
-                     message: Message | None = None) -> Attachment:
+def attachment_store(
+    *, request: DataRequest, upload: UploadedFile, purpose: str, message: Message | None = None
+) -> Attachment:
     """Check and store one upload from the subject. Call inside the caller's transaction
     (`dsar.files.atomic_with_files()`, so a rollback leaves no file)."""
     mime = upload_check(upload)

@@ -18,9 +18,13 @@ SUBSCRIBABLE = [c for c in WebhookEvent.choices if c[0] != WebhookEvent.JOB]
 
 
 class EndpointForm(forms.ModelForm):
-    events = forms.MultipleChoiceField(label=_("events"), choices=SUBSCRIBABLE, required=False,
-                                       widget=forms.CheckboxSelectMultiple,
-                                       help_text=_("Data-system jobs go to a system's endpoint whatever is ticked."))
+    events = forms.MultipleChoiceField(
+        label=_("events"),
+        choices=SUBSCRIBABLE,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Data-system jobs go to a system's endpoint whatever is ticked."),
+    )
 
     class Meta:
         model = WebhookEndpoint
@@ -71,8 +75,19 @@ class WebhookDeliveryAdmin(OperatorScopedAdmin):
     list_display = ["created_at", "event", "endpoint", "status", "attempts", "last_status_code", "next_attempt_at"]
     list_filter = ["status", "event"]
     list_select_related = ["endpoint"]
-    readonly_fields = ["endpoint", "msg_id", "event", "payload", "status", "attempts", "next_attempt_at",
-                       "last_status_code", "last_response", "created_at", "sent_at"]
+    readonly_fields = [
+        "endpoint",
+        "msg_id",
+        "event",
+        "payload",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_status_code",
+        "last_response",
+        "created_at",
+        "sent_at",
+    ]
     fields = readonly_fields
     inlines = [AttemptInline]
     actions = ["send_again"]
@@ -100,9 +115,13 @@ class WebhookDeliveryAdmin(OperatorScopedAdmin):
 
 
 class DataSystemForm(forms.ModelForm):
-    kinds = forms.MultipleChoiceField(label=_("request kinds"), required=False, widget=forms.CheckboxSelectMultiple,
-                                      choices=[(k, Kind(k).label) for k in SYSTEM_KINDS],
-                                      help_text=_("None ticked: all four."))
+    kinds = forms.MultipleChoiceField(
+        label=_("request kinds"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(k, Kind(k).label) for k in SYSTEM_KINDS],
+        help_text=_("None ticked: all four."),
+    )
 
     class Meta:
         model = DataSystem
@@ -124,7 +143,9 @@ class DataSystemAdmin(OperatorScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "endpoint" and not request.user.is_superuser:
-            kwargs["queryset"] = WebhookEndpoint.objects.filter(operator__in=permissions.operators_where(request.user, "change_datasystem"))
+            kwargs["queryset"] = WebhookEndpoint.objects.filter(
+                operator__in=permissions.operators_where(request.user, "change_datasystem")
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

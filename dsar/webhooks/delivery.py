@@ -44,8 +44,7 @@ def backoff(attempts: int) -> timedelta:
 
 def _forbidden(address: str) -> bool:
     ip = ipaddress.ip_address(address)
-    return (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast
-            or ip.is_unspecified)
+    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast or ip.is_unspecified
 
 
 def target_check(url: str) -> list[str]:
@@ -60,8 +59,9 @@ def target_check(url: str) -> list[str]:
     if parts.scheme != "https" and not settings.DSAR_WEBHOOK_ALLOW_HTTP:
         raise ValidationError(_("Webhooks go only to https:// addresses."))
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or (443 if parts.scheme == "https" else 80),
-                                   type=socket.SOCK_STREAM)
+        infos = socket.getaddrinfo(
+            parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM
+        )
     except (socket.gaierror, UnicodeError):
         raise ValidationError(_("This host name does not resolve.")) from None
     addresses = sorted({info[4][0] for info in infos})
@@ -88,8 +88,9 @@ def _post(endpoint: WebhookEndpoint, row: WebhookDelivery, now: datetime) -> tup
     body = json.dumps(row.payload, ensure_ascii=False, separators=(",", ":"))
     headers = sign(secret=endpoint.secret, msg_id=row.msg_id, at=now, body=body)
     try:
-        response = requests.post(endpoint.url, data=body.encode(), headers=headers, timeout=TIMEOUT,
-                                 allow_redirects=False)
+        response = requests.post(
+            endpoint.url, data=body.encode(), headers=headers, timeout=TIMEOUT, allow_redirects=False
+        )
     except requests.RequestException as exc:
         return None, f"{type(exc).__name__}"[:500]
     return response.status_code, response.text[:500]
@@ -98,8 +99,12 @@ def _post(endpoint: WebhookEndpoint, row: WebhookDelivery, now: datetime) -> tup
 def webhook_deliver(*, delivery_id: int, now: datetime | None = None, force: bool = False) -> bool:
     """Send one pending delivery that is due (or any pending one with `force`). True when it was accepted."""
     with transaction.atomic():
-        row = (WebhookDelivery.objects.select_for_update(of=("self",), skip_locked=True)
-               .select_related("endpoint").filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING).first())
+        row = (
+            WebhookDelivery.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("endpoint")
+            .filter(pk=delivery_id, status=WebhookDelivery.Status.PENDING)
+            .first()
+        )
         now = now or timezone.now()
         if row is None or (not force and row.next_attempt_at and row.next_attempt_at > now):
             return False
@@ -111,8 +116,9 @@ def webhook_deliver(*, delivery_id: int, now: datetime | None = None, force: boo
         ok = code is not None and 200 <= code < 300
         row.attempts += 1
         row.last_status_code, row.last_response = code, text
-        WebhookAttempt.objects.create(delivery=row, at=now, status_code=code, response=text,
-                                      duration_ms=int((time.monotonic() - started) * 1000))
+        WebhookAttempt.objects.create(
+            delivery=row, at=now, status_code=code, response=text, duration_ms=int((time.monotonic() - started) * 1000)
+        )
         if ok:
             row.status, row.sent_at, row.next_attempt_at = WebhookDelivery.Status.SENT, now, None
             WebhookEndpoint.objects.filter(pk=endpoint.pk, failing_since__isnull=False).update(failing_since=None)
@@ -122,8 +128,9 @@ def webhook_deliver(*, delivery_id: int, now: datetime | None = None, force: boo
             row.next_attempt_at = now + backoff(row.attempts)
         if not ok:
             WebhookEndpoint.objects.filter(pk=endpoint.pk, failing_since__isnull=True).update(failing_since=now)
-        row.save(update_fields=["attempts", "last_status_code", "last_response", "status", "sent_at",
-                                "next_attempt_at"])
+        row.save(
+            update_fields=["attempts", "last_status_code", "last_response", "status", "sent_at", "next_attempt_at"]
+        )
     return ok
 
 
@@ -142,23 +149,39 @@ def endpoints_disable_failing(*, now: datetime | None = None) -> int:
     disabled = 0
     for endpoint in WebhookEndpoint.objects.filter(is_active=True, failing_since__lt=cutoff).select_related("operator"):
         with transaction.atomic():
-            if not WebhookEndpoint.objects.filter(pk=endpoint.pk, is_active=True).update(is_active=False,
-                                                                                         disabled_at=now):
+            if not WebhookEndpoint.objects.filter(pk=endpoint.pk, is_active=True).update(
+                is_active=False, disabled_at=now
+            ):
                 continue
             disabled += 1
             operator = endpoint.operator
-            dpos = Membership.objects.filter(operator=operator, role=Role.DPO, user__is_active=True).select_related("user")
+            dpos = Membership.objects.filter(operator=operator, role=Role.DPO, user__is_active=True).select_related(
+                "user"
+            )
             recipients = [m.user.email for m in dpos if m.user.email] or [operator.contact_email]
             for email in recipients:
-                notify(key=f"webhook-disabled:{endpoint.pk}:{int(now.timestamp())}:{email}", channel="email",
-                       to=email, template="webhook_disabled", language=operator.default_language,
-                       context={"operator_name": operator.short_name, "url": endpoint.url,
-                                "since": endpoint.failing_since, "days": settings.DSAR_WEBHOOK_DISABLE_AFTER_DAYS})
+                notify(
+                    key=f"webhook-disabled:{endpoint.pk}:{int(now.timestamp())}:{email}",
+                    channel="email",
+                    to=email,
+                    template="webhook_disabled",
+                    language=operator.default_language,
+                    context={
+                        "operator_name": operator.short_name,
+                        "url": endpoint.url,
+                        "since": endpoint.failing_since,
+                        "days": settings.DSAR_WEBHOOK_DISABLE_AFTER_DAYS,
+                    },
+                )
     return disabled
 
 
 def deliveries_due(*, now: datetime | None = None, limit: int = 500) -> list[int]:
     now = now or timezone.now()
-    return list(WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now,
-                                               endpoint__is_active=True)
-                .order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
+    return list(
+        WebhookDelivery.objects.filter(
+            status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now, endpoint__is_active=True
+        )
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )

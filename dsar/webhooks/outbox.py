@@ -14,20 +14,27 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ..models import DataRequest, WebhookDelivery, WebhookEndpoint
-from ..outbox import enqueue_on_commit
 from ..models.channels import WebhookEvent
+from ..outbox import enqueue_on_commit
 
 logger = logging.getLogger(__name__)
 
 
 def request_payload(request: DataRequest) -> dict:
     """What every request event carries: no personal data, only what identifies and times the request."""
+
     def iso(value):
         return value.isoformat() if value else None
 
-    return {"reference": request.reference, "kind": request.kind, "state": request.state,
-            "channel": request.channel, "received_at": iso(request.received_at), "due_at": iso(request.due_at),
-            "outcome": request.outcome or None}
+    return {
+        "reference": request.reference,
+        "kind": request.kind,
+        "state": request.state,
+        "channel": request.channel,
+        "received_at": iso(request.received_at),
+        "due_at": iso(request.due_at),
+        "outcome": request.outcome or None,
+    }
 
 
 def endpoints_for(*, operator_id: int, event: str):
@@ -35,8 +42,9 @@ def endpoints_for(*, operator_id: int, event: str):
     return [e for e in endpoints if (event in (e.events or []))]
 
 
-def webhook_emit(*, operator_id: int, event: str, cause: str, data: dict, endpoints=None,
-                 now: datetime | None = None) -> list[int]:
+def webhook_emit(
+    *, operator_id: int, event: str, cause: str, data: dict, endpoints=None, now: datetime | None = None
+) -> list[int]:
     """Record `event` for each subscribed endpoint (or the given ones). Returns the new rows' ids."""
     now = now or timezone.now()
     targets = endpoints if endpoints is not None else endpoints_for(operator_id=operator_id, event=event)
@@ -46,8 +54,9 @@ def webhook_emit(*, operator_id: int, event: str, cause: str, data: dict, endpoi
         payload = {"type": event, "timestamp": now.isoformat(), "data": data}
         try:
             with transaction.atomic():
-                row = WebhookDelivery.objects.create(endpoint=endpoint, msg_id=msg_id, event=event, payload=payload,
-                                                     next_attempt_at=now)
+                row = WebhookDelivery.objects.create(
+                    endpoint=endpoint, msg_id=msg_id, event=event, payload=payload, next_attempt_at=now
+                )
         except IntegrityError:
             continue  # recorded already by whoever saw this cause first
         created.append(row.pk)

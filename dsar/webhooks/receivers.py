@@ -24,8 +24,13 @@ def emit_after_transition(sender, instance, name, source, target, method_kwargs=
     stamp = f"r{instance.pk}-{name}-{int(now.timestamp() * 1_000_000)}"
     data = {**request_payload(instance), "transition": name, "from_state": source, "to_state": target}
     if name == "confirm_identity":
-        webhook_emit(operator_id=instance.operator_id, event=WebhookEvent.RECEIVED, cause=f"{stamp}-received",
-                     data=request_payload(instance), now=now)
+        webhook_emit(
+            operator_id=instance.operator_id,
+            event=WebhookEvent.RECEIVED,
+            cause=f"{stamp}-received",
+            data=request_payload(instance),
+            now=now,
+        )
     webhook_emit(operator_id=instance.operator_id, event=WebhookEvent.TRANSITION, cause=stamp, data=data, now=now)
     if name == "start_work":
         jobs_dispatch(request=instance, now=now)
@@ -36,6 +41,9 @@ def emit_letter_issued(sender, instance, created, raw=False, **kwargs):
     if not created or raw:
         return
     request = instance.request
-    webhook_emit(operator_id=request.operator_id, event=WebhookEvent.LETTER, cause=f"letter{instance.pk}",
-                 data={"letter": {"number": instance.number, "kind": instance.kind},
-                       "request": request_payload(request)})
+    webhook_emit(
+        operator_id=request.operator_id,
+        event=WebhookEvent.LETTER,
+        cause=f"letter{instance.pk}",
+        data={"letter": {"number": instance.number, "kind": instance.kind}, "request": request_payload(request)},
+    )

@@ -26,27 +26,42 @@ RUNNING = [State.RECEIVED, State.IN_PROGRESS]
 
 def deadline_events(*, now: datetime) -> int:
     operators = set(
-        e.operator_id for e in WebhookEndpoint.objects.filter(is_active=True)
+        e.operator_id
+        for e in WebhookEndpoint.objects.filter(is_active=True)
         if {WebhookEvent.APPROACHING, WebhookEvent.OVERDUE} & set(e.events or [])
     )
     if not operators:
         return 0
     recorded = 0
     candidates = DataRequest.objects.filter(
-        operator_id__in=operators, state__in=RUNNING, due_at__gte=now - OVERDUE_WINDOW,
+        operator_id__in=operators,
+        state__in=RUNNING,
+        due_at__gte=now - OVERDUE_WINDOW,
         due_at__lte=now + APPROACHING[False],
     ).order_by("due_at")[:2000]
     for request in candidates:
         due_stamp = int(request.due_at.timestamp())
         with transaction.atomic():
             if request.due_at < now:
-                recorded += len(webhook_emit(operator_id=request.operator_id, event=WebhookEvent.OVERDUE,
-                                             cause=f"r{request.pk}-overdue-{due_stamp}", data=request_payload(request),
-                                             now=now))
+                recorded += len(
+                    webhook_emit(
+                        operator_id=request.operator_id,
+                        event=WebhookEvent.OVERDUE,
+                        cause=f"r{request.pk}-overdue-{due_stamp}",
+                        data=request_payload(request),
+                        now=now,
+                    )
+                )
             elif request.due_at - now <= APPROACHING[request.kind in HOURS_KINDS]:
-                recorded += len(webhook_emit(operator_id=request.operator_id, event=WebhookEvent.APPROACHING,
-                                             cause=f"r{request.pk}-approaching-{due_stamp}",
-                                             data=request_payload(request), now=now))
+                recorded += len(
+                    webhook_emit(
+                        operator_id=request.operator_id,
+                        event=WebhookEvent.APPROACHING,
+                        cause=f"r{request.pk}-approaching-{due_stamp}",
+                        data=request_payload(request),
+                        now=now,
+                    )
+                )
     return recorded
 
 
@@ -60,8 +75,12 @@ def idempotency_purge(*, now: datetime) -> int:
 
 def webhooks_sweep_run(*, now: datetime | None = None) -> dict:
     now = now or timezone.now()
-    result = {"deadline_events": deadline_events(now=now), **jobs_chase(now=now),
-              "disabled": endpoints_disable_failing(now=now), "idempotency_purged": idempotency_purge(now=now)}
+    result = {
+        "deadline_events": deadline_events(now=now),
+        **jobs_chase(now=now),
+        "disabled": endpoints_disable_failing(now=now),
+        "idempotency_purged": idempotency_purge(now=now),
+    }
     with transaction.atomic():
         due = deliveries_due(now=now)
         queue_after_commit(due)

@@ -27,11 +27,21 @@ ACTIONS = {Kind.ACCESS: "export", Kind.RECTIFICATION: "rectify", Kind.BLOCKING: 
 
 
 def _job_payload(job: SystemJob, request: DataRequest) -> dict:
-    return {"job_id": job.pk, "system": job.system.name, "action": job.action, "request": request_payload(request),
-            # The subject as the request names them: the system needs it to find the data.
-            "subject": {"name": request.subject_name, "email": request.subject_email,
-                        "phone": request.subject_phone, "iin": request.subject_iin},
-            "details": request.details, "answer_url": f"/api/v1/jobs/{job.pk}/answer/"}
+    return {
+        "job_id": job.pk,
+        "system": job.system.name,
+        "action": job.action,
+        "request": request_payload(request),
+        # The subject as the request names them: the system needs it to find the data.
+        "subject": {
+            "name": request.subject_name,
+            "email": request.subject_email,
+            "phone": request.subject_phone,
+            "iin": request.subject_iin,
+        },
+        "details": request.details,
+        "answer_url": f"/api/v1/jobs/{job.pk}/answer/",
+    }
 
 
 def jobs_dispatch(*, request: DataRequest, now: datetime) -> list[SystemJob]:
@@ -48,17 +58,29 @@ def jobs_dispatch(*, request: DataRequest, now: datetime) -> list[SystemJob]:
             span = request.due_at - now
             remind_at, escalate_at = now + span / 2, now + span * 3 / 4
         job, created = SystemJob.objects.get_or_create(
-            request=request, system=system,
+            request=request,
+            system=system,
             defaults=dict(action=ACTIONS[request.kind], sent_at=now, remind_at=remind_at, escalate_at=escalate_at),
         )
         if not created:
             continue
         jobs.append(job)
-        webhook_emit(operator_id=request.operator_id, event=WebhookEvent.JOB, cause=f"job{job.pk}",
-                     data=_job_payload(job, request), endpoints=[system.endpoint], now=now)
+        webhook_emit(
+            operator_id=request.operator_id,
+            event=WebhookEvent.JOB,
+            cause=f"job{job.pk}",
+            data=_job_payload(job, request),
+            endpoints=[system.endpoint],
+            now=now,
+        )
     if jobs:
-        Event.append(request=request, action="systems_asked", actor_label="system",
-                     data={"systems": [j.system_id for j in jobs]}, at=now)
+        Event.append(
+            request=request,
+            action="systems_asked",
+            actor_label="system",
+            data={"systems": [j.system_id for j in jobs]},
+            at=now,
+        )
     return jobs
 
 
@@ -69,21 +91,34 @@ def jobs_chase(*, now: datetime | None = None, limit: int = 500) -> dict:
     due = SystemJob.objects.filter(status=SystemJob.Status.SENT, reminded_at__isnull=True, remind_at__lte=now)
     for job_id in due.values_list("pk", flat=True)[:limit]:
         with transaction.atomic():
-            job = (SystemJob.objects.select_for_update(of=("self",), skip_locked=True)
-                   .select_related("system__endpoint", "request").filter(pk=job_id, reminded_at__isnull=True).first())
+            job = (
+                SystemJob.objects.select_for_update(of=("self",), skip_locked=True)
+                .select_related("system__endpoint", "request")
+                .filter(pk=job_id, reminded_at__isnull=True)
+                .first()
+            )
             if job is None:
                 continue
             job.reminded_at = now
             job.save(update_fields=["reminded_at"])
-            webhook_emit(operator_id=job.request.operator_id, event=WebhookEvent.JOB, cause=f"job{job.pk}-reminder",
-                         data={**_job_payload(job, job.request), "reminder": True}, endpoints=[job.system.endpoint],
-                         now=now)
+            webhook_emit(
+                operator_id=job.request.operator_id,
+                event=WebhookEvent.JOB,
+                cause=f"job{job.pk}-reminder",
+                data={**_job_payload(job, job.request), "reminder": True},
+                endpoints=[job.system.endpoint],
+                now=now,
+            )
             counts["reminded"] += 1
     due = SystemJob.objects.filter(status=SystemJob.Status.SENT, escalated_at__isnull=True, escalate_at__lte=now)
     for job_id in due.values_list("pk", flat=True)[:limit]:
         with transaction.atomic():
-            job = (SystemJob.objects.select_for_update(of=("self",), skip_locked=True)
-                   .select_related("system", "request__operator").filter(pk=job_id, escalated_at__isnull=True).first())
+            job = (
+                SystemJob.objects.select_for_update(of=("self",), skip_locked=True)
+                .select_related("system", "request__operator")
+                .filter(pk=job_id, escalated_at__isnull=True)
+                .first()
+            )
             if job is None:
                 continue
             job.escalated_at = now
@@ -99,9 +134,20 @@ def _escalate(job: SystemJob, now: datetime) -> None:
     for membership in staff.select_related("user"):
         if not membership.user.email:
             continue
-        notify(key=f"job-escalation:{job.pk}:{membership.user_id}", channel="email", to=membership.user.email,
-               template="system_job_escalation", language=operator.default_language,
-               context={"reference": request.reference, "system": job.system.name, "sent_at": job.sent_at,
-                        "due_at": request.due_at, "operator_name": operator.short_name})
-    Event.append(request=request, action="system_escalated", actor_label="system",
-                 data={"system": job.system_id}, at=now)
+        notify(
+            key=f"job-escalation:{job.pk}:{membership.user_id}",
+            channel="email",
+            to=membership.user.email,
+            template="system_job_escalation",
+            language=operator.default_language,
+            context={
+                "reference": request.reference,
+                "system": job.system.name,
+                "sent_at": job.sent_at,
+                "due_at": request.due_at,
+                "operator_name": operator.short_name,
+            },
+        )
+    Event.append(
+        request=request, action="system_escalated", actor_label="system", data={"system": job.system_id}, at=now
+    )

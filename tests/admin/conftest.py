@@ -67,14 +67,32 @@ def b_objects(op_b, worker_b):
     """One of everything at operator B."""
     from dsar.models import CalendarOverride, Event, Membership
 
-    request = in_state(op_b, worker_b, "in_progress", subject_name="Bolat Bravo", subject_email="bolat@bravo.kz",
-                       subject_phone="+77019998877")
+    request = in_state(
+        op_b,
+        worker_b,
+        "in_progress",
+        subject_name="Bolat Bravo",
+        subject_email="bolat@bravo.kz",
+        subject_phone="+77019998877",
+    )
     message = Message.objects.create(request=request, channel=Message.Channel.INTERNAL, body="B secret note")
-    attachment = Attachment(request=request, purpose=Attachment.Purpose.IDENTITY, original_name="b-passport.pdf",
-                            content_type="application/pdf", size=3, sha256="0" * 64)
+    attachment = Attachment(
+        request=request,
+        purpose=Attachment.Purpose.IDENTITY,
+        original_name="b-passport.pdf",
+        content_type="application/pdf",
+        size=3,
+        sha256="0" * 64,
+    )
     attachment.file.save("x", ContentFile(b"PDF"), save=True)
-    letter = Letter(request=request, kind="acknowledgment", number="B-1", language="ru", status="ready",
-                    verification_code="BVERIFY0001")
+    letter = Letter(
+        request=request,
+        kind="acknowledgment",
+        number="B-1",
+        language="ru",
+        status="ready",
+        verification_code="BVERIFY0001",
+    )
     letter.file.save("x.pdf", ContentFile(b"%PDF-"), save=True)
     return {
         "request": request,
@@ -83,8 +101,8 @@ def b_objects(op_b, worker_b):
         "letter": letter,
         "event": Event.objects.filter(request=request).first(),
         "operator": op_b,
-        "policy": Policy.objects.filter(operator=op_b).first() or Policy.objects.create(
-            operator=op_b, kind="access", deadline_n=3, deadline_unit="working_days"),
+        "policy": Policy.objects.filter(operator=op_b).first()
+        or Policy.objects.create(operator=op_b, kind="access", deadline_n=3, deadline_unit="working_days"),
         "membership": Membership.objects.get(user=worker_b),
         "override": CalendarOverride.objects.create(operator=op_b, date="2026-12-31", is_working_day=False, note="B"),
     }

@@ -12,30 +12,49 @@ from dsar.kinds import Kind
 from dsar.models import Attachment, AuthorityCheck, DataRequest, Event, Letter, LetterKind, Notification, State
 from dsar.services.authority import authority_check_record
 from dsar.services.exports import export_create
-from dsar.workflow import TransitionInputError, available_transitions
 from dsar.services.transitions import transition
+from dsar.workflow import TransitionInputError, available_transitions
 
 from .conftest import in_state, otp_login
 
-REPRESENTATIVE = dict(acting_for_other=True, representative_name="Asel Nurlanova", representative_email="asel@example.kz",
-                      representative_basis="power_of_attorney", subject_email="dana@example.kz")
+REPRESENTATIVE = dict(
+    acting_for_other=True,
+    representative_name="Asel Nurlanova",
+    representative_email="asel@example.kz",
+    representative_basis="power_of_attorney",
+    subject_email="dana@example.kz",
+)
 # Steps that disclose or change data (fulfil covers "rectify" for a rectification and the access export).
 DISCLOSING = {"fulfil", "partly_fulfil", "answer_no_data", "answer_unfounded", "block", "destroy"}
 
 
 @pytest.fixture(autouse=True)
 def private_storage(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "private")}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
 
 
 def with_documents(request):
     stored = []
-    for purpose, body in ((Attachment.Purpose.AUTHORITY, b"%PDF-1.4 power"), (Attachment.Purpose.IDENTITY, b"%PDF-1.4 id"),
-                          (Attachment.Purpose.EVIDENCE, b"%PDF-1.4 bill")):
-        attachment = Attachment(request=request, purpose=purpose, original_name=f"{purpose}.pdf",
-                                content_type="application/pdf", size=len(body), sha256=hashlib.sha256(body).hexdigest(),
-                                uploaded_by_subject=True)
+    for purpose, body in (
+        (Attachment.Purpose.AUTHORITY, b"%PDF-1.4 power"),
+        (Attachment.Purpose.IDENTITY, b"%PDF-1.4 id"),
+        (Attachment.Purpose.EVIDENCE, b"%PDF-1.4 bill"),
+    ):
+        attachment = Attachment(
+            request=request,
+            purpose=purpose,
+            original_name=f"{purpose}.pdf",
+            content_type="application/pdf",
+            size=len(body),
+            sha256=hashlib.sha256(body).hexdigest(),
+            uploaded_by_subject=True,
+        )
         attachment.file.save(f"{purpose}.pdf", ContentFile(body), save=True)
         stored.append(attachment)
     return stored
@@ -53,22 +72,29 @@ def test_it_offers_and_allows_nothing_that_discloses_or_changes_data_until_the_a
         export_create(request=request, actor=dpo_a)
     assert DataRequest.objects.get(pk=request.pk).state == State.IN_PROGRESS
 
-    authority_check_record(request_id=request.pk, actor=dpo_a, document="Notarised power of attorney No. 1-234",
-                           accepted=True)
+    authority_check_record(
+        request_id=request.pk, actor=dpo_a, document="Notarised power of attorney No. 1-234", accepted=True
+    )
     request = DataRequest.objects.get(pk=request.pk)
     assert set(available_transitions(request, dpo_a)) & DISCLOSING
     assert available_transitions(request, dpo_a) == available_transitions(
-        in_state(op_a, dpo_a, "in_progress", kind=kind), dpo_a)  # as for a subject acting in person
+        in_state(op_a, dpo_a, "in_progress", kind=kind), dpo_a
+    )  # as for a subject acting in person
 
 
-def test_it_records_the_check_deletes_the_copies_and_keeps_an_audit_event(op_a, dpo_a,
-                                                                         django_capture_on_commit_callbacks):
+def test_it_records_the_check_deletes_the_copies_and_keeps_an_audit_event(
+    op_a, dpo_a, django_capture_on_commit_callbacks
+):
     request = in_state(op_a, dpo_a, "in_progress", **REPRESENTATIVE)
     authority, identity, evidence = with_documents(request)
     paths = [a.file.path for a in (authority, identity)]
     with django_capture_on_commit_callbacks(execute=True):
-        check = authority_check_record(request_id=request.pk, actor=dpo_a, accepted=True,
-                                       document="Notarised power of attorney No. 1-234 of 02.03.2026")
+        check = authority_check_record(
+            request_id=request.pk,
+            actor=dpo_a,
+            accepted=True,
+            document="Notarised power of attorney No. 1-234 of 02.03.2026",
+        )
     check = AuthorityCheck.objects.get(pk=check.pk)
     assert (check.checked_by, check.decision, check.documents_deleted) == (dpo_a, "accepted", 2)
     assert check.document == "Notarised power of attorney No. 1-234 of 02.03.2026"
@@ -81,20 +107,28 @@ def test_it_records_the_check_deletes_the_copies_and_keeps_an_audit_event(op_a, 
     assert sorted(events["identity_documents_deleted"].data["sha256"]) == sorted([authority.sha256, identity.sha256])
 
 
-def test_it_refuses_on_the_matching_ground_when_the_authority_is_rejected(op_a, dpo_a,
-                                                                         django_capture_on_commit_callbacks):
+def test_it_refuses_on_the_matching_ground_when_the_authority_is_rejected(
+    op_a, dpo_a, django_capture_on_commit_callbacks
+):
     request = in_state(op_a, dpo_a, "received", **REPRESENTATIVE)
     with_documents(request)
     with django_capture_on_commit_callbacks(execute=True):
-        authority_check_record(request_id=request.pk, actor=dpo_a, document="Power of attorney No. 9",
-                               accepted=False, reason="The power of attorney expired on 01.01.2026.")
+        authority_check_record(
+            request_id=request.pk,
+            actor=dpo_a,
+            document="Power of attorney No. 9",
+            accepted=False,
+            reason="The power of attorney expired on 01.01.2026.",
+        )
     request = DataRequest.objects.get(pk=request.pk)
     assert (request.state, request.refusal_ground) == (State.REFUSED, "identity_not_proven")
     assert request.refusal_explanation == "The power of attorney expired on 01.01.2026."
     assert request.authority_verified_at is None
     assert not Attachment.objects.filter(request=request, purpose__in=["authority", "identity"]).exists()
     assert Letter.objects.filter(request=request, kind=LetterKind.REFUSAL).exists()
-    assert Notification.objects.filter(request=request, to="asel@example.kz", key__contains=":refuse_authority:").exists()
+    assert Notification.objects.filter(
+        request=request, to="asel@example.kz", key__contains=":refuse_authority:"
+    ).exists()
 
 
 def test_it_requires_a_document_a_reason_to_reject_and_the_right_to_decide(op_a, dpo_a, worker_b):
@@ -119,11 +153,15 @@ def test_it_records_the_check_from_the_request_page(client, op_a, dpo_a):
     otp_login(client, dpo_a)
     page = client.get(f"/admin/dsar/datarequest/{request.pk}/change/").content.decode()
     assert 'id="authority"' in page and 'id="transition-fulfil"' not in page
-    response = client.post(f"/admin/dsar/datarequest/{request.pk}/authority/",
-                           {"document": "Birth certificate I-AB 123456", "decision": "rejected", "reason": ""})
+    response = client.post(
+        f"/admin/dsar/datarequest/{request.pk}/authority/",
+        {"document": "Birth certificate I-AB 123456", "decision": "rejected", "reason": ""},
+    )
     assert response.status_code == 302 and not AuthorityCheck.objects.exists()
-    client.post(f"/admin/dsar/datarequest/{request.pk}/authority/",
-                {"document": "Birth certificate I-AB 123456", "decision": "accepted", "reason": ""})
+    client.post(
+        f"/admin/dsar/datarequest/{request.pk}/authority/",
+        {"document": "Birth certificate I-AB 123456", "decision": "accepted", "reason": ""},
+    )
     assert AuthorityCheck.objects.get().decision == "accepted"
     page = client.get(f"/admin/dsar/datarequest/{request.pk}/change/").content.decode()
     assert "Birth certificate I-AB 123456" in page and 'id="transition-fulfil"' in page

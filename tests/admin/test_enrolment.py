@@ -35,7 +35,8 @@ def _actions(user):
 
 
 def test_it_enrols_an_authenticator_at_first_sign_in_and_gives_recovery_codes(
-        client, worker_a, django_capture_on_commit_callbacks):
+    client, worker_a, django_capture_on_commit_callbacks
+):
     done = _enrol(client, worker_a, django_capture_on_commit_callbacks)
     assert done.status_code == 200
     codes = done.context["codes"]
@@ -90,7 +91,8 @@ def test_it_issues_new_recovery_codes_that_replace_the_old(client, worker_a, dja
 
 
 def test_it_lets_the_platform_administrator_reset_a_members_factors(
-        client, worker_a, django_capture_on_commit_callbacks):
+    client, worker_a, django_capture_on_commit_callbacks
+):
     from dsar.demo.staff_otp import ensure_demo_device
 
     ensure_demo_device(worker_a)

@@ -39,16 +39,19 @@ def test_it_answers_403_or_404_for_every_url_of_another_operator(client, op_a, r
     otp_login(client, staff_user(op_a, role))
     for url in b_urls(b_objects):
         assert client.get(url).status_code in (403, 404), url
-        assert client.post(url, {"seen_state": "in_progress", "ground": "other", "explanation": "x",
-                                 "post": "yes"}).status_code in (403, 404, 405), url
+        assert client.post(
+            url, {"seen_state": "in_progress", "ground": "other", "explanation": "x", "post": "yes"}
+        ).status_code in (403, 404, 405), url
 
 
 @pytest.mark.parametrize("action", ["assign", "note", "issue-letter", "transition/start_work"])
 def test_it_changes_nothing_of_another_operator_by_post(client_a, worker_a, b_objects, action):
     r = b_objects["request"]
     events = Event.objects.filter(request=r).count()
-    response = client_a.post(f"/admin/dsar/datarequest/{r.pk}/{action}/",
-                             {"assignee": worker_a.pk, "body": "hi", "kind": "acknowledgment", "seen_state": r.state})
+    response = client_a.post(
+        f"/admin/dsar/datarequest/{r.pk}/{action}/",
+        {"assignee": worker_a.pk, "body": "hi", "kind": "acknowledgment", "seen_state": r.state},
+    )
     assert response.status_code == 404
     assert Event.objects.filter(request=r).count() == events
     assert DataRequest.objects.get(pk=r.pk).assignee_id == r.assignee_id
@@ -64,17 +67,35 @@ B_SECRETS = ("Bravo", "bolat@bravo.kz", "B secret note", "b-passport.pdf", "7701
 
 
 @pytest.mark.parametrize("role", Role.values)
-@pytest.mark.parametrize("model", ["datarequest", "event", "message", "attachment", "letter", "operator", "policy",
-                                   "membership", "calendaroverride", "accessrecord", "lettertemplate",
-                                   "processingactivity"])
+@pytest.mark.parametrize(
+    "model",
+    [
+        "datarequest",
+        "event",
+        "message",
+        "attachment",
+        "letter",
+        "operator",
+        "policy",
+        "membership",
+        "calendaroverride",
+        "accessrecord",
+        "lettertemplate",
+        "processingactivity",
+    ],
+)
 def test_it_never_lists_another_operators_objects(client, dpo_a, op_a, b_objects, model, role):
     in_state(op_a, dpo_a, "received", subject_name="Aida Alpha")
     otp_login(client, staff_user(op_a, role))
     b_ref = b_objects["request"].reference
     queries = ["", f"?q={b_ref}", "?q=bolat@bravo.kz", "?q=Bolat", "?q=%2B77019998877", "?q=Bravo"]
     if model == "datarequest":
-        queries += ["?queue=closed", "?queue=unassigned", "?state__exact=in_progress",
-                    f"?operator__id__exact={b_objects['operator'].pk}"]
+        queries += [
+            "?queue=closed",
+            "?queue=unassigned",
+            "?state__exact=in_progress",
+            f"?operator__id__exact={b_objects['operator'].pk}",
+        ]
     for query in queries:
         response = client.get(f"/admin/dsar/{model}/{query}")
         assert response.status_code in (200, 302, 403), (model, query)
@@ -104,9 +125,13 @@ def test_it_lists_own_requests(client_a, worker_a, op_a):
 
 def test_it_exports_only_own_requests_even_when_others_are_posted(client_a, worker_a, op_a, b_objects):
     own = in_state(op_a, worker_a, "received")
-    response = client_a.post("/admin/dsar/datarequest/", {
-        "action": "export_csv", "_selected_action": [own.pk, b_objects["request"].pk],
-    })
+    response = client_a.post(
+        "/admin/dsar/datarequest/",
+        {
+            "action": "export_csv",
+            "_selected_action": [own.pk, b_objects["request"].pk],
+        },
+    )
     body = b"".join(response.streaming_content).decode()
     assert own.reference in body
     assert b_objects["request"].reference not in body
@@ -114,10 +139,15 @@ def test_it_exports_only_own_requests_even_when_others_are_posted(client_a, work
 
 
 def test_it_ignores_another_operators_requests_in_bulk_assign(client_a, worker_a, b_objects):
-    client_a.post("/admin/dsar/datarequest/", {
-        "action": "assign_selected", "apply": "1", "assignee": worker_a.pk,
-        "_selected_action": [b_objects["request"].pk],
-    })
+    client_a.post(
+        "/admin/dsar/datarequest/",
+        {
+            "action": "assign_selected",
+            "apply": "1",
+            "assignee": worker_a.pk,
+            "_selected_action": [b_objects["request"].pk],
+        },
+    )
     assert DataRequest.objects.get(pk=b_objects["request"].pk).assignee_id != worker_a.pk
 
 
@@ -132,10 +162,15 @@ def test_it_offers_only_own_staff_and_operators_as_choices(client, dpo_a, worker
 
 
 def test_it_keeps_autocomplete_inside_the_operator(client_a, b_objects):
-    response = client_a.get("/admin/autocomplete/", {
-        "app_label": "dsar", "model_name": "datarequest", "field_name": "duplicate_of",
-        "term": b_objects["request"].reference,
-    })
+    response = client_a.get(
+        "/admin/autocomplete/",
+        {
+            "app_label": "dsar",
+            "model_name": "datarequest",
+            "field_name": "duplicate_of",
+            "term": b_objects["request"].reference,
+        },
+    )
     assert response.status_code in (403, 404) or b_objects["request"].reference not in response.content.decode()
 
 

@@ -27,7 +27,7 @@ def test_it_answers_the_same_through_django_has_perm_and_can(two_operators, role
 
 def test_it_gives_each_role_at_least_the_rights_of_the_role_below():
     order = [Role.ASSISTANT, Role.CASEWORKER, Role.MANAGER, Role.DPO]
-    for lower, higher in zip(order, order[1:]):
+    for lower, higher in zip(order, order[1:], strict=False):
         assert permissions.ROLE_PERMISSIONS[lower] < permissions.ROLE_PERMISSIONS[higher], (lower, higher)
 
 
@@ -40,7 +40,8 @@ def test_it_never_lets_a_role_at_one_operator_act_at_another(two_operators, othe
     allowed_there = {c for c in ALL_CODENAMES if permissions.can(user, c, there)}
     assert allowed_there == set(permissions.ROLE_PERMISSIONS[other_role])
     assert permissions.operator_ids_where(user, "change_operator") == [here.pk] + (
-        [there.pk] if other_role == Role.DPO else [])
+        [there.pk] if other_role == Role.DPO else []
+    )
 
 
 def test_it_lets_the_platform_administrator_do_everything_but_change_their_own_membership(two_operators):

@@ -10,7 +10,16 @@ from django.core.files.base import ContentFile
 from django.test import Client
 
 from dsar.models import (
-    AccessRecord, Attachment, CalendarOverride, DataRequest, LetterTemplate, Membership, Message, Operator, Policy, Role,
+    AccessRecord,
+    Attachment,
+    CalendarOverride,
+    DataRequest,
+    LetterTemplate,
+    Membership,
+    Message,
+    Operator,
+    Policy,
+    Role,
 )
 from dsar.states import State
 from tests.admin.conftest import in_state
@@ -63,18 +72,35 @@ def _person(op_a, op_c, role):
 
 
 def _file(request):
-    att = Attachment(request=request, purpose="identity", original_name="passport.pdf",
-                     content_type="application/pdf", size=4, sha256="0" * 64)
+    att = Attachment(
+        request=request,
+        purpose="identity",
+        original_name="passport.pdf",
+        content_type="application/pdf",
+        size=4,
+        sha256="0" * 64,
+    )
     att.file.save("x", ContentFile(b"%PDF"), save=True)
     return att
 
 
 def _policy_form(policy, **changes):
-    data = {"operator": policy.operator_id, "kind": policy.kind, "enabled": "on", "deadline_n": policy.deadline_n,
-            "deadline_unit": policy.deadline_unit, "promise_text": "", "clock_starts": policy.clock_starts,
-            "pause_while_awaiting_subject": "on", "extension_max_n": 0, "extension_unit": "calendar_days",
-            "reminder_offsets_hours": "[4, 1]", "identity_expiry_days": 7, "clarification_timeout_days": 30,
-            "clarification_outcome": "keep_open"}
+    data = {
+        "operator": policy.operator_id,
+        "kind": policy.kind,
+        "enabled": "on",
+        "deadline_n": policy.deadline_n,
+        "deadline_unit": policy.deadline_unit,
+        "promise_text": "",
+        "clock_starts": policy.clock_starts,
+        "pause_while_awaiting_subject": "on",
+        "extension_max_n": 0,
+        "extension_unit": "calendar_days",
+        "reminder_offsets_hours": "[4, 1]",
+        "identity_expiry_days": 7,
+        "clarification_timeout_days": 30,
+        "clarification_outcome": "keep_open",
+    }
     data.update(changes)
     return data
 
@@ -96,8 +122,14 @@ def _operator_form(op):
             data[name] = value
     data.update(short_name="Hijacked")
     for prefix in ("policies", "calendar_overrides", "memberships"):
-        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0, f"{prefix}-MIN_NUM_FORMS": 0,
-                     f"{prefix}-MAX_NUM_FORMS": 1000})
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": 0,
+                f"{prefix}-INITIAL_FORMS": 0,
+                f"{prefix}-MIN_NUM_FORMS": 0,
+                f"{prefix}-MAX_NUM_FORMS": 1000,
+            }
+        )
     return data
 
 
@@ -129,12 +161,14 @@ def run_case(name, client, person, op_c, colleague) -> bool:
         client.post(f"{url}/issue-letter/", {"kind": "acknowledgment"})
         return r.letters.filter(issued_by=person).exists()
     if name == "export the list":
-        response = client.post("/admin/dsar/datarequest/", {"action": "export_csv", "_selected_action": [r.pk],
-                                                            "queue": ""})
+        response = client.post(
+            "/admin/dsar/datarequest/", {"action": "export_csv", "_selected_action": [r.pk], "queue": ""}
+        )
         return response.status_code == 200 and r.reference in b"".join(response.streaming_content).decode()
     if name == "keep a record of data held":
-        client.post("/admin/dsar/accessrecord/add/", {"request": r.pk, "category": "contacts", "content": "x",
-                                                      "source": "crm"})
+        client.post(
+            "/admin/dsar/accessrecord/add/", {"request": r.pk, "category": "contacts", "content": "x", "source": "crm"}
+        )
         return AccessRecord.objects.filter(request=r).exists()
     if name == "open the dashboard for C":
         response = client.get("/dashboard/", {"operator": op_c.pk})
@@ -143,7 +177,8 @@ def run_case(name, client, person, op_c, colleague) -> bool:
         response = client.get("/dashboard/register.csv", {"operator": op_c.pk})
         return response.status_code == 200
     policy = Policy.objects.filter(operator=op_c).first() or Policy.objects.create(
-        operator=op_c, kind="access", deadline_n=3, deadline_unit="working_days", reminder_offsets_hours=[48, 24])
+        operator=op_c, kind="access", deadline_n=3, deadline_unit="working_days", reminder_offsets_hours=[48, 24]
+    )
     if name == "view C's policies":
         listing = client.get("/admin/dsar/policy/")
         shown = listing.status_code == 200 and policy in listing.context["cl"].result_list
@@ -155,30 +190,45 @@ def run_case(name, client, person, op_c, colleague) -> bool:
         client.post(f"/admin/dsar/operator/{op_c.pk}/change/", _operator_form(op_c))
         return Operator.objects.get(pk=op_c.pk).short_name == "Hijacked"
     if name == "add a day off to C's calendar":
-        client.post("/admin/dsar/calendaroverride/add/", {"operator": op_c.pk, "date": "2026-12-30",
-                                                          "is_working_day": "", "note": "decree"})
+        client.post(
+            "/admin/dsar/calendaroverride/add/",
+            {"operator": op_c.pk, "date": "2026-12-30", "is_working_day": "", "note": "decree"},
+        )
         return CalendarOverride.objects.filter(operator=op_c).exists()
     if name == "add a letter text for C":
-        client.post("/admin/dsar/lettertemplate/add/", {"operator": op_c.pk, "kind": "acknowledgment",
-                                                        "language": "ru", "title": "T", "body": "B"})
+        client.post(
+            "/admin/dsar/lettertemplate/add/",
+            {"operator": op_c.pk, "kind": "acknowledgment", "language": "ru", "title": "T", "body": "B"},
+        )
         return LetterTemplate.objects.filter(operator=op_c).exists()
     if name == "change a colleague's membership at C":
         m = Membership.objects.get(user=colleague, operator=op_c)
-        client.post(f"/admin/dsar/membership/{m.pk}/change/", {"user": colleague.pk, "operator": op_c.pk,
-                                                               "role": Role.MANAGER})
+        client.post(
+            f"/admin/dsar/membership/{m.pk}/change/", {"user": colleague.pk, "operator": op_c.pk, "role": Role.MANAGER}
+        )
         return Membership.objects.get(pk=m.pk).role == Role.MANAGER
     own = Membership.objects.filter(user=person, operator=op_c).first()
     if name == "promote one's own membership at C":
         if own is None:
             client.post("/admin/dsar/membership/add/", {"user": person.pk, "operator": op_c.pk, "role": Role.DPO})
             return Membership.objects.filter(user=person, operator=op_c).exists()
-        client.post(f"/admin/dsar/membership/{own.pk}/change/", {"user": person.pk, "operator": op_c.pk,
-                                                                "role": Role.DPO})
+        client.post(
+            f"/admin/dsar/membership/{own.pk}/change/", {"user": person.pk, "operator": op_c.pk, "role": Role.DPO}
+        )
         # Through the operator page's staff inline as well.
-        client.post(f"/admin/dsar/operator/{op_c.pk}/change/", {
-            **_operator_form(op_c), "short_name": op_c.short_name, "memberships-TOTAL_FORMS": 1,
-            "memberships-INITIAL_FORMS": 1, "memberships-0-id": own.pk, "memberships-0-operator": op_c.pk,
-            "memberships-0-user": person.pk, "memberships-0-role": Role.DPO})
+        client.post(
+            f"/admin/dsar/operator/{op_c.pk}/change/",
+            {
+                **_operator_form(op_c),
+                "short_name": op_c.short_name,
+                "memberships-TOTAL_FORMS": 1,
+                "memberships-INITIAL_FORMS": 1,
+                "memberships-0-id": own.pk,
+                "memberships-0-operator": op_c.pk,
+                "memberships-0-user": person.pk,
+                "memberships-0-role": Role.DPO,
+            },
+        )
         return own.role != Role.DPO and Membership.objects.get(pk=own.pk).role == Role.DPO
     if name == "remove one's own membership at C":
         if own is None:
@@ -190,7 +240,8 @@ def run_case(name, client, person, op_c, colleague) -> bool:
         client.post("/admin/dsar/membership/add/", {"user": person.pk, "operator": op_d.pk, "role": Role.DPO})
         client.post("/admin/dsar/membership/add/", {"user": person.pk, "operator": op_c.pk, "role": Role.DPO})
         return Membership.objects.filter(user=person, operator=op_d).exists() or (
-            own is None and Membership.objects.filter(user=person, operator=op_c).exists())
+            own is None and Membership.objects.filter(user=person, operator=op_c).exists()
+        )
     raise AssertionError(name)
 
 
@@ -222,8 +273,8 @@ def test_it_lets_the_platform_administrator_do_everything_but_their_own_membersh
 def test_it_refuses_in_every_writing_service_what_the_role_at_that_operator_does_not_allow(world, role):
     from django.core.exceptions import PermissionDenied
 
-    from dsar.services import triage
     from dsar.letters.services import letter_issue
+    from dsar.services import triage
     from dsar.services.transitions import transition
 
     op_a, op_c, colleague = world

@@ -86,8 +86,14 @@ def test_it_records_every_view_of_personal_data(client_a, worker_a, op_a):
 
 
 def test_it_masks_personal_data_without_the_right_and_records_nothing(client, triage_only_user, op_a, worker_a):
-    request_obj = in_state(op_a, worker_a, "received", subject_name="Zarina Omarova",
-                           subject_email="zarina@example.kz", subject_phone="+77015550011")
+    request_obj = in_state(
+        op_a,
+        worker_a,
+        "received",
+        subject_name="Zarina Omarova",
+        subject_email="zarina@example.kz",
+        subject_phone="+77015550011",
+    )
     otp_login(client, triage_only_user)
     body = client.get(f"/admin/dsar/datarequest/{request_obj.pk}/change/").content.decode()
     for secret in ("Zarina Omarova", "zarina@example.kz", "+77015550011"):
@@ -96,26 +102,38 @@ def test_it_masks_personal_data_without_the_right_and_records_nothing(client, tr
     assert not Event.objects.filter(request=request_obj, action="viewed_personal_data").exists()
 
 
-def test_it_serves_files_only_with_the_right_and_records_the_download(client, client_a, worker_a, op_a,
-                                                                      triage_only_user):
+def test_it_serves_files_only_with_the_right_and_records_the_download(
+    client, client_a, worker_a, op_a, triage_only_user
+):
     request_obj = in_state(op_a, worker_a, "received")
-    att = Attachment(request=request_obj, purpose="identity", original_name="passport.pdf",
-                     content_type="application/pdf", size=4, sha256="0" * 64)
+    att = Attachment(
+        request=request_obj,
+        purpose="identity",
+        original_name="passport.pdf",
+        content_type="application/pdf",
+        size=4,
+        sha256="0" * 64,
+    )
     att.file.save("x", ContentFile(b"%PDF"), save=True)
     url = f"/admin/dsar/datarequest/{request_obj.pk}/attachment/{att.pk}/"
     response = client_a.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF"
     assert "passport.pdf" in response["Content-Disposition"]
-    assert Event.objects.filter(request=request_obj, action="viewed_personal_data",
-                                data__what=f"attachment:{att.pk}").count() == 1
+    assert (
+        Event.objects.filter(
+            request=request_obj, action="viewed_personal_data", data__what=f"attachment:{att.pk}"
+        ).count()
+        == 1
+    )
     from django.test import Client
 
     other = otp_login(Client(), triage_only_user)
     assert other.get(url).status_code == 403
 
 
-@pytest.mark.parametrize("method, url", [("post", "/admin/dsar/datarequest/{pk}/change/"),
-                                         ("get", "/admin/dsar/datarequest/{pk}/assign/")])
+@pytest.mark.parametrize(
+    "method, url", [("post", "/admin/dsar/datarequest/{pk}/change/"), ("get", "/admin/dsar/datarequest/{pk}/assign/")]
+)
 def test_it_allows_no_edits_through_the_plain_change_form(client_a, worker_a, op_a, method, url):
     request_obj = in_state(op_a, worker_a, "received", subject_name="Zarina Omarova")
     response = getattr(client_a, method)(url.format(pk=request_obj.pk), {"subject_name": "Changed"})

@@ -4,8 +4,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 
 from dsar.admin_site import SIGN_IN_FAILED
 from dsar.demo.staff_otp import current_code, ensure_demo_device

@@ -18,16 +18,31 @@ CASES = {
     "resume": ("access", "awaiting_subject", {}, None, "in_progress"),
     "extend": ("enquiry", "in_progress", {"reason": "Records are in the archive."}, "reason", "received"),
     "fulfil": ("access", "in_progress", {}, None, "received"),
-    "partly_fulfil": ("access", "in_progress", {"explanation": "Some records are kept by law."}, "explanation",
-                      "received"),
-    "refuse": ("access", "in_progress", {"ground": "identity_not_proven", "explanation": "The ID was illegible."}, "explanation",
-               "received"),
+    "partly_fulfil": (
+        "access",
+        "in_progress",
+        {"explanation": "Some records are kept by law."},
+        "explanation",
+        "received",
+    ),
+    "refuse": (
+        "access",
+        "in_progress",
+        {"ground": "identity_not_proven", "explanation": "The ID was illegible."},
+        "explanation",
+        "received",
+    ),
     "block": ("blocking", "in_progress", {}, None, "received"),
     "unblock": ("blocking", "blocked", {"explanation": "Shared under the contract."}, "explanation", "in_progress"),
     "destroy": ("destruction", "in_progress", {}, None, "received"),
     "answer_no_data": ("access", "in_progress", {"explanation": "We searched billing and CRM."}, None, "received"),
-    "answer_unfounded": ("claim", "in_progress", {"explanation": "Charged as the contract says."}, "explanation",
-                         "received"),
+    "answer_unfounded": (
+        "claim",
+        "in_progress",
+        {"explanation": "Charged as the contract says."},
+        "explanation",
+        "received",
+    ),
     "close_as_duplicate": ("access", "received", {"original": None}, "original", "fulfilled"),
     "withdraw": ("access", "received", {}, None, "fulfilled"),
 }
@@ -35,10 +50,17 @@ CASES = {
 
 @pytest.fixture
 def extension_policy(op_a):
-    Policy.objects.update_or_create(operator=op_a, kind="enquiry", defaults={
-        "deadline_n": 15, "deadline_unit": "calendar_days", "extension_allowed": True, "extension_max_n": 15,
-        "extension_unit": "calendar_days",
-    })
+    Policy.objects.update_or_create(
+        operator=op_a,
+        kind="enquiry",
+        defaults={
+            "deadline_n": 15,
+            "deadline_unit": "calendar_days",
+            "extension_allowed": True,
+            "extension_max_n": 15,
+            "extension_unit": "calendar_days",
+        },
+    )
 
 
 def _inputs(name, valid, request_obj, operator, actor):
@@ -62,8 +84,9 @@ def test_it_takes_the_transition_and_writes_one_event(client, op_a, dpo_a, exten
     page = client.get(f"/admin/dsar/datarequest/{request_obj.pk}/change/").content.decode()
     assert f'id="transition-{name}"' in page
     before = _events(request_obj).count()
-    response = client.post(f"/admin/dsar/datarequest/{request_obj.pk}/transition/{name}/",
-                           _inputs(name, valid, request_obj, op_a, dpo_a))
+    response = client.post(
+        f"/admin/dsar/datarequest/{request_obj.pk}/transition/{name}/", _inputs(name, valid, request_obj, op_a, dpo_a)
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     after = list(_events(request_obj).order_by("seq"))
     assert len(after) == before + 1
@@ -94,8 +117,11 @@ def test_it_is_not_offered_or_taken_in_the_wrong_state(client, op_a, dpo_a, exte
     page = client.get(f"/admin/dsar/datarequest/{request_obj.pk}/change/").content.decode()
     assert f'id="transition-{name}"' not in page
     before = _events(request_obj).count()
-    data = _inputs(name, valid, request_obj, op_a, dpo_a) if name != "extend" or request_obj.due_at else \
-        dict(valid, seen_state=request_obj.state, new_due="2030-01-01")
+    data = (
+        _inputs(name, valid, request_obj, op_a, dpo_a)
+        if name != "extend" or request_obj.due_at
+        else dict(valid, seen_state=request_obj.state, new_due="2030-01-01")
+    )
     response = client.post(f"/admin/dsar/datarequest/{request_obj.pk}/transition/{name}/", data, follow=True)
     assert response.status_code == 200
     assert DataRequest.objects.get(pk=request_obj.pk).state == wrong
@@ -111,8 +137,9 @@ def test_it_lets_only_deciders_take_decisions(client, op_a, dpo_a, triage_only_u
     page = client.get(f"/admin/dsar/datarequest/{request_obj.pk}/change/").content.decode()
     assert f'id="transition-{name}"' not in page
     assert 'id="transition-ask_subject"' in page  # the triage steps stay open to them
-    client.post(f"/admin/dsar/datarequest/{request_obj.pk}/transition/{name}/",
-                _inputs(name, valid, request_obj, op_a, dpo_a))
+    client.post(
+        f"/admin/dsar/datarequest/{request_obj.pk}/transition/{name}/", _inputs(name, valid, request_obj, op_a, dpo_a)
+    )
     assert DataRequest.objects.get(pk=request_obj.pk).state == source
 
 
@@ -129,22 +156,33 @@ def test_it_limits_refusal_grounds_to_the_kind_and_defaults_the_basis(client, op
     otp_login(client, dpo_a)
     form = client.get(f"/admin/dsar/datarequest/{request_obj.pk}/transition/refuse/").context["form"]
     assert {c for c, _ in form.fields["ground"].choices if c} == {"identity_not_proven", "other"}
-    response = client.post(f"/admin/dsar/datarequest/{request_obj.pk}/transition/refuse/", {
-        "seen_state": "in_progress", "ground": "law_requires_keeping", "explanation": "x"})
+    response = client.post(
+        f"/admin/dsar/datarequest/{request_obj.pk}/transition/refuse/",
+        {"seen_state": "in_progress", "ground": "law_requires_keeping", "explanation": "x"},
+    )
     assert response.status_code == 200 and response.context["form"].errors.get("ground")
-    client.post(f"/admin/dsar/datarequest/{request_obj.pk}/transition/refuse/", {
-        "seen_state": "in_progress", "ground": "identity_not_proven", "explanation": "The ID was illegible."})
+    client.post(
+        f"/admin/dsar/datarequest/{request_obj.pk}/transition/refuse/",
+        {"seen_state": "in_progress", "ground": "identity_not_proven", "explanation": "The ID was illegible."},
+    )
     refused = DataRequest.objects.get(pk=request_obj.pk)
     assert (refused.state, refused.refusal_ground, refused.refusal_basis) == (
-        "refused", "identity_not_proven", "Law No. 94-V, art. 24")
+        "refused",
+        "identity_not_proven",
+        "Law No. 94-V, art. 24",
+    )
 
 
-def test_it_tells_the_subject_there_is_a_question_without_putting_it_in_the_e_mail(client, op_a, dpo_a, django_capture_on_commit_callbacks):
+def test_it_tells_the_subject_there_is_a_question_without_putting_it_in_the_e_mail(
+    client, op_a, dpo_a, django_capture_on_commit_callbacks
+):
     request_obj = in_state(op_a, dpo_a, "in_progress", subject_email="dana@example.kz")
     otp_login(client, dpo_a)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/admin/dsar/datarequest/{request_obj.pk}/transition/ask_subject/", {
-            "seen_state": "in_progress", "question": "Which account number?"})
+        client.post(
+            f"/admin/dsar/datarequest/{request_obj.pk}/transition/ask_subject/",
+            {"seen_state": "in_progress", "question": "Which account number?"},
+        )
     assert DataRequest.objects.get(pk=request_obj.pk).state == "awaiting_subject"
     message = Message.objects.get(request=request_obj, channel=Message.Channel.TO_SUBJECT)
     assert message.body == "Which account number?"
@@ -157,8 +195,10 @@ def test_it_refuses_an_extension_beyond_the_policy(client, op_a, dpo_a, extensio
     request_obj = in_state(op_a, dpo_a, "in_progress", kind="enquiry")
     otp_login(client, dpo_a)
     too_late = (timezone.localtime(request_obj.due_at, op_a.tz).date() + timedelta(days=40)).isoformat()
-    response = client.post(f"/admin/dsar/datarequest/{request_obj.pk}/transition/extend/", {
-        "seen_state": "in_progress", "new_due": too_late, "reason": "Archive"})
+    response = client.post(
+        f"/admin/dsar/datarequest/{request_obj.pk}/transition/extend/",
+        {"seen_state": "in_progress", "new_due": too_late, "reason": "Archive"},
+    )
     assert response.status_code == 200 and response.context["form"].errors.get("new_due")
     assert DataRequest.objects.get(pk=request_obj.pk).due_at == request_obj.due_at
 
@@ -170,8 +210,11 @@ def test_it_shows_a_concurrent_change_as_a_message(client, op_a, dpo_a, worker_a
     from dsar.services.transitions import transition
 
     transition(request_obj.pk, "fulfil", actor=worker_a)
-    response = client.post(f"/admin/dsar/datarequest/{request_obj.pk}/transition/refuse/", {
-        "seen_state": "in_progress", "ground": "identity_not_proven", "explanation": "x"}, follow=True)
+    response = client.post(
+        f"/admin/dsar/datarequest/{request_obj.pk}/transition/refuse/",
+        {"seen_state": "in_progress", "ground": "identity_not_proven", "explanation": "x"},
+        follow=True,
+    )
     assert response.status_code == 200
     assert "Someone else has just moved this request" in str(list(response.context["messages"])[0])
     assert DataRequest.objects.get(pk=request_obj.pk).state == "fulfilled"

@@ -38,21 +38,32 @@ def test_it_assigns_from_the_request_page(client_a, worker_a, op_a):
 
 def test_it_bulk_assigns_all_or_nothing(client_a, op_a, worker_a, dpo_a):
     first, second = in_state(op_a, worker_a, "received"), in_state(op_a, worker_a, "received")
-    page = client_a.post("/admin/dsar/datarequest/", {"action": "assign_selected",
-                                                      "_selected_action": [first.pk, second.pk]})
+    page = client_a.post(
+        "/admin/dsar/datarequest/", {"action": "assign_selected", "_selected_action": [first.pk, second.pk]}
+    )
     assert page.status_code == 200 and first.reference in page.content.decode()
-    client_a.post("/admin/dsar/datarequest/", {"action": "assign_selected", "apply": "1", "assignee": dpo_a.pk,
-                                               "_selected_action": [first.pk, second.pk]})
+    client_a.post(
+        "/admin/dsar/datarequest/",
+        {"action": "assign_selected", "apply": "1", "assignee": dpo_a.pk, "_selected_action": [first.pk, second.pk]},
+    )
     assert set(DataRequest.objects.filter(pk__in=[first.pk, second.pk]).values_list("assignee", flat=True)) == {
-        dpo_a.pk}
+        dpo_a.pk
+    }
 
 
 def test_it_bulk_closes_duplicates_with_a_link_to_the_original(client_a, op_a, worker_a):
     original = in_state(op_a, worker_a, "in_progress")
     dupes = [in_state(op_a, worker_a, "received"), in_state(op_a, worker_a, "awaiting_identity")]
-    response = client_a.post("/admin/dsar/datarequest/", {
-        "action": "close_selected_as_duplicate", "apply": "1", "original": original.reference.lower(),
-        "_selected_action": [d.pk for d in dupes]}, follow=True)
+    response = client_a.post(
+        "/admin/dsar/datarequest/",
+        {
+            "action": "close_selected_as_duplicate",
+            "apply": "1",
+            "original": original.reference.lower(),
+            "_selected_action": [d.pk for d in dupes],
+        },
+        follow=True,
+    )
     for d in dupes:
         closed = DataRequest.objects.get(pk=d.pk)
         assert (closed.state, closed.duplicate_of_id) == ("duplicate", original.pk)
@@ -64,21 +75,35 @@ def test_it_closes_nothing_when_one_duplicate_cannot_be_closed(client_a, op_a, w
     original = in_state(op_a, worker_a, "in_progress")
     # Blocked data is open but past the point where it can be called a duplicate.
     ok, blocked = in_state(op_a, worker_a, "received"), in_state(op_a, worker_a, "blocked", kind="blocking")
-    response = client_a.post("/admin/dsar/datarequest/", {
-        "action": "close_selected_as_duplicate", "apply": "1", "original": original.reference,
-        "_selected_action": [ok.pk, blocked.pk]}, follow=True)
+    response = client_a.post(
+        "/admin/dsar/datarequest/",
+        {
+            "action": "close_selected_as_duplicate",
+            "apply": "1",
+            "original": original.reference,
+            "_selected_action": [ok.pk, blocked.pk],
+        },
+        follow=True,
+    )
     assert "Nothing was closed" in str(list(response.context["messages"])[-1])
     assert DataRequest.objects.get(pk=ok.pk).state == "received"
     assert DataRequest.objects.get(pk=blocked.pk).state == "blocked"
 
 
 def test_it_hints_at_open_duplicates_by_email_phone_or_iin(op_a, op_b, worker_a, worker_b):
-    request_obj = in_state(op_a, worker_a, "received", subject_email="dana@example.kz", subject_phone="+77010000001",
-                           subject_iin="900101300123")
+    request_obj = in_state(
+        op_a,
+        worker_a,
+        "received",
+        subject_email="dana@example.kz",
+        subject_phone="+77010000001",
+        subject_iin="900101300123",
+    )
     by_email = in_state(op_a, worker_a, "received", subject_email="DANA@example.kz", subject_phone="+77010000009")
     by_phone = in_state(op_a, worker_a, "in_progress", subject_email="x@example.kz", subject_phone="+77010000001")
-    by_iin = in_state(op_a, worker_a, "received", subject_email="y@example.kz", subject_phone="",
-                      subject_iin="900101300123")
+    by_iin = in_state(
+        op_a, worker_a, "received", subject_email="y@example.kz", subject_phone="", subject_iin="900101300123"
+    )
     in_state(op_a, worker_a, "fulfilled", subject_email="dana@example.kz")  # closed: not a hint
     in_state(op_b, worker_b, "received", subject_email="dana@example.kz")  # another operator: never
     in_state(op_a, worker_a, "received", subject_email="z@example.kz", subject_phone="+77010000002")
@@ -99,7 +124,10 @@ def test_it_keeps_internal_notes_from_the_subject(client_a, op_a, worker_a):
     assert (note.channel, note.author, note.body) == ("internal", worker_a, "Called the branch office.")
     event = Event.objects.get(request=request_obj, action="note_added")
     assert not event.public
-    assert "Called the branch office." in client_a.get(f"/admin/dsar/datarequest/{request_obj.pk}/change/").content.decode()
+    assert (
+        "Called the branch office."
+        in client_a.get(f"/admin/dsar/datarequest/{request_obj.pk}/change/").content.decode()
+    )
 
 
 def test_it_refuses_an_empty_note(op_a, worker_a):
@@ -124,8 +152,9 @@ def test_it_lists_queues_on_the_admin_front_page(client, dpo_a, op_a):
     assert client.get("/admin/").context["queues"][5] == ("awaiting_subject", "Awaiting the subject", 1)
 
 
-def test_it_issues_a_letter_from_the_request_page_once_committed(client_a, op_a, worker_a,
-                                                                 django_capture_on_commit_callbacks):
+def test_it_issues_a_letter_from_the_request_page_once_committed(
+    client_a, op_a, worker_a, django_capture_on_commit_callbacks
+):
     from dsar.models import Letter
 
     request_obj = in_state(op_a, worker_a, "in_progress")

@@ -38,8 +38,8 @@ def _forms_of(model_admin, request):
     """The ModelAdmin's own form and its inlines' forms, for adding and for the first own object."""
     if model_admin.opts.model_name == "recordedrequest":
         # Its page is a form of its own, offered only the operators where the user records requests.
-        from dsar.recording.forms import RecordRequestForm
         from dsar.recording.admin import recording_operators
+        from dsar.recording.forms import RecordRequestForm
 
         operators = recording_operators(request.user)
         return [type("Bound", (RecordRequestForm,), {"base_fields": RecordRequestForm(operators=operators).fields})]
@@ -61,12 +61,16 @@ def test_it_offers_no_object_of_another_operator_in_any_relation_field(op_a, b_o
         for name, field in form_class.base_fields.items():
             if not isinstance(field, forms.ModelChoiceField):
                 continue
-            leaked = [str(obj) for obj in field.queryset if _is_b(obj, b_id) or obj == b_objects["operator"]
-                      or obj == b_objects["membership"].user]
+            leaked = [
+                str(obj)
+                for obj in field.queryset
+                if _is_b(obj, b_id) or obj == b_objects["operator"] or obj == b_objects["membership"].user
+            ]
             assert leaked == [], (model_name, name)
             if isinstance(field.widget, ForeignKeyRawIdWidget):
-                shown = field.widget.render(name, b_request.pk if field.queryset.model is type(b_request) else
-                                            b_objects["operator"].pk)
+                shown = field.widget.render(
+                    name, b_request.pk if field.queryset.model is type(b_request) else b_objects["operator"].pk
+                )
                 assert b_request.reference not in shown and "Bravo" not in shown, (model_name, name)
 
 
@@ -86,18 +90,21 @@ def _relation_fields():
 
 
 @pytest.mark.parametrize("model_name, field_name", sorted(set(_relation_fields())))
-def test_it_keeps_every_autocomplete_inside_the_operators_of_the_user(client, op_a, b_objects, model_name,
-                                                                      field_name):
+def test_it_keeps_every_autocomplete_inside_the_operators_of_the_user(client, op_a, b_objects, model_name, field_name):
     otp_login(client, staff_user(op_a, Role.DPO))
     for term in ("", b_objects["request"].reference, "Bravo", b_objects["membership"].user.username):
-        response = client.get("/admin/autocomplete/", {"app_label": "dsar", "model_name": model_name,
-                                                       "field_name": field_name, "term": term})
+        response = client.get(
+            "/admin/autocomplete/",
+            {"app_label": "dsar", "model_name": model_name, "field_name": field_name, "term": term},
+        )
         if response.status_code != 200:
             assert response.status_code in (403, 404)
             continue
         ids = {str(row["id"]) for row in response.json()["results"]}
-        b_ids = {str(b_objects[k].pk) for k in ("request", "operator", "policy", "membership", "override",
-                                                  "message", "attachment", "letter")}
+        b_ids = {
+            str(b_objects[k].pk)
+            for k in ("request", "operator", "policy", "membership", "override", "message", "attachment", "letter")
+        }
         texts = " ".join(row["text"] for row in response.json()["results"])
         assert not (ids & b_ids and b_objects["request"].reference in texts), (model_name, field_name, term)
         assert "Bravo" not in texts and b_objects["request"].reference not in texts, (model_name, field_name, term)

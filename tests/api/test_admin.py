@@ -17,8 +17,10 @@ def operator(db):
 
 def test_a_new_key_is_shown_once_and_stored_hashed(client, operator):
     otp_login(client, staff_user(operator, Role.DPO))
-    response = client.post("/admin/dsar/apikey/add/", {"operator": operator.pk, "name": "app",
-                                                       "scopes": ["submit", "read"], "rate_per_minute": 60})
+    response = client.post(
+        "/admin/dsar/apikey/add/",
+        {"operator": operator.pk, "name": "app", "scopes": ["submit", "read"], "rate_per_minute": 60},
+    )
     assert response.status_code == 200
     raw = response.context["raw_key"]
     key = ApiKey.objects.get()
@@ -32,8 +34,13 @@ def test_a_new_key_is_shown_once_and_stored_hashed(client, operator):
 
 def test_a_caseworker_sees_no_keys_or_endpoints(client, operator):
     otp_login(client, staff_user(operator, Role.CASEWORKER))
-    for path in ["/admin/dsar/apikey/", "/admin/dsar/apikey/add/", "/admin/dsar/webhookendpoint/",
-                 "/admin/dsar/webhookdelivery/", "/admin/dsar/datasystem/"]:
+    for path in [
+        "/admin/dsar/apikey/",
+        "/admin/dsar/apikey/add/",
+        "/admin/dsar/webhookendpoint/",
+        "/admin/dsar/webhookdelivery/",
+        "/admin/dsar/datasystem/",
+    ]:
         assert client.get(path).status_code == 403, path
 
 
@@ -48,9 +55,10 @@ def test_a_manager_never_sees_another_operators_endpoints(client, operator):
 def test_the_endpoint_form_refuses_a_private_address(client, operator, settings):
     settings.DSAR_WEBHOOK_ALLOW_PRIVATE = False
     otp_login(client, staff_user(operator, Role.DPO))
-    response = client.post("/admin/dsar/webhookendpoint/add/", {"operator": operator.pk,
-                                                                "url": "http://192.168.1.10/hook",
-                                                                "events": ["request.received"], "is_active": "on"})
+    response = client.post(
+        "/admin/dsar/webhookendpoint/add/",
+        {"operator": operator.pk, "url": "http://192.168.1.10/hook", "events": ["request.received"], "is_active": "on"},
+    )
     assert response.status_code == 200 and not WebhookEndpoint.objects.exists()
     assert "private" in response.content.decode()
 

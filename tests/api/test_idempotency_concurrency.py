@@ -15,8 +15,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def test_concurrent_retries_create_one_request(monkeypatch):
-    from tests.factories import OperatorFactory
     from dsar.api import views
+    from tests.factories import OperatorFactory
 
     operator = OperatorFactory()
     raw = api_client(operator, ["submit"]).raw_key

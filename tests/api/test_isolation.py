@@ -47,8 +47,11 @@ def test_it_hides_every_row_of_another_operator(op, theirs):
         for name in NAMES:
             response = post(client, path.format(ref=request.reference, name=name, job=job.pk), body)
             assert response.status_code == 404, (path, name, response.content)
-    after = (DataRequest.objects.get(pk=request.pk).state, AccessRecord.objects.count(),
-             SystemJob.objects.get(pk=job.pk).status)
+    after = (
+        DataRequest.objects.get(pk=request.pk).state,
+        AccessRecord.objects.count(),
+        SystemJob.objects.get(pk=job.pk).status,
+    )
     assert after == before
 
 
@@ -71,8 +74,11 @@ def test_manage_acts_with_no_more_than_the_makers_rights(op):
     from dsar.models import Membership, Role
 
     client = api_client(op, ALL_SCOPES)
-    ref = post(client, "/api/v1/requests/", {"kind": "access", "subject": {"name": "A B", "email": "a@example.kz"},
-                                             "identity": "verified"}).json()["reference"]
+    ref = post(
+        client,
+        "/api/v1/requests/",
+        {"kind": "access", "subject": {"name": "A B", "email": "a@example.kz"}, "identity": "verified"},
+    ).json()["reference"]
     # The maker is now an assistant there: may route requests, may not decide them.
     Membership.objects.filter(user=client.key.created_by).update(role=Role.ASSISTANT)
     assert post(client, f"/api/v1/requests/{ref}/transitions/start_work/", {}).status_code == 200

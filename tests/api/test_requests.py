@@ -122,8 +122,9 @@ def test_it_adds_records_that_the_export_holds(op):
     ref = post(client, "/api/v1/requests/", {**SUBMIT, "identity": "verified"}).json()["reference"]
     early = post(client, f"/api/v1/requests/{ref}/records/", {"records": [{"category": "Profile"}]})
     assert early.status_code == 201  # received is a state in work
-    response = post(client, f"/api/v1/requests/{ref}/records/",
-                     {"records": [{"category": "Orders", "content": "3 orders in 2026"}]})
+    response = post(
+        client, f"/api/v1/requests/{ref}/records/", {"records": [{"category": "Orders", "content": "3 orders in 2026"}]}
+    )
     assert response.status_code == 201
     assert AccessRecord.objects.filter(request__reference=ref).count() == 2
 

@@ -8,7 +8,9 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
-    content_type_conformance, response_schema_conformance, status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
 )
 
 from tests.factories import make_request
@@ -62,7 +64,6 @@ schema = _schema()
 
 @pytest.mark.django_db
 @schema.parametrize()
-@hypothesis_settings(max_examples=10, deadline=None, derandomize=True,
-                     suppress_health_check=list(HealthCheck))
+@hypothesis_settings(max_examples=10, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_it_answers_generated_calls_as_the_schema_says(case, key):
     case.call_and_validate(headers={"Authorization": f"Bearer {key}"}, checks=CHECKS)

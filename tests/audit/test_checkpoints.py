@@ -190,8 +190,14 @@ def test_the_command_reports_a_transition_whose_letter_is_missing(operator, key_
     assert f"MISSING LETTER {operator.slug}: event #{event.seq} (confirm_identity, request {request.pk})" in err
     assert "acknowledgment" in err
 
-    Letter.objects.create(request=request, kind="acknowledgment", number="T-1", language="ru", cause=f"event:{event.pk}",
-                          verification_code="ABCD1234")
+    Letter.objects.create(
+        request=request,
+        kind="acknowledgment",
+        number="T-1",
+        language="ru",
+        cause=f"event:{event.pk}",
+        verification_code="ABCD1234",
+    )
     call_command("dsar_verify_chain", operator=operator.slug)
 
 

@@ -41,8 +41,9 @@ def _rehash_from(operator_id: int, seq: int) -> None:
         if not event.redacted:
             event.payload_digest = event.compute_payload_digest()
         event.hash = event.compute_hash()
-        Event.objects.filter(pk=event.pk).update(prev_hash=event.prev_hash, payload_digest=event.payload_digest,
-                                                 hash=event.hash)
+        Event.objects.filter(pk=event.pk).update(
+            prev_hash=event.prev_hash, payload_digest=event.payload_digest, hash=event.hash
+        )
         prev, last = event.hash, event
     if last is not None:
         EventChainHead.objects.filter(operator_id=operator_id).update(seq=last.seq, last_hash=last.hash)
@@ -111,7 +112,9 @@ def test_it_finds_an_edit_with_every_later_event_rehashed(operator, signed_chain
 
 
 EDITS = {
-    "request_id": lambda e, chain: chain[-1].request_id if e.request_id != chain[-1].request_id else chain[0].request_id,
+    "request_id": lambda e, chain: (
+        chain[-1].request_id if e.request_id != chain[-1].request_id else chain[0].request_id
+    ),
     "created_at": lambda e, chain: e.created_at.replace(year=2020),
     "actor_id": lambda e, chain: chain[2].actor_id,
     "actor_label": lambda e, chain: "system",
@@ -135,8 +138,20 @@ def test_it_finds_any_field_edited_and_every_later_event_rehashed(operator, sign
 
 def test_every_field_is_hashed_or_bound_another_way():
     columns = {f.attname for f in Event._meta.concrete_fields}
-    hashed = {"operator_id", "request_id", "seq", "created_at", "actor_id", "actor_label", "action", "from_state",
-              "to_state", "public", "payload_digest", "prev_hash"}
+    hashed = {
+        "operator_id",
+        "request_id",
+        "seq",
+        "created_at",
+        "actor_id",
+        "actor_label",
+        "action",
+        "from_state",
+        "to_state",
+        "public",
+        "payload_digest",
+        "prev_hash",
+    }
     assert len(HASHED_FIELDS) == len(hashed)
     assert columns == hashed | set(NOT_HASHED)
 
@@ -170,8 +185,9 @@ def test_it_finds_a_checkpoint_altered_behind_the_trigger(operator, signed_chain
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("ALTER TABLE dsar_chaincheckpoint DISABLE TRIGGER USER")
-        cursor.execute("UPDATE dsar_chaincheckpoint SET head_hash = %s WHERE operator_id = %s",
-                       [head.last_hash, operator.pk])
+        cursor.execute(
+            "UPDATE dsar_chaincheckpoint SET head_hash = %s WHERE operator_id = %s", [head.last_hash, operator.pk]
+        )
         cursor.execute("ALTER TABLE dsar_chaincheckpoint ENABLE TRIGGER USER")
     broken = verify_chain(operator.pk)
     assert "no valid signature" in broken.reason

@@ -19,8 +19,7 @@ pytestmark = pytest.mark.integration
 
 
 def _run(args: list[str], env: dict, timeout: int = 1800) -> str:
-    result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=timeout)
+    result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, f"{args} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     return result.stdout
 
@@ -37,8 +36,14 @@ def scratch_env(tmp_path):
     server = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}"
     with psycopg.connect(f"{server}/postgres", password=db.get("PASSWORD") or None, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    env = {**os.environ, "DATABASE_URL": f"{server}/{name}", "REDIS_URL": "", "DSAR_VAR_DIR": str(tmp_path),
-           "DJANGO_SETTINGS_MODULE": "config.settings.local", "DEBUG": "0"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{server}/{name}",
+        "REDIS_URL": "",
+        "DSAR_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "config.settings.local",
+        "DEBUG": "0",
+    }
     env.pop("DSAR_TEST_DB_NAME", None)
     yield env
     with psycopg.connect(f"{server}/postgres", password=db.get("PASSWORD") or None, autocommit=True) as conn:

@@ -29,18 +29,31 @@ def worker(operator):
 
 
 def form(operator, **overrides):
-    data = {"operator": operator.pk, "kind": "rectification", "channel": "paper", "received_at": "2026-03-20T10:00",
-            "language": "ru", "subject_name": "Dana Serikova", "subject_email": "", "what_is_wrong": "Surname",
-            "correct_value": "Serikova", "identity": "in_person", "document_type": "id_card"}
+    data = {
+        "operator": operator.pk,
+        "kind": "rectification",
+        "channel": "paper",
+        "received_at": "2026-03-20T10:00",
+        "language": "ru",
+        "subject_name": "Dana Serikova",
+        "subject_email": "",
+        "what_is_wrong": "Surname",
+        "correct_value": "Serikova",
+        "identity": "in_person",
+        "document_type": "id_card",
+    }
     data.update(overrides)
     return data
 
 
 @time_machine.travel(datetime(2026, 3, 27, 9, 0, tzinfo=ALMATY), tick=False)
-def test_it_records_a_backdated_paper_letter_with_its_deadline(client, operator, worker,
-                                                               django_capture_on_commit_callbacks):
+def test_it_records_a_backdated_paper_letter_with_its_deadline(
+    client, operator, worker, django_capture_on_commit_callbacks
+):
     otp_login(client, worker)
-    scan = SimpleUploadedFile("letter.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", "application/pdf")
+    scan = SimpleUploadedFile(
+        "letter.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF", "application/pdf"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(URL, {**form(operator), "files": [scan]})
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -70,11 +83,27 @@ def test_it_refuses_a_receipt_in_the_future(client, operator, worker):
 
 def test_it_sends_codes_for_an_email_request(client, operator, worker, django_capture_on_commit_callbacks):
     otp_login(client, worker)
-    eml = SimpleUploadedFile("request.eml", b"From: dana@example.kz\r\nDate: Mon, 2 Nov 2026 10:00:00 +0500\r\n"
-                                            b"Subject: My data\r\n\r\nPlease send me my data.\r\n", "message/rfc822")
+    eml = SimpleUploadedFile(
+        "request.eml",
+        b"From: dana@example.kz\r\nDate: Mon, 2 Nov 2026 10:00:00 +0500\r\n"
+        b"Subject: My data\r\n\r\nPlease send me my data.\r\n",
+        "message/rfc822",
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(URL, {**form(operator, channel="email", kind="access", identity="code",
-                                            subject_email="dana@example.kz", document_type=""), "files": [eml]})
+        response = client.post(
+            URL,
+            {
+                **form(
+                    operator,
+                    channel="email",
+                    kind="access",
+                    identity="code",
+                    subject_email="dana@example.kz",
+                    document_type="",
+                ),
+                "files": [eml],
+            },
+        )
     assert response.status_code == 302
     request = DataRequest.objects.get()
     assert request.channel == "email" and request.state == "awaiting_identity" and request.received_at

@@ -38,17 +38,31 @@ def manager(db):
 
 def test_it_sends_the_policies_on_public_pages_error_pages_and_the_verification_page(client, manager, settings):
     settings.DEBUG = False
-    urls = ["/en/", "/ru/o/alpha/", "/en/o/alpha/request/", "/en/o/alpha/request/access/", "/en/verify/",
-            reverse("portal:find_request"), "/admin/login/", "/en/no-such-page/",
-            "/health/"]
+    urls = [
+        "/en/",
+        "/ru/o/alpha/",
+        "/en/o/alpha/request/",
+        "/en/o/alpha/request/access/",
+        "/en/verify/",
+        reverse("portal:find_request"),
+        "/admin/login/",
+        "/en/no-such-page/",
+        "/health/",
+    ]
     for url in urls:
         _check(client.get(url), url)
 
 
 def test_it_sends_the_policies_on_staff_pages_and_the_dashboard_with_charts(client, manager):
     otp_login(client, manager)
-    for url in ["/admin/", "/admin/dsar/datarequest/", "/admin/security/", "/dashboard/", "/dashboard/performance/",
-                "/admin/dsar/operator/"]:
+    for url in [
+        "/admin/",
+        "/admin/dsar/datarequest/",
+        "/admin/security/",
+        "/dashboard/",
+        "/dashboard/performance/",
+        "/admin/dsar/operator/",
+    ]:
         response = client.get(url)
         assert response.status_code == 200, url
         _check(response, url)

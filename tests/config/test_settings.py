@@ -1,9 +1,9 @@
 import os
-
-import pytest
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PROD_ENV = {
@@ -18,8 +18,11 @@ PROD_ENV = {
 
 
 def _manage(*args, env):
-    base = {k: v for k, v in os.environ.items()
-            if k not in PROD_ENV and not k.startswith("DSAR_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in PROD_ENV and not k.startswith("DSAR_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     base.update(env, DJANGO_SETTINGS_MODULE="config.settings.production")
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=base, capture_output=True, text=True)
 
@@ -44,7 +47,9 @@ def test_production_accepts_a_signing_key_file_and_refuses_a_missing_one(tmp_pat
     assert missing.returncode != 0 and "DSAR_CHAIN_SIGNING_KEY" in missing.stderr
     assert not (tmp_path / "absent.pem").exists()
     key = tmp_path / "chain.pem"
-    key.write_text("-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMRESc\n-----END PRIVATE KEY-----\n")
+    key.write_text(
+        "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ1hsZ3v/VpguoRK9JLsLMRESc\n-----END PRIVATE KEY-----\n"
+    )
     assert _manage("check", env=env | {"DSAR_CHAIN_SIGNING_KEY_FILE": str(key)}).returncode == 0
 
 

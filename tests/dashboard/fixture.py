@@ -150,4 +150,6 @@ def build() -> World:
 
 def within_one_bucket(estimate: float, exact: float, per_unit: int) -> bool:
     # The figures are rounded to 2 decimals: the estimate may sit that much off its bucket.
-    return any(abs(bucket_of(e * per_unit) - bucket_of(exact * per_unit)) <= 1 for e in (estimate - 0.005, estimate + 0.005))
+    return any(
+        abs(bucket_of(e * per_unit) - bucket_of(exact * per_unit)) <= 1 for e in (estimate - 0.005, estimate + 0.005)
+    )

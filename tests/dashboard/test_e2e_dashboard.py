@@ -1,12 +1,12 @@
 """The dashboard in Debian's Chromium: charts drawn from the vendored Chart.js, no script errors,
 no horizontal scrolling of the page on a phone."""
 
-
 import pytest
 
 from .fixture import PERIOD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
 
 @pytest.mark.parametrize("width", [390, 1280])
 def test_it_draws_the_charts_on_phone_and_desktop(live_server, world, browser, width):

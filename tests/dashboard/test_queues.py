@@ -23,8 +23,12 @@ START = datetime(2026, 3, 19, 8, 0, tzinfo=ALMATY)  # Thursday before Nauryz (23
 def _put(operator, state, due, *, assignee=None, paused=False, review=None):
     request = make_request(operator, now=START - timedelta(days=10))
     DataRequest.objects.filter(pk=request.pk).update(
-        state=state, due_at=due, received_at=START - timedelta(days=10), assignee=assignee,
-        clock_paused_at=START - timedelta(days=1) if paused else None, review_due_at=review,
+        state=state,
+        due_at=due,
+        received_at=START - timedelta(days=10),
+        assignee=assignee,
+        clock_paused_at=START - timedelta(days=1) if paused else None,
+        review_due_at=review,
     )
 
 
@@ -66,10 +70,17 @@ def test_it_counts_each_queue_the_same_in_the_admin_the_dashboard_and_the_digest
             }
             card = cards[op.pk]
             digest = digest_counts(operator=op, now=now)
-            assert listed == {"overdue": card.overdue, "due_today": card.due_today, "due_1wd": card.due_1wd,
-                              "unassigned": card.unassigned}, (now, op.timezone)
+            assert listed == {
+                "overdue": card.overdue,
+                "due_today": card.due_today,
+                "due_1wd": card.due_1wd,
+                "unassigned": card.unassigned,
+            }, (now, op.timezone)
             assert (digest["overdue"], digest["due_1wd"], digest["unassigned"]) == (
-                listed["overdue"], listed["due_1wd"], listed["unassigned"]), (now, op.timezone)
+                listed["overdue"],
+                listed["due_1wd"],
+                listed["unassigned"],
+            ), (now, op.timezone)
             assert listed["overdue"] > 0 and listed["unassigned"] > 0
 
 
@@ -81,14 +92,25 @@ def test_it_counts_to_the_end_of_the_next_working_day_on_the_operators_calendar(
     cards = {row.operator_id: row for row in now_figures(operators=[alpha, bravo], now=friday_morning)}
     for op in world:
         tz = op.tz
-        expected = DataRequest.objects.filter(
-            operator=op, state__in=[State.RECEIVED, State.IN_PROGRESS], due_at__gte=friday_morning,
-            due_at__lte=deadlines.end_of_day(date(2026, 3, 26), tz),
-        ).count() + DataRequest.objects.filter(
-            operator=op, state=State.AWAITING_SUBJECT, clock_paused_at__isnull=True, due_at__gte=friday_morning,
-            due_at__lte=deadlines.end_of_day(date(2026, 3, 26), tz),
-        ).count() + DataRequest.objects.filter(
-            operator=op, state=State.BLOCKED, review_due_at__gte=friday_morning,
-            review_due_at__lte=deadlines.end_of_day(date(2026, 3, 26), tz),
-        ).count()
+        expected = (
+            DataRequest.objects.filter(
+                operator=op,
+                state__in=[State.RECEIVED, State.IN_PROGRESS],
+                due_at__gte=friday_morning,
+                due_at__lte=deadlines.end_of_day(date(2026, 3, 26), tz),
+            ).count()
+            + DataRequest.objects.filter(
+                operator=op,
+                state=State.AWAITING_SUBJECT,
+                clock_paused_at__isnull=True,
+                due_at__gte=friday_morning,
+                due_at__lte=deadlines.end_of_day(date(2026, 3, 26), tz),
+            ).count()
+            + DataRequest.objects.filter(
+                operator=op,
+                state=State.BLOCKED,
+                review_due_at__gte=friday_morning,
+                review_due_at__lte=deadlines.end_of_day(date(2026, 3, 26), tz),
+            ).count()
+        )
         assert cards[op.pk].due_1wd == expected > 0

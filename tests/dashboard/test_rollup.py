@@ -34,8 +34,10 @@ def _width(bucket: int) -> float:
 
 
 @settings(max_examples=300, deadline=None)
-@given(values=st.lists(st.integers(min_value=0, max_value=BUCKET_LOWER[-1] - 1), min_size=1, max_size=200),
-       fraction=st.floats(min_value=0, max_value=1))
+@given(
+    values=st.lists(st.integers(min_value=0, max_value=BUCKET_LOWER[-1] - 1), min_size=1, max_size=200),
+    fraction=st.floats(min_value=0, max_value=1),
+)
 def test_it_estimates_percentiles_within_one_bucket(values, fraction):
     counts = [0] * len(BUCKET_FIELDS)
     for value in values:
@@ -83,7 +85,9 @@ def test_it_follows_a_blocking_answer_that_later_changes_its_outcome(world_built
         transition(request.pk, "unblock", actor=cw, now=at(11, 18, 11), explanation="Not confirmed.")
     _agree()
     scope = Scope(operator_ids=(operator.pk,), start=NOW.date(), end=NOW.date())
-    assert [(r["outcome"], r["count"]) for r in selectors.outcomes(scope=scope) if not r["ground"]] == [("unblocked", 1)]
+    assert [(r["outcome"], r["count"]) for r in selectors.outcomes(scope=scope) if not r["ground"]] == [
+        ("unblocked", 1)
+    ]
 
 
 def test_it_takes_a_reopened_request_out_of_the_answered_figures(world_built):
@@ -93,8 +97,9 @@ def test_it_takes_a_reopened_request_out_of_the_answered_figures(world_built):
     scope = Scope(operator_ids=(world_built.a.pk,), start=PERIOD[0], end=PERIOD[1])
     answered_before = sum(r["answered"] for r in selectors.on_time_by_kind(scope=scope))
     before = rollup.snapshot(request)
-    DataRequest.objects.filter(pk=request.pk).update(answered_at=None, closed_at=None, outcome="",
-                                                     answer_working_seconds=None)
+    DataRequest.objects.filter(pk=request.pk).update(
+        answered_at=None, closed_at=None, outcome="", answer_working_seconds=None
+    )
     request.refresh_from_db()
     rollup.rollup_apply(before=before, after=rollup.snapshot(request))
     _agree()
@@ -103,24 +108,34 @@ def test_it_takes_a_reopened_request_out_of_the_answered_figures(world_built):
 
 def test_it_keeps_the_figures_when_retention_purges_requests(world_built):
     scope = Scope(operator_ids=(world_built.a.pk,), start=PERIOD[0], end=PERIOD[1])
-    figures = (selectors.on_time_by_kind(scope=scope), selectors.outcomes(scope=scope),
-               selectors.volume_by_week(scope=scope))
+    figures = (
+        selectors.on_time_by_kind(scope=scope),
+        selectors.outcomes(scope=scope),
+        selectors.volume_by_week(scope=scope),
+    )
     closed = DataRequest.objects.filter(closed_at__isnull=False).values_list("pk", flat=True)
     assert closed
     for pk in closed:
         request_purge(request_id=pk, now=NOW + timedelta(days=1200))
     _agree()
-    assert (selectors.on_time_by_kind(scope=scope), selectors.outcomes(scope=scope),
-            selectors.volume_by_week(scope=scope)) == figures
+    assert (
+        selectors.on_time_by_kind(scope=scope),
+        selectors.outcomes(scope=scope),
+        selectors.volume_by_week(scope=scope),
+    ) == figures
 
 
 def test_it_rebuilds_the_same_figures_from_the_requests(world_built):
     scope = Scope(operator_ids=(world_built.a.pk, world_built.b.pk), start=PERIOD[0], end=PERIOD[1])
 
     def page():
-        return (selectors.on_time_by_kind(scope=scope), selectors.on_time_by_operator(scope=scope),
-                selectors.answer_times(scope=scope), selectors.volume_by_week(scope=scope),
-                selectors.outcomes(scope=scope))
+        return (
+            selectors.on_time_by_kind(scope=scope),
+            selectors.on_time_by_operator(scope=scope),
+            selectors.answer_times(scope=scope),
+            selectors.volume_by_week(scope=scope),
+            selectors.outcomes(scope=scope),
+        )
 
     kept = page()
     DailyFigure.objects.all().delete()
@@ -134,8 +149,9 @@ def test_it_rebuilds_the_same_figures_from_the_requests(world_built):
 
 def test_it_counts_a_request_received_at_submission(db, roles):
     operator = OperatorFactory()
-    operator.policies.update_or_create(kind="enquiry", defaults={"deadline_n": 15, "deadline_unit": "calendar_days",
-                                                                 "clock_starts": "submission"})
+    operator.policies.update_or_create(
+        kind="enquiry", defaults={"deadline_n": 15, "deadline_unit": "calendar_days", "clock_starts": "submission"}
+    )
     staff_user(operator, Role.MANAGER)
     with time_machine.travel(NOW, tick=False):
         make_request(operator, kind="enquiry", now=NOW)

@@ -2,7 +2,6 @@
 
 from datetime import date
 
-
 from dsar.dashboard import selectors
 from dsar.dashboard.forms import Scope
 from dsar.dashboard.selectors.register import register_rows
@@ -15,7 +14,14 @@ from .fixture import NOW, PERIOD, at, received, within_one_bucket
 
 def test_it_counts_the_queue_now(world):
     (row,) = selectors.now_figures(operators=[world.a], now=NOW)
-    assert (row.open, row.due_today, row.due_1wd, row.overdue, row.awaiting_subject, row.unassigned) == (5, 1, 2, 2, 1, 2)
+    assert (row.open, row.due_today, row.due_1wd, row.overdue, row.awaiting_subject, row.unassigned) == (
+        5,
+        1,
+        2,
+        2,
+        1,
+        2,
+    )
 
 
 def test_it_keeps_each_operator_to_its_own_row(world):
@@ -37,7 +43,8 @@ def test_it_counts_due_within_one_working_day_over_a_day_off(db, roles):
     # An extra day off on Monday 23: the next working day after Friday is Tuesday 24. Written
     # without signals, so only the bound moves, not the deadlines (see the next test).
     CalendarOverride.objects.bulk_create(
-        [CalendarOverride(operator=operator, date=at(11, 23, 0).date(), is_working_day=False, note="decree")])
+        [CalendarOverride(operator=operator, date=at(11, 23, 0).date(), is_working_day=False, note="decree")]
+    )
     (after,) = selectors.now_figures(operators=[operator], now=now)
     assert (after.due_today, after.due_1wd) == (1, 3)
 
@@ -58,7 +65,12 @@ def test_it_counts_moved_deadlines_after_a_day_off_is_saved(db, roles):
 def test_it_buckets_open_requests_by_age(world):
     rows = selectors.age_of_open(operator_ids=[world.a.pk], now=NOW)
     assert [(r["bucket"], r["open"], r["overdue"]) for r in rows] == [
-        ("0-1", 0, 0), ("1-3", 2, 0), ("3-7", 2, 1), ("7-15", 0, 0), ("15-30", 0, 0), ("30+", 1, 1),
+        ("0-1", 0, 0),
+        ("1-3", 2, 0),
+        ("3-7", 2, 1),
+        ("7-15", 0, 0),
+        ("15-30", 0, 0),
+        ("30+", 1, 1),
     ]
 
 
@@ -97,8 +109,12 @@ def test_it_computes_median_and_90th_percentile_in_working_units(world, scope_a)
     # access: 1.0, 2.0, 4.0 days -> median 2.0; p90 at 0.9 * 2 = 1.8 -> 2 + 0.8 * 2 = 3.6
     # rectification: 18, 28, 48 hours -> median 28; p90 28 + 0.8 * 20 = 44
     # blocking: 10 hours; enquiry: 86.5 h / 24 = 3.604 days
-    exact = {"access": ("days", 3, 2.0, 3.6), "rectification": ("hours", 3, 28.0, 44.0),
-             "blocking": ("hours", 1, 10.0, 10.0), "enquiry": ("days", 1, 3.604, 3.604)}
+    exact = {
+        "access": ("days", 3, 2.0, 3.6),
+        "rectification": ("hours", 3, 28.0, 44.0),
+        "blocking": ("hours", 1, 10.0, 10.0),
+        "enquiry": ("days", 1, 3.604, 3.604),
+    }
     for kind, (unit, n, median, p90) in exact.items():
         row, per_unit = rows[kind], 3600 if unit == "hours" else 86400
         assert (row.unit, row.answered) == (unit, n)
@@ -138,7 +154,10 @@ def test_it_lists_every_request_submitted_in_the_period_in_the_register(world, s
     assert a1[13] == "ALP-2026/1; ALP-2026/2" and a1[14] == "web"  # letters, then the channel
     a4 = by_ref[world.refs["a4"]]
     assert (a4[10], a4[11], a4[12], a4[13]) == (
-        "refused", "no_supporting_documents", "Law No. 94-V, art. 13, art. 24(1)(2)", "ALP-2026/3"
+        "refused",
+        "no_supporting_documents",
+        "Law No. 94-V, art. 13, art. 24(1)(2)",
+        "ALP-2026/3",
     )
     assert by_ref[world.refs["a2"]][13] is None
 

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from dsar.models import Membership, Role
-from tests.factories import UserFactory, staff_user, otp_login
+from tests.factories import UserFactory, otp_login, staff_user
 
 from .fixture import PERIOD, within_one_bucket
 
@@ -60,7 +60,12 @@ def test_it_shows_a_manager_the_figures_linked_to_the_admin_queues(client, world
     body = response.content.decode()
     cards = {c["key"]: c for c in response.context["cards"]}
     assert {k: c["value"] for k, c in cards.items()} == {
-        "open": 5, "due_today": 1, "due_1wd": 2, "overdue": 2, "awaiting_subject": 1, "unassigned": 2,
+        "open": 5,
+        "due_today": 1,
+        "due_1wd": 2,
+        "overdue": 2,
+        "awaiting_subject": 1,
+        "unassigned": 2,
     }
     assert cards["overdue"]["url"] == f"/admin/dsar/datarequest/?queue=overdue&operator__id__exact={world.a.pk}"
     assert f"/admin/dsar/datarequest/?queue=due_1wd&amp;operator__id__exact={world.a.pk}" in body
@@ -124,8 +129,10 @@ def test_it_exports_every_table_as_csv(client, world):
         assert len(_csv(response)) >= 2, key
     rows = _csv(client.get(reverse("dashboard:csv", args=["answer_time"]), PERIOD_QUERY))
     # Exact medians and 90th percentiles 2.0 / 3.6 days and 28 / 44 hours; the histogram's within one bucket.
-    assert [r[:3] for r in rows[1:3]] == [["Access to my data", "working days", "3"],
-                                          ["Rectification (change or supplement)", "working hours", "3"]]
+    assert [r[:3] for r in rows[1:3]] == [
+        ["Access to my data", "working days", "3"],
+        ["Rectification (change or supplement)", "working hours", "3"],
+    ]
     for row, exact, per_unit in ((rows[1], (2.0, 3.6), 86400), (rows[2], (28.0, 44.0), 3600)):
         assert all(within_one_bucket(float(cell), value, per_unit) for cell, value in zip(row[3:], exact, strict=True))
     rows = _csv(client.get(reverse("dashboard:csv", args=["volume"]), PERIOD_QUERY))
@@ -147,8 +154,18 @@ def test_it_streams_the_register_with_dates_in_almaty(client, world):
     a1 = next(r for r in lines if r[0] == world.refs["a1"])
     # Submitted, received, due, originally due, answered, closed; then on time, outcome, ground, basis, letters
     assert a1[4:] == [
-        "2026-11-02 09:00", "2026-11-02 09:00", "2026-11-05 23:59", "2026-11-05 23:59", "2026-11-04 09:00",
-        "2026-11-04 09:00", "yes", "Fulfilled", "", "", "ALP-2026/1; ALP-2026/2", "Web form",
+        "2026-11-02 09:00",
+        "2026-11-02 09:00",
+        "2026-11-05 23:59",
+        "2026-11-05 23:59",
+        "2026-11-04 09:00",
+        "2026-11-04 09:00",
+        "yes",
+        "Fulfilled",
+        "",
+        "",
+        "ALP-2026/1; ALP-2026/2",
+        "Web form",
     ]
     a9 = next(r for r in lines if r[0] == world.refs["a9"])
     assert a9[4] == "2026-11-09 02:00" and a9[8] == "2026-11-16 00:30"
@@ -157,13 +174,20 @@ def test_it_streams_the_register_with_dates_in_almaty(client, world):
 def test_it_neutralises_formulas_in_csv_cells(client, world):
     from dsar.dashboard.csv_export import safe
 
-    assert safe("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    assert safe('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     assert safe("-12.5") == "-12.5"
     assert safe(None) == ""
 
 
-@pytest.mark.parametrize("params", [{"start": "2026-11-15", "end": "2026-11-01"}, {"start": "not-a-date"},
-                                    {"start": "2020-01-01", "end": "2026-01-01"}, {"operator": "x"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"start": "2026-11-15", "end": "2026-11-01"},
+        {"start": "not-a-date"},
+        {"start": "2020-01-01", "end": "2026-01-01"},
+        {"operator": "x"},
+    ],
+)
 def test_it_answers_bad_filters_with_a_clear_error(client, world, params):
     otp_login(client, world.manager_a)
     response = client.get(reverse("dashboard:performance"), params)

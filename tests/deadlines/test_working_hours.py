@@ -4,7 +4,7 @@ Pure tests of dsar/deadlines.py (no database). Written to kill the mutants that 
 tests through the sweep and the operator settings left alive (bench/RESULTS.md).
 """
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,7 +22,7 @@ from dsar.deadlines import (
     window_exceeds_cap,
 )
 
-UTC = timezone.utc
+UTC = UTC
 CAL = WorkCalendar()
 HOURS = (time(9, 0), time(18, 0))
 # 2026-04-03 is a Friday, 04-04/05 the weekend, 04-06 a Monday.
@@ -128,7 +128,9 @@ def test_it_extends_and_rebases_on_the_date_of_the_zone_it_is_given():
     assert extended == datetime(2026, 4, 8, 23, 59, 59, tzinfo=UTC)
     new = WorkCalendar(extra_days_off={date(2026, 4, 8)})
     # In UTC the deadline is on the 7th, before the changed day: it does not move.
-    assert deadlines.rebase_due(due_at=due, changed=date(2026, 4, 8), old=CAL, new=new, unit=CALENDAR_DAYS, tz=UTC) == due
+    assert (
+        deadlines.rebase_due(due_at=due, changed=date(2026, 4, 8), old=CAL, new=new, unit=CALENDAR_DAYS, tz=UTC) == due
+    )
 
 
 def test_it_counts_and_resumes_on_the_dates_of_the_zone_it_is_given():
@@ -138,12 +140,24 @@ def test_it_counts_and_resumes_on_the_dates_of_the_zone_it_is_given():
         2026, 4, 8, 23, 59, 59, tzinfo=UTC
     )
     # Paused 7 April (UTC) with the 8th to 10th left, resumed Sunday 12th: due Wednesday 15th.
-    moved = deadlines.resume_due(due_at=datetime(2026, 4, 10, 23, 59, 59, tzinfo=UTC), paused_at=received,
-                                 resumed_at=at(date(2026, 4, 13), 2), unit=WORKING_DAYS, calendar=CAL, tz=UTC)
+    moved = deadlines.resume_due(
+        due_at=datetime(2026, 4, 10, 23, 59, 59, tzinfo=UTC),
+        paused_at=received,
+        resumed_at=at(date(2026, 4, 13), 2),
+        unit=WORKING_DAYS,
+        calendar=CAL,
+        tz=UTC,
+    )
     assert moved == datetime(2026, 4, 15, 23, 59, 59, tzinfo=UTC)
     # Due Thursday 9th (UTC; Friday in Almaty), paused Tuesday 7th: two days left after Monday 13th.
-    moved = deadlines.resume_due(due_at=datetime(2026, 4, 9, 20, 0, tzinfo=UTC), paused_at=at(TUE, 12),
-                                 resumed_at=at(date(2026, 4, 13), 12), unit=WORKING_DAYS, calendar=CAL, tz=UTC)
+    moved = deadlines.resume_due(
+        due_at=datetime(2026, 4, 9, 20, 0, tzinfo=UTC),
+        paused_at=at(TUE, 12),
+        resumed_at=at(date(2026, 4, 13), 12),
+        unit=WORKING_DAYS,
+        calendar=CAL,
+        tz=UTC,
+    )
     assert moved == datetime(2026, 4, 15, 23, 59, 59, tzinfo=UTC)
 
 
@@ -178,7 +192,9 @@ def test_it_compares_windows_of_the_same_unit_directly():
         assert window_exceeds_cap(n=16, unit=unit, cap_n=15, cap_unit=unit, calendar=CAL, **YEAR)
         assert not window_exceeds_cap(n=15, unit=unit, cap_n=15, cap_unit=unit, calendar=CAL, **YEAR)
         # Same unit needs no receipt date at all: an empty range still answers.
-        assert window_exceeds_cap(n=2, unit=unit, cap_n=1, cap_unit=unit, calendar=CAL, first=FRI, last=MON - timedelta(30))
+        assert window_exceeds_cap(
+            n=2, unit=unit, cap_n=1, cap_unit=unit, calendar=CAL, first=FRI, last=MON - timedelta(30)
+        )
 
 
 def test_it_finds_the_calendar_window_that_outlasts_a_working_day_cap():

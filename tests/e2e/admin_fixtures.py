@@ -8,7 +8,6 @@ SCREENS = Path(__file__).resolve().parent.parent.parent / "bench" / "out" / "scr
 PASSWORD = "pw-for-tests-123"
 
 
-
 @pytest.fixture
 def chromium(browser):
     return browser

@@ -26,8 +26,10 @@ def outbox_dirs(settings, tmp_path):
     settings.DSAR_SMS_FILE_PATH = str(tmp_path / "sms")
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage",
-                    "OPTIONS": {"location": str(tmp_path / "private")}},
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
     }
     return tmp_path
 

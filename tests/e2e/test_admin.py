@@ -3,9 +3,9 @@
 import pytest
 
 from dsar.models import DataRequest
+from dsar.services.transitions import transition
 from tests.e2e.admin_fixtures import admin_page, chromium, log_in, screenshot, staff_with_totp  # noqa: F401
 from tests.factories import make_request
-from dsar.services.transitions import transition
 
 pytestmark = pytest.mark.e2e
 
@@ -68,7 +68,10 @@ def test_it_refuses_a_request_with_a_ground(live_server, admin_page, staff_with_
     page.wait_for_selector(".dsar-state.state-refused")
     refused = DataRequest.objects.get(pk=request_obj.pk)
     assert (refused.state, refused.refusal_ground, refused.refusal_basis) == (
-        "refused", "law_requires_keeping", "Law No. 94-V, art. 18")
+        "refused",
+        "law_requires_keeping",
+        "Law No. 94-V, art. 18",
+    )
 
 
 def test_it_keeps_out_a_login_without_the_code(live_server, admin_page, staff_with_totp):

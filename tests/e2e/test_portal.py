@@ -130,8 +130,14 @@ def test_it_downloads_a_letter_behind_a_fresh_code(page, outbox_dirs):
     status_url = submit_and_confirm(page, outbox_dirs, operator, "access", "kk")
     request = DataRequest.objects.get()
     pdf = HTML(string="<p>Acknowledgment</p>").write_pdf()
-    letter = Letter(request=request, kind="acknowledgment", number=f"{request.reference}/1", language="kk",
-                    status=Letter.Status.READY, verification_code="E2E0001")
+    letter = Letter(
+        request=request,
+        kind="acknowledgment",
+        number=f"{request.reference}/1",
+        language="kk",
+        status=Letter.Status.READY,
+        verification_code="E2E0001",
+    )
     letter.file.save("letter.pdf", ContentFile(pdf), save=False)
     letter.save()
     page.goto(status_url)

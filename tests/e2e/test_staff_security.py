@@ -11,17 +11,19 @@ import pytest
 from django_otp.oath import totp
 
 from dsar.models import StaffSecurityEvent
+from dsar.services.transitions import transition
 from tests.e2e.admin_fixtures import PASSWORD, admin_page, chromium, log_in, staff_with_totp  # noqa: F401
 from tests.factories import make_request
-from dsar.services.transitions import transition
 
 pytestmark = pytest.mark.e2e
 
 
 def _watch_console(page) -> list[str]:
     problems = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" or "Content Security Policy"
-            in m.text else None)
+    page.on(
+        "console",
+        lambda m: problems.append(m.text) if m.type == "error" or "Content Security Policy" in m.text else None,
+    )
     page.on("pageerror", lambda e: problems.append(str(e)))
     return problems
 
@@ -44,8 +46,9 @@ def _log_out(page, base):
     page.context.clear_cookies()
 
 
-def test_it_walks_portal_admin_and_dashboard_without_a_csp_violation(live_server, admin_page, staff_with_totp,
-                                                                       settings):
+def test_it_walks_portal_admin_and_dashboard_without_a_csp_violation(
+    live_server, admin_page, staff_with_totp, settings
+):
     settings.DEBUG = False
     operator, user, device = staff_with_totp
     request_obj = make_request(operator, subject_name="Aliya Serikova", subject_email="aliya@example.kz")
@@ -53,19 +56,36 @@ def test_it_walks_portal_admin_and_dashboard_without_a_csp_violation(live_server
     transition(request_obj.pk, "start_work", actor=user)
     page, base = admin_page, live_server.url
     problems = _watch_console(page)
-    for path in ["/ru/", f"/en/o/{operator.slug}/", f"/en/o/{operator.slug}/request/",
-                 f"/en/o/{operator.slug}/request/access/", "/en/find/", "/en/verify/", "/en/no-such-page/"]:
+    for path in [
+        "/ru/",
+        f"/en/o/{operator.slug}/",
+        f"/en/o/{operator.slug}/request/",
+        f"/en/o/{operator.slug}/request/access/",
+        "/en/find/",
+        "/en/verify/",
+        "/en/no-such-page/",
+    ]:
         page.goto(base + path)
         page.wait_for_load_state("load")
     log_in(page, base, user, device)
-    for path in ["/admin/", "/admin/dsar/datarequest/", f"/admin/dsar/datarequest/{request_obj.pk}/change/",
-                 f"/admin/dsar/datarequest/{request_obj.pk}/transition/refuse/", f"/admin/dsar/operator/{operator.pk}/change/",
-                 "/admin/dsar/calendaroverride/add/", "/admin/security/", "/dashboard/", "/dashboard/performance/"]:
+    for path in [
+        "/admin/",
+        "/admin/dsar/datarequest/",
+        f"/admin/dsar/datarequest/{request_obj.pk}/change/",
+        f"/admin/dsar/datarequest/{request_obj.pk}/transition/refuse/",
+        f"/admin/dsar/operator/{operator.pk}/change/",
+        "/admin/dsar/calendaroverride/add/",
+        "/admin/security/",
+        "/dashboard/",
+        "/dashboard/performance/",
+    ]:
         page.goto(base + path)
         page.wait_for_load_state("load")
         if path.startswith("/dashboard/"):  # Chart.js loaded and drew (a canvas with a chart instance)
-            page.wait_for_function("() => window.Chart && [...document.querySelectorAll('canvas[data-chart]')]"
-                                   ".some(c => window.Chart.getChart(c))")
+            page.wait_for_function(
+                "() => window.Chart && [...document.querySelectorAll('canvas[data-chart]')]"
+                ".some(c => window.Chart.getChart(c))"
+            )
         if path.endswith("/refuse/"):
             # The refusal form's inline script fills the legal basis from the ground.
             page.select_option("#id_ground", index=1)
@@ -96,7 +116,10 @@ def test_it_enrols_a_new_member_who_later_signs_in_with_a_recovery_code(live_ser
     _sign_in_form(page, base, user.username, codes[0])
     page.wait_for_url(f"{base}/admin/")
     assert list(StaffSecurityEvent.objects.filter(user=user).order_by("id").values_list("action", flat=True)) == [
-        "totp_enrolled", "recovery_codes_issued", "recovery_code_used"]
+        "totp_enrolled",
+        "recovery_codes_issued",
+        "recovery_code_used",
+    ]
     assert _csp_violations(problems) == []
 
 
@@ -111,9 +134,19 @@ def test_it_adds_a_passkey_and_signs_in_with_it(live_server, admin_page, staff_w
     problems = _watch_console(page)
     cdp = page.context.new_cdp_session(page)
     cdp.send("WebAuthn.enable")
-    cdp.send("WebAuthn.addVirtualAuthenticator", {"options": {
-        "protocol": "ctap2", "transport": "internal", "hasResidentKey": True, "hasUserVerification": True,
-        "isUserVerified": True, "automaticPresenceSimulation": True}})
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "internal",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
 
     log_in(page, base, user, device)
     page.goto(f"{base}/admin/security/")

@@ -76,7 +76,7 @@ def english_sentences(language: str) -> list[str]:
         if not msgid or "\x04" in msgid or value == msgid:
             continue
         for chunk in PLACEHOLDER.split(msgid):
-            chunk = chunk.strip(" .,:;()«»\"“”—-")
+            chunk = chunk.strip(' .,:;()«»"“”—-')
             if len(chunk.split()) >= 3 and re.search(r"[a-z]{3}", chunk):
                 pieces.add(chunk)
     return sorted(pieces, key=len, reverse=True)
@@ -93,8 +93,9 @@ def problems(text: str, data: str, sentences: list[str]) -> list[str]:
     return found
 
 
-def crawl(client, starts: list[str], *, allowed_prefixes: tuple[str, ...], skip: re.Pattern, limit: int,
-          per_path: int = 3) -> dict[str, tuple[str, str]]:
+def crawl(
+    client, starts: list[str], *, allowed_prefixes: tuple[str, ...], skip: re.Pattern, limit: int, per_path: int = 3
+) -> dict[str, tuple[str, str]]:
     """GET pages breadth-first from `starts`; returns {url: (text, data)} of every HTML page reached."""
     seen, queue, pages, by_path = set(), list(starts), {}, {}
     while queue and len(pages) < limit:

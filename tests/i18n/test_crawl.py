@@ -73,8 +73,14 @@ def test_it_shows_staff_every_admin_and_dashboard_page_in_their_language(client,
 
     otp_login(client, get_user_model().objects.get(username=username))
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    pages = crawl(client, ["/admin/", "/dashboard/", "/dashboard/performance/"],
-                  allowed_prefixes=("/admin/", "/dashboard/"), skip=STAFF_SKIP, limit=90, per_path=2)
+    pages = crawl(
+        client,
+        ["/admin/", "/dashboard/", "/dashboard/performance/"],
+        allowed_prefixes=("/admin/", "/dashboard/"),
+        skip=STAFF_SKIP,
+        limit=90,
+        per_path=2,
+    )
     assert len(pages) >= 10, sorted(pages)
     assert any(re.search(r"/admin/dsar/datarequest/\d+/change/", url) for url in pages)
     report = _report(pages, language)

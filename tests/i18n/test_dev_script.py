@@ -68,12 +68,16 @@ def _up(url: str) -> bool:
 
 def test_it_serves_on_another_port_links_to_it_and_stops_on_sigterm(tmp_path):
     port = _free_port()
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "REDIS_URL", "DSAR_PUBLIC_BASE_URL", "DJANGO_SETTINGS_MODULE", "DSAR_TEST_DB_NAME")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "DSAR_PUBLIC_BASE_URL", "DJANGO_SETTINGS_MODULE", "DSAR_TEST_DB_NAME")
+    }
     env.update(PORT=str(port), DSAR_VAR_DIR=str(tmp_path / "var"), PYTHONUNBUFFERED="1")
     log = open(tmp_path / "dev.log", "w")
-    proc = subprocess.Popen([str(ROOT / "bin" / "dev")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [str(ROOT / "bin" / "dev")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         _wait_for(lambda: _up(f"{base}/ru/"), 900, "the web server", proc)

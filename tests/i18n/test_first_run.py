@@ -22,8 +22,15 @@ def _fresh_env(tmp_path) -> dict:
 
 
 def test_it_answers_the_readme_deadline_example_before_migrate(tmp_path):
-    command = [sys.executable, "manage.py", "dsar_deadline", "--kind", "rectification",
-               "--received", "2026-03-20T10:00:00+05:00"]
+    command = [
+        sys.executable,
+        "manage.py",
+        "dsar_deadline",
+        "--kind",
+        "rectification",
+        "--received",
+        "2026-03-20T10:00:00+05:00",
+    ]
     done = subprocess.run(command, cwd=ROOT, env=_fresh_env(tmp_path), capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "2026-03-26T23:59:59+05:00"
@@ -31,8 +38,17 @@ def test_it_answers_the_readme_deadline_example_before_migrate(tmp_path):
 
 
 def test_it_says_clearly_that_an_operator_needs_a_migrated_database(tmp_path):
-    command = [sys.executable, "manage.py", "dsar_deadline", "--kind", "claim", "--received", "2026-11-06T09:00",
-               "--operator", "qazaq-esim"]
+    command = [
+        sys.executable,
+        "manage.py",
+        "dsar_deadline",
+        "--kind",
+        "claim",
+        "--received",
+        "2026-11-06T09:00",
+        "--operator",
+        "qazaq-esim",
+    ]
     done = subprocess.run(command, cwd=ROOT, env=_fresh_env(tmp_path), capture_output=True, text=True, timeout=120)
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
@@ -53,8 +69,8 @@ def test_it_prints_a_second_factor_hint_that_works_as_printed_and_an_aligned_log
     header = table[0]
     role_at, operator_at = header.index("role"), header.index("operator")
     for row in table[1:]:
-        assert row[role_at - 2:role_at] == "  " and row[role_at] != " ", row
-        assert row[operator_at - 2:operator_at] == "  " and row[operator_at] != " ", row
+        assert row[role_at - 2 : role_at] == "  " and row[role_at] != " ", row
+        assert row[operator_at - 2 : operator_at] == "  " and row[operator_at] != " ", row
     hint = next(line.strip() for line in lines if "dsar_otp_code" in line and line.strip().startswith(".venv"))
     argv = shlex.split(hint.replace("<username>", "qarat-caseworker"))
     assert argv[:3] == [".venv/bin/python", "manage.py", "dsar_otp_code"]

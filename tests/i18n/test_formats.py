@@ -28,7 +28,9 @@ def test_it_writes_day_month_year_and_a_24_hour_clock(language, expected):
     assert render("{{ when|date:'DATETIME_FORMAT' }}", language, when=moment) == expected
 
 
-@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)), st.sampled_from(["kk", "ru", "en"]))
+@given(
+    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)), st.sampled_from(["kk", "ru", "en"])
+)
 @settings(max_examples=60, deadline=None)
 def test_it_never_writes_an_am_pm_marker(naive, language):
     with translation.override(language):

@@ -1,4 +1,4 @@
-""""What we hold" is added on the request page of an access request, next to the transition buttons."""
+""" "What we hold" is added on the request page of an access request, next to the transition buttons."""
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -24,8 +24,10 @@ def test_it_records_what_we_hold_from_the_request_page(client):
     page = _page(client, request)
     assert 'id="holdings"' in page and 'id="add-holding"' in page
     assert page.index('id="holdings"') < page.index("dsar-person")  # beside the steps, before the details
-    response = client.post(f"/admin/dsar/datarequest/{request.pk}/hold/",
-                           {"category": "Contact details", "content": "dana@example.kz", "source": "the subject"})
+    response = client.post(
+        f"/admin/dsar/datarequest/{request.pk}/hold/",
+        {"category": "Contact details", "content": "dana@example.kz", "source": "the subject"},
+    )
     assert response.status_code == 302
     record = AccessRecord.objects.get(request=request)
     assert (record.category, record.content, record.source) == ("Contact details", "dana@example.kz", "the subject")
@@ -59,5 +61,6 @@ def test_it_keeps_other_operators_requests_out_of_reach(client):
 def test_it_offers_the_panel_only_for_access_requests(client):
     operator = OperatorFactory()
     otp_login(client, staff_user(operator, Role.CASEWORKER))
-    assert 'id="holdings"' not in _page(client, make_request(operator, kind="rectification",
-                                                             details={"what_is_wrong": "a", "correct_value": "b"}))
+    assert 'id="holdings"' not in _page(
+        client, make_request(operator, kind="rectification", details={"what_is_wrong": "a", "correct_value": "b"})
+    )

@@ -40,8 +40,11 @@ def test_it_gives_english_and_kazakh_counts_the_right_form(n):
 @pytest.mark.parametrize(
     "language, n, working, expected",
     [
-        ("ru", 1, True, "1 рабочего дня"), ("ru", 3, True, "3 рабочих дней"), ("ru", 21, False, "21 календарного дня"),
-        ("en", 1, True, "1 working day"), ("en", 15, False, "15 calendar days"),
+        ("ru", 1, True, "1 рабочего дня"),
+        ("ru", 3, True, "3 рабочих дней"),
+        ("ru", 21, False, "21 календарного дня"),
+        ("en", 1, True, "1 working day"),
+        ("en", 15, False, "15 calendar days"),
     ],
 )
 def test_it_words_the_window_on_the_portal_with_the_count(language, n, working, expected):

@@ -23,12 +23,19 @@ def _form(data, operator):
 
 def test_it_puts_the_hint_under_the_representatives_phone_when_one_acts():
     operator = OperatorFactory(require_phone_confirmation=True)
-    form = _form({"acting_for_other": "on", "subject_phone": "+77011234567", "representative_phone": "+77017654321"},
-                 operator)
+    form = _form(
+        {"acting_for_other": "on", "subject_phone": "+77011234567", "representative_phone": "+77017654321"}, operator
+    )
     assert HINT in str(form.fields["representative_phone"].help_text)
     assert HINT not in str(form.fields["subject_phone"].help_text)
-    request = make_request(operator, acting_for_other=True, representative_name="R", representative_email="r@example.kz",
-                           representative_phone="+77017654321", representative_basis="power_of_attorney")
+    request = make_request(
+        operator,
+        acting_for_other=True,
+        representative_name="R",
+        representative_email="r@example.kz",
+        representative_phone="+77017654321",
+        representative_basis="power_of_attorney",
+    )
     assert code_recipient(request=request, purpose="phone") == ("sms", "+77017654321")
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from celery import Celery
-from kombu import pools
 from django.db import connection
+from kombu import pools
 
 ROOT = Path(__file__).resolve().parents[2]
 CELERY = str(Path(sys.executable).with_name("celery"))
@@ -59,11 +59,31 @@ class MailLog:
 class Worker:
     """One `celery worker` process group; `beat=True` embeds beat (-B)."""
 
-    def __init__(self, env: dict, log: Path, *, name: str, beat: bool = False, extra_env: dict | None = None,
-                 queues: str = "celery,letters"):
+    def __init__(
+        self,
+        env: dict,
+        log: Path,
+        *,
+        name: str,
+        beat: bool = False,
+        extra_env: dict | None = None,
+        queues: str = "celery,letters",
+    ):
         self.log = log
-        args = [CELERY, "-A", "config", "worker", "--pool=solo", "--loglevel=INFO", "-n", f"{name}@%h",
-                "--without-mingle", "--without-gossip", "-Q", queues]
+        args = [
+            CELERY,
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "-n",
+            f"{name}@%h",
+            "--without-mingle",
+            "--without-gossip",
+            "-Q",
+            queues,
+        ]
         if beat:
             args += ["--beat", "--schedule", str(log.with_suffix(".beat"))]
         self.proc = subprocess.Popen(
@@ -124,12 +144,30 @@ class RedisServer:
 
     def start(self) -> None:
         self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.dir)],
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.dir),
+            ],
             stdout=subprocess.DEVNULL,
         )
-        wait_for(lambda: subprocess.run(["redis-cli", "-p", str(self.port), "PING"], capture_output=True,
-                                        text=True).stdout.strip() == "PONG", what="redis-server")
+        wait_for(
+            lambda: (
+                subprocess.run(
+                    ["redis-cli", "-p", str(self.port), "PING"], capture_output=True, text=True
+                ).stdout.strip()
+                == "PONG"
+            ),
+            what="redis-server",
+        )
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

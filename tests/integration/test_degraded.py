@@ -39,17 +39,27 @@ class Web:
         self.port = closed_port()
         self.log = tmp_path / "gunicorn.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DSAR_", "DJANGO_"))}
-        env.update(PRODUCTION, DATABASE_URL=database_url, REDIS_URL=redis, DSAR_VAR_DIR=str(tmp_path / "var"),
-                   PYTHONPATH=str(ROOT))
+        env.update(
+            PRODUCTION,
+            DATABASE_URL=database_url,
+            REDIS_URL=redis,
+            DSAR_VAR_DIR=str(tmp_path / "var"),
+            PYTHONPATH=str(ROOT),
+        )
         self.proc = subprocess.Popen(
             [GUNICORN, "config.wsgi", "-b", f"127.0.0.1:{self.port}", "-w", "1", "--timeout", "60"],
-            cwd=ROOT, env=env, stdout=self.log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=ROOT,
+            env=env,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         wait_for(lambda: self.get(timeout=60) is not None, timeout=90, what=f"gunicorn to answer (see {self.log})")
 
     def get(self, path: str = "/health/", timeout: float = 10):
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}",
-                                         headers={"X-Forwarded-Proto": "https"})  # as behind the TLS proxy
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.port}{path}", headers={"X-Forwarded-Proto": "https"}
+        )  # as behind the TLS proxy
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 return response.status, json.loads(response.read())
@@ -112,13 +122,15 @@ def test_it_answers_503_within_3_seconds_with_a_black_holed_redis(web, hole):
 
 
 def test_it_answers_503_within_3_seconds_with_everything_black_holed(web, hole):
-    server = web(database_url=f"postgres://postgres@127.0.0.1:{hole.port}/dsar",
-                 redis=f"redis://127.0.0.1:{hole.port}/0")
+    server = web(
+        database_url=f"postgres://postgres@127.0.0.1:{hole.port}/dsar", redis=f"redis://127.0.0.1:{hole.port}/0"
+    )
     _answers_within_3_seconds(server, {"database", "broker", "worker"})
 
 
 def test_it_answers_503_within_3_seconds_with_nothing_listening(web):
-    server = web(database_url=f"postgres://postgres@127.0.0.1:{closed_port()}/dsar",
-                 redis=f"redis://127.0.0.1:{closed_port()}/0")
+    server = web(
+        database_url=f"postgres://postgres@127.0.0.1:{closed_port()}/dsar", redis=f"redis://127.0.0.1:{closed_port()}/0"
+    )
     body = _answers_within_3_seconds(server, {"database", "broker", "worker"})
     assert body["database"] == "failing" and body["broker"] == "failing"

@@ -10,9 +10,17 @@ from tests.integration.harness import RedisServer, Services, wait_for
 
 pytestmark = pytest.mark.integration
 
-MAIL = dict(channel="email", template="subject_identity_reminder", language="en",
-            context={"operator_name": "QazETA LLP", "reference": "QZT-2026-000001", "until_local": "2026-03-09 10:00",
-                     "portal_url": "http://127.0.0.1:8000/en/"})
+MAIL = dict(
+    channel="email",
+    template="subject_identity_reminder",
+    language="en",
+    context={
+        "operator_name": "QazETA LLP",
+        "reference": "QZT-2026-000001",
+        "until_local": "2026-03-09 10:00",
+        "portal_url": "http://127.0.0.1:8000/en/",
+    },
+)
 
 
 def _record(key: str) -> Notification:

@@ -53,9 +53,8 @@ def redis_server(tmp_path):
 
 def _delivered(services: Services, requests) -> bool:
     letters = Letter.objects.filter(request__in=requests, kind=LetterKind.CLARIFICATION)
-    return (
-        letters.filter(status=Letter.Status.READY).count() == len(requests)
-        and len(services.mail.lines()) >= len(requests)
+    return letters.filter(status=Letter.Status.READY).count() == len(requests) and len(services.mail.lines()) >= len(
+        requests
     )
 
 
@@ -77,8 +76,9 @@ def test_it_delivers_what_was_queued_before_a_redis_restart(transactional_db, tm
     try:
         with producing_to(redis_server.url):
             ask()
-        queued = subprocess.run(["redis-cli", "-p", str(redis_server.port), "LLEN", "letters"],
-                                capture_output=True, text=True).stdout.strip()
+        queued = subprocess.run(
+            ["redis-cli", "-p", str(redis_server.port), "LLEN", "letters"], capture_output=True, text=True
+        ).stdout.strip()
         assert queued == str(len(requests))
         redis_server.stop()  # no persistence: every queued render and e-mail is gone
         redis_server.start()
@@ -90,8 +90,7 @@ def test_it_delivers_what_was_queued_before_a_redis_restart(transactional_db, tm
         services.close()
 
 
-def test_it_commits_with_the_broker_down_and_delivers_once_it_is_back(transactional_db, tmp_path, asked,
-                                                                      redis_server):
+def test_it_commits_with_the_broker_down_and_delivers_once_it_is_back(transactional_db, tmp_path, asked, redis_server):
     requests, ask = asked
     with producing_to(redis_server.url):  # nothing listens there yet
         ask()  # no error: the transitions commit, their letters and e-mails are recorded
@@ -127,8 +126,9 @@ def test_it_delivers_once_when_the_process_dies_between_commit_and_callback(serv
     script = KILL_AFTER_COMMIT.format(actor=staff["manager"].pk, ids=[r.pk for r in requests], question=QUESTION)
     done = subprocess.run([sys.executable, "-c", script], env=services.env, cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == -9, done.stderr[-2000:]
-    assert Letter.objects.filter(request__in=requests, kind=LetterKind.CLARIFICATION,
-                                 status=Letter.Status.PENDING).count() == len(requests)
+    assert Letter.objects.filter(
+        request__in=requests, kind=LetterKind.CLARIFICATION, status=Letter.Status.PENDING
+    ).count() == len(requests)
 
     services.worker("w1", beat=True)
     wait_for(lambda: _delivered(services, requests), timeout=RECOVERY_TIMEOUT, what="letters and e-mails")
@@ -139,13 +139,27 @@ def test_it_bounds_attempts_per_row_by_the_schedule_through_an_smtp_outage(servi
     from tests.integration.harness import free_port
     from tests.tasks.test_outbox import most_attempts_within
 
-    services.env |= {"DSAR_TEST_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                     "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(free_port())}  # nothing listens there
-    rows = [Notification.objects.create(key=f"outage:{i}", to=f"p{i}@example.kz", channel="email",
-                                        template="subject_identity_reminder", language="en",
-                                        context={"operator_name": "QazETA LLP", "reference": "QZT-2026-000001",
-                                                 "until_local": "2026-03-09 10:00", "portal_url": "http://x/en/"})
-            for i in range(20)]
+    services.env |= {
+        "DSAR_TEST_EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(free_port()),
+    }  # nothing listens there
+    rows = [
+        Notification.objects.create(
+            key=f"outage:{i}",
+            to=f"p{i}@example.kz",
+            channel="email",
+            template="subject_identity_reminder",
+            language="en",
+            context={
+                "operator_name": "QazETA LLP",
+                "reference": "QZT-2026-000001",
+                "until_local": "2026-03-09 10:00",
+                "portal_url": "http://x/en/",
+            },
+        )
+        for i in range(20)
+    ]
     started = time.monotonic()
     services.worker("w1", beat=True)
     # Every row's task is sent three times over (duplicated and redelivered messages), on top of
@@ -153,8 +167,11 @@ def test_it_bounds_attempts_per_row_by_the_schedule_through_an_smtp_outage(servi
     for _ in range(3):
         for row in rows:
             services.send("deliver_notification", row.pk)
-    wait_for(lambda: Notification.objects.filter(attempts__gte=2).count() == len(rows), timeout=RECOVERY_TIMEOUT,
-             what="the retries the schedule allows")
+    wait_for(
+        lambda: Notification.objects.filter(attempts__gte=2).count() == len(rows),
+        timeout=RECOVERY_TIMEOUT,
+        what="the retries the schedule allows",
+    )
     time.sleep(10)
     elapsed = time.monotonic() - started
     attempts = list(Notification.objects.values_list("attempts", flat=True))

@@ -27,8 +27,10 @@ def test_it_reminds_at_the_right_moment_and_escalates_once(services, operator, s
 
     services.run("sweep", now=reminder_at.isoformat())
     wait_for(services.mail.lines, what="the reminder")
-    assert services.mail.lines() == [f"{staff['caseworker'].email}\tReminder: request {request.reference} "
-                                     f"is due 2026-03-05 23:59 · {operator.name_en}"]
+    assert services.mail.lines() == [
+        f"{staff['caseworker'].email}\tReminder: request {request.reference} "
+        f"is due 2026-03-05 23:59 · {operator.name_en}"
+    ]
 
     for _ in range(2):  # overdue, escalated on the next working morning; the second sweep must not escalate again
         services.run("sweep", now=at(2026, 3, 6, 9, 5).isoformat())

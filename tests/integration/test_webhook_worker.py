@@ -18,8 +18,13 @@ def test_a_real_worker_delivers_each_recorded_webhook_once(services, operator):
         endpoint = WebhookEndpoint.objects.create(operator=operator, url=receiver.url, events=["request.received"])
         now = timezone.now()
         for n in range(20):
-            WebhookDelivery.objects.create(endpoint=endpoint, msg_id=f"msg_it_{n}", event="request.received",
-                                           payload={"type": "request.received", "data": {"n": n}}, next_attempt_at=now)
+            WebhookDelivery.objects.create(
+                endpoint=endpoint,
+                msg_id=f"msg_it_{n}",
+                event="request.received",
+                payload={"type": "request.received", "data": {"n": n}},
+                next_attempt_at=now,
+            )
         services.env["DSAR_WEBHOOK_ALLOW_PRIVATE"] = "1"
         worker = services.worker("w1")
         task = services.client.send_task("dsar.webhooks.tasks.webhooks_sweep")

@@ -4,10 +4,13 @@ import pytest
 @pytest.fixture(autouse=True)
 def private_storage(settings, tmp_path):
     """Letters and exports go to a throw-away private folder."""
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
-    }}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
     return tmp_path / "private"
 
 

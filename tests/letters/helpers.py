@@ -19,12 +19,24 @@ PLANS = {
     LetterKind.CLARIFICATION: (Kind.RECTIFICATION, [("ask_subject", {"question": "Send a copy of the new passport."})]),
     LetterKind.EXTENSION: (Kind.CLAIM, [("extend", {"reason": "We await the bank's statement."})]),
     LetterKind.FULFILLED: (Kind.RECTIFICATION, [("fulfil", {})]),
-    LetterKind.PARTLY_FULFILLED: (Kind.RECTIFICATION, [("partly_fulfil", {"explanation": "The address could not be changed."})]),
-    LetterKind.REFUSAL: (Kind.DESTRUCTION, [("refuse", {"ground": "law_requires_keeping", "explanation": "Accounting law keeps invoices 5 years."})]),
+    LetterKind.PARTLY_FULFILLED: (
+        Kind.RECTIFICATION,
+        [("partly_fulfil", {"explanation": "The address could not be changed."})],
+    ),
+    LetterKind.REFUSAL: (
+        Kind.DESTRUCTION,
+        [("refuse", {"ground": "law_requires_keeping", "explanation": "Accounting law keeps invoices 5 years."})],
+    ),
     LetterKind.BLOCKED: (Kind.BLOCKING, [("block", {})]),
-    LetterKind.UNBLOCKED: (Kind.BLOCKING, [("block", {}), ("unblock", {"explanation": "The consent form was signed."})]),
+    LetterKind.UNBLOCKED: (
+        Kind.BLOCKING,
+        [("block", {}), ("unblock", {"explanation": "The consent form was signed."})],
+    ),
     LetterKind.DESTROYED: (Kind.DESTRUCTION, [("destroy", {})]),
-    LetterKind.CLAIM_RESULT: (Kind.CLAIM, [("answer_unfounded", {"explanation": "The data was kept as the contract says."})]),
+    LetterKind.CLAIM_RESULT: (
+        Kind.CLAIM,
+        [("answer_unfounded", {"explanation": "The data was kept as the contract says."})],
+    ),
     LetterKind.ACCESS_ANSWER: (Kind.ACCESS, [("fulfil", {})]),
     LetterKind.NO_DATA_HELD: (Kind.ACCESS, [("answer_no_data", {"explanation": "We searched billing and CRM."})]),
     LetterKind.WITHDRAWN: (Kind.ACCESS, [("withdraw", {})]),
@@ -34,7 +46,8 @@ PLANS = {
 
 def allow_extensions(operator, kind=Kind.CLAIM):
     Policy.objects.update_or_create(
-        operator=operator, kind=kind,
+        operator=operator,
+        kind=kind,
         defaults=dict(deadline_n=30, deadline_unit="calendar_days", extension_allowed=True, extension_max_n=15),
     )
 
@@ -61,7 +74,9 @@ def request_ready_for(operator, letter_kind: str, *, language: str = "ru", **fie
 
 
 def pdf_text(data: bytes) -> str:
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", "-layout", "-", "-"], input=data, capture_output=True, check=True)
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    )
     return out.stdout.decode("utf-8")
 
 

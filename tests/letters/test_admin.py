@@ -2,9 +2,9 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from dsar.letters.services import letter_issue, letter_render
 from dsar.models import Attachment, LetterKind, Role
 from dsar.models.letters import AccessRecord
-from dsar.letters.services import letter_issue, letter_render
 from tests.factories import OperatorFactory, otp_login, staff_user
 
 from .helpers import pdf_text, request_ready_for
@@ -38,23 +38,33 @@ def test_it_stores_an_uploaded_record_privately_and_lists_it_in_the_access_answe
     request = request_ready_for(operator, LetterKind.ACCESS_ANSWER, language="en")
     user = grant(staff_user(operator, Role.CASEWORKER), "add_accessrecord", "view_accessrecord")
     otp_login(client, user)
-    response = client.post("/admin/dsar/accessrecord/add/", {
-        "request": request.pk, "category": "Call recordings", "content": "", "source": "Call centre",
-        "upload": SimpleUploadedFile("calls.csv", b"date,length\n2026-03-01,42\n", content_type="text/csv"),
-    })
+    response = client.post(
+        "/admin/dsar/accessrecord/add/",
+        {
+            "request": request.pk,
+            "category": "Call recordings",
+            "content": "",
+            "source": "Call centre",
+            "upload": SimpleUploadedFile("calls.csv", b"date,length\n2026-03-01,42\n", content_type="text/csv"),
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     record = AccessRecord.objects.get(request=request)
     assert record.attachment.purpose == Attachment.Purpose.STAFF and record.attachment.original_name == "calls.csv"
     assert record.created_by == user
     assert "calls.csv" not in record.attachment.file.name  # generated names only on disk
-    text = pdf_text(letter_render(letter_id=letter_issue(request=request, kind=LetterKind.ACCESS_ANSWER).pk).file.read())
+    text = pdf_text(
+        letter_render(letter_id=letter_issue(request=request, kind=LetterKind.ACCESS_ANSWER).pk).file.read()
+    )
     assert "Call recordings" in text and "calls.csv" in text
 
 
 def test_it_refuses_a_record_for_another_operators_request(client, operator):
     other_request = request_ready_for(OperatorFactory(), LetterKind.ACCESS_ANSWER)
     otp_login(client, grant(staff_user(operator, Role.CASEWORKER), "add_accessrecord", "view_accessrecord"))
-    response = client.post("/admin/dsar/accessrecord/add/", {"request": other_request.pk, "category": "X", "content": "Y"})
+    response = client.post(
+        "/admin/dsar/accessrecord/add/", {"request": other_request.pk, "category": "X", "content": "Y"}
+    )
     assert response.status_code == 200
     assert not AccessRecord.objects.exists()
 

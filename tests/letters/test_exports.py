@@ -11,11 +11,19 @@ from .helpers import KAZAKH_NAME, request_ready_for
 
 
 def test_it_exports_the_register_and_records_as_json_and_csv_in_a_zip(operator):
-    ProcessingActivity.objects.create(operator=operator, language="ru", name="Заказы", purposes="Договор",
-                                      legal_grounds="Согласие", data_categories="Имя", sources="Субъект", storage_period="3 года")
+    ProcessingActivity.objects.create(
+        operator=operator,
+        language="ru",
+        name="Заказы",
+        purposes="Договор",
+        legal_grounds="Согласие",
+        data_categories="Имя",
+        sources="Субъект",
+        storage_period="3 года",
+    )
     request = request_ready_for(operator, LetterKind.ACCESS_ANSWER, language="ru")
     AccessRecord.objects.create(request=request, category="Телефон", content="+7 701 123 45 67", source="CRM")
-    AccessRecord.objects.create(request=request, category="Note", content="=HYPERLINK(\"http://x\")")
+    AccessRecord.objects.create(request=request, category="Note", content='=HYPERLINK("http://x")')
 
     attachment = export_create(request=request)
 
@@ -30,7 +38,7 @@ def test_it_exports_the_register_and_records_as_json_and_csv_in_a_zip(operator):
     # A spreadsheet must not run a cell as a formula (OWASP CSV injection): CSV cells that start
     # with = + - @ get a leading quote; the JSON keeps the exact value.
     assert rows[0]["content"] == "'+7 701 123 45 67"
-    assert rows[1]["content"] == "'=HYPERLINK(\"http://x\")"
-    assert [r["content"] for r in payload["records"]] == ["+7 701 123 45 67", "=HYPERLINK(\"http://x\")"]
+    assert rows[1]["content"] == '\'=HYPERLINK("http://x")'
+    assert [r["content"] for r in payload["records"]] == ["+7 701 123 45 67", '=HYPERLINK("http://x")']
     event = Event.objects.get(request=request, action="export_created")
     assert event.data == {"attachment": attachment.pk, "sha256": attachment.sha256}

@@ -10,9 +10,9 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from dsar.letters import texts
+from dsar.letters.services import LetterError, letter_issue, letter_render
 from dsar.models import Event, Letter, LetterKind
 from dsar.models.letters import AccessRecord, LetterTemplate, ProcessingActivity
-from dsar.letters.services import LetterError, letter_issue, letter_render
 from tests.factories import OperatorFactory
 
 from .helpers import KAZAKH_LETTERS, KAZAKH_NAME, PLANS, flat, pdf_text, request_ready_for
@@ -23,8 +23,12 @@ NOW = datetime(2026, 3, 10, 10, 0, tzinfo=ALMATY)  # a Tuesday
 
 @pytest.fixture
 def kz_operator(db):
-    return OperatorFactory(name_kk="Сәуле Қызмет ЖШС", name_ru="ТОО «Сауле Кызмет»", name_en="Saule Kyzmet LLP",
-                           contact_phone="+7 717 200 00 00")
+    return OperatorFactory(
+        name_kk="Сәуле Қызмет ЖШС",
+        name_ru="ТОО «Сауле Кызмет»",
+        name_en="Saule Kyzmet LLP",
+        contact_phone="+7 717 200 00 00",
+    )
 
 
 def issue_and_render(request, kind):
@@ -54,7 +58,9 @@ def test_it_renders_every_kind_of_letter_in_each_language(kz_operator, kind, lan
     assert KAZAKH_NAME in one_line, "a Kazakh letter was lost or replaced in the PDF text"
     assert texts.LABELS[language]["code"] in text
     # Page numbers come from @page counters.
-    assert re.search(rf"{re.escape(texts.LABELS[language]['page'])} 1 {re.escape(texts.LABELS[language]['of'])} \d", text)
+    assert re.search(
+        rf"{re.escape(texts.LABELS[language]['page'])} 1 {re.escape(texts.LABELS[language]['of'])} \d", text
+    )
 
 
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
@@ -64,11 +70,16 @@ def test_it_states_the_ground_basis_and_the_right_to_appeal_in_a_refusal(kz_oper
         letter = issue_and_render(request, LetterKind.REFUSAL)
     text = flat(pdf_text(letter.file.read()))
     assert texts.REFUSAL_GROUNDS[language]["law_requires_keeping"] in text
-    assert {"kk": "ҚР № 94-V Заңы, 18-бап", "ru": "Закон РК № 94-V, ст. 18", "en": "Law No. 94-V, art. 18"}[language] in text
+    assert {"kk": "ҚР № 94-V Заңы, 18-бап", "ru": "Закон РК № 94-V, ст. 18", "en": "Law No. 94-V, art. 18"}[
+        language
+    ] in text
     assert "Accounting law keeps invoices 5 years." in text
     assert flat(texts.LABELS[language]["appeal"]) in text
-    ministry = {"kk": "Жасанды интеллект және цифрлық даму министрлігіне", "ru": "Министерство искусственного интеллекта",
-                "en": "Ministry of Artificial Intelligence and Digital Development"}[language]
+    ministry = {
+        "kk": "Жасанды интеллект және цифрлық даму министрлігіне",
+        "ru": "Министерство искусственного интеллекта",
+        "en": "Ministry of Artificial Intelligence and Digital Development",
+    }[language]
     assert ministry in text
 
 
@@ -95,24 +106,54 @@ def test_it_tells_the_result_of_a_claim_review(kz_operator):
 
 def test_it_builds_the_access_answer_from_the_register_and_the_subjects_records(kz_operator):
     ProcessingActivity.objects.create(
-        operator=kz_operator, language="ru", name="Заказы", purposes="Исполнение договора", legal_grounds="Согласие (ст. 8)",
-        data_categories="Имя, телефон", sources="Субъект", recipients="Хостинг ps.kz (Казахстан)",
-        cross_border="Нет", storage_period="3 года с последнего контакта")
+        operator=kz_operator,
+        language="ru",
+        name="Заказы",
+        purposes="Исполнение договора",
+        legal_grounds="Согласие (ст. 8)",
+        data_categories="Имя, телефон",
+        sources="Субъект",
+        recipients="Хостинг ps.kz (Казахстан)",
+        cross_border="Нет",
+        storage_period="3 года с последнего контакта",
+    )
     ProcessingActivity.objects.create(
-        operator=kz_operator, language="en", name="Orders", purposes="Performing the contract", legal_grounds="Consent",
-        data_categories="Name, phone", sources="The subject", storage_period="3 years")
+        operator=kz_operator,
+        language="en",
+        name="Orders",
+        purposes="Performing the contract",
+        legal_grounds="Consent",
+        data_categories="Name, phone",
+        sources="The subject",
+        storage_period="3 years",
+    )
     request = request_ready_for(kz_operator, LetterKind.ACCESS_ANSWER, language="ru")
     AccessRecord.objects.create(request=request, category="Телефон", content="+7 701 123 45 67", source="CRM")
     text = flat(pdf_text(issue_and_render(request, LetterKind.ACCESS_ANSWER).file.read()))
-    for item in ["Исполнение договора", "Согласие (ст. 8)", "Имя, телефон", "Хостинг ps.kz (Казахстан)",
-                 "3 года с последнего контакта", "+7 701 123 45 67", "Ответ предоставляется бесплатно."]:
+    for item in [
+        "Исполнение договора",
+        "Согласие (ст. 8)",
+        "Имя, телефон",
+        "Хостинг ps.kz (Казахстан)",
+        "3 года с последнего контакта",
+        "+7 701 123 45 67",
+        "Ответ предоставляется бесплатно.",
+    ]:
         assert item in text, item
     assert "Performing the contract" not in text  # the register in another language stays out
 
 
 def test_it_falls_back_to_the_russian_register_for_a_kazakh_letter(kz_operator):
-    ProcessingActivity.objects.create(operator=kz_operator, language="ru", name="Заказы", purposes="Исполнение договора",
-                                      legal_grounds="Согласие", data_categories="Имя", sources="Субъект", storage_period="3 года")
+    ProcessingActivity.objects.create(
+        operator=kz_operator,
+        language="ru",
+        name="Заказы",
+        purposes="Исполнение договора",
+        legal_grounds="Согласие",
+        data_categories="Имя",
+        sources="Субъект",
+        storage_period="3 года",
+    )
     request = request_ready_for(kz_operator, LetterKind.ACCESS_ANSWER, language="kk")
     text = flat(pdf_text(issue_and_render(request, LetterKind.ACCESS_ANSWER).file.read()))
     assert "Исполнение договора" in text
@@ -120,8 +161,13 @@ def test_it_falls_back_to_the_russian_register_for_a_kazakh_letter(kz_operator):
 
 
 def test_it_uses_the_operators_own_wording_when_one_is_saved(kz_operator):
-    LetterTemplate.objects.create(operator=kz_operator, kind=LetterKind.ACKNOWLEDGMENT, language="en",
-                                  title="We got it", body="Hello $subject_name.\n\nRef $reference, due $due. {{ secret }} $unknown")
+    LetterTemplate.objects.create(
+        operator=kz_operator,
+        kind=LetterKind.ACKNOWLEDGMENT,
+        language="en",
+        title="We got it",
+        body="Hello $subject_name.\n\nRef $reference, due $due. {{ secret }} $unknown",
+    )
     request = request_ready_for(kz_operator, LetterKind.ACKNOWLEDGMENT, language="en", subject_name="Dana Serikova")
     letter = issue_and_render(request, LetterKind.ACKNOWLEDGMENT)
     text = flat(pdf_text(letter.file.read()))
@@ -149,7 +195,9 @@ def test_it_numbers_letters_per_operator_without_gaps(kz_operator):
     letter_issue(request=r2, kind=LetterKind.ACKNOWLEDGMENT)
     year = timezone.localtime(timezone.now(), kz_operator.tz).year
     for operator, count in ((kz_operator, 4), (other, 2)):  # with the acknowledgment the transition issued
-        numbers = list(Letter.objects.filter(request__operator=operator).order_by("pk").values_list("number", flat=True))
+        numbers = list(
+            Letter.objects.filter(request__operator=operator).order_by("pk").values_list("number", flat=True)
+        )
         assert numbers == [f"{operator.reference_prefix}-OUT-{year}-{n:06d}" for n in range(1, count + 1)]
 
 
@@ -175,8 +223,12 @@ def test_it_renders_once_and_records_the_digest_in_the_audit_chain(kz_operator):
     assert events.count() == 1
     import hashlib
 
-    assert events.get().data == {"letter": letter.pk, "sha256": hashlib.sha256(stored).hexdigest(),
-                                 "number": letter.number, "kind": "acknowledgment"}
+    assert events.get().data == {
+        "letter": letter.pk,
+        "sha256": hashlib.sha256(stored).hexdigest(),
+        "number": letter.number,
+        "kind": "acknowledgment",
+    }
     assert second.file.name == first.file.name and second.sha256 == first.sha256
 
 

@@ -12,20 +12,24 @@ from dsar.dashboard.forms import Scope
 from dsar.dashboard.selectors import on_time_by_kind, outcomes
 from dsar.kinds import Kind
 from dsar.letters import texts
-from dsar.models import DataRequest, Letter, LetterKind, Notification, Policy, Role, State
 from dsar.letters.services import letter_render
+from dsar.models import DataRequest, Letter, LetterKind, Notification, Policy, Role, State
 from dsar.services.sweep import sweep_run
+from dsar.services.transitions import transition
 from dsar.states import Outcome
 from dsar.workflow import available_transitions
-from dsar.services.transitions import transition
 from tests.factories import make_request, staff_user
 
 from .helpers import flat, pdf_text
 
 ALMATY = ZoneInfo("Asia/Almaty")
 MONDAY = datetime(2026, 3, 2, 10, 0, tzinfo=ALMATY)
-REPRESENTATIVE = dict(acting_for_other=True, representative_name="Asel Nurlanova", representative_email="asel@example.kz",
-                      representative_basis="power_of_attorney")
+REPRESENTATIVE = dict(
+    acting_for_other=True,
+    representative_name="Asel Nurlanova",
+    representative_email="asel@example.kz",
+    representative_basis="power_of_attorney",
+)
 
 
 @pytest.fixture
@@ -45,8 +49,14 @@ def letters_of(request):
 
 
 def _lapse(operator, manager, outcome, capture, *, language="kk"):
-    Policy.objects.create(operator=operator, kind=Kind.ACCESS, deadline_n=3, deadline_unit="working_days",
-                          clarification_timeout_days=10, clarification_outcome=outcome)
+    Policy.objects.create(
+        operator=operator,
+        kind=Kind.ACCESS,
+        deadline_n=3,
+        deadline_unit="working_days",
+        clarification_timeout_days=10,
+        clarification_outcome=outcome,
+    )
     request = in_progress(operator, manager, language=language)
     asked = MONDAY + timedelta(hours=2)
     transition(request.pk, "ask_subject", actor=manager, question="Which account?", now=asked)
@@ -59,9 +69,11 @@ def _lapse(operator, manager, outcome, capture, *, language="kk"):
 
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
 def test_it_sends_the_refusal_letter_and_e_mail_when_the_sweep_refuses_an_unanswered_clarification(
-        operator, manager, django_capture_on_commit_callbacks, run_tasks_inline, language):
-    request = _lapse(operator, manager, Policy.ClarificationOutcome.REFUSE, django_capture_on_commit_callbacks,
-                     language=language)
+    operator, manager, django_capture_on_commit_callbacks, run_tasks_inline, language
+):
+    request = _lapse(
+        operator, manager, Policy.ClarificationOutcome.REFUSE, django_capture_on_commit_callbacks, language=language
+    )
     assert request.state == State.REFUSED
     # Stored in the request's language, not the worker's.
     assert request.refusal_explanation == texts.AUTOMATIC_EXPLANATIONS["clarification_unanswered"][language]
@@ -77,9 +89,11 @@ def test_it_sends_the_refusal_letter_and_e_mail_when_the_sweep_refuses_an_unansw
 
 
 def test_it_sends_the_withdrawal_letter_and_e_mail_when_the_sweep_closes_an_unanswered_clarification(
-        operator, manager, django_capture_on_commit_callbacks, run_tasks_inline):
-    request = _lapse(operator, manager, Policy.ClarificationOutcome.CLOSE, django_capture_on_commit_callbacks,
-                     language="ru")
+    operator, manager, django_capture_on_commit_callbacks, run_tasks_inline
+):
+    request = _lapse(
+        operator, manager, Policy.ClarificationOutcome.CLOSE, django_capture_on_commit_callbacks, language="ru"
+    )
     assert request.state == State.WITHDRAWN
     letter = letters_of(request)[LetterKind.WITHDRAWN]
     text = flat(pdf_text(letter.file.read()))
@@ -90,7 +104,8 @@ def test_it_sends_the_withdrawal_letter_and_e_mail_when_the_sweep_closes_an_unan
 
 
 def test_it_tells_a_subject_who_withdrew_that_the_request_is_closed_at_their_wish(
-        operator, manager, django_capture_on_commit_callbacks):
+    operator, manager, django_capture_on_commit_callbacks
+):
     request = in_progress(operator, manager, language="en")
     with django_capture_on_commit_callbacks(execute=True):
         transition(request.pk, "withdraw", actor_label="subject")
@@ -98,8 +113,9 @@ def test_it_tells_a_subject_who_withdrew_that_the_request_is_closed_at_their_wis
     assert texts.WITHDRAWAL_REASONS["subject"]["en"] in letter.context["paragraphs"]
 
 
-def test_it_writes_to_the_representative_on_the_subjects_behalf(operator, manager, django_capture_on_commit_callbacks,
-                                                                run_tasks_inline):
+def test_it_writes_to_the_representative_on_the_subjects_behalf(
+    operator, manager, django_capture_on_commit_callbacks, run_tasks_inline
+):
     from dsar.services.authority import authority_check_record
 
     request = in_progress(operator, manager, language="en", subject_name="Dana Serikova", **REPRESENTATIVE)
@@ -116,8 +132,9 @@ def test_it_writes_to_the_representative_on_the_subjects_behalf(operator, manage
     assert "on behalf of Dana Serikova" in mail.outbox[0].alternatives[0][0]
 
 
-def test_it_answers_no_data_held_as_an_answer_on_time_not_a_refusal(operator, manager, django_capture_on_commit_callbacks,
-                                                                    run_tasks_inline):
+def test_it_answers_no_data_held_as_an_answer_on_time_not_a_refusal(
+    operator, manager, django_capture_on_commit_callbacks, run_tasks_inline
+):
     request = in_progress(operator, manager, language="en")
     assert "answer_no_data" in available_transitions(request, manager)
     with django_capture_on_commit_callbacks(execute=True):
@@ -128,17 +145,28 @@ def test_it_answers_no_data_held_as_an_answer_on_time_not_a_refusal(operator, ma
     text = flat(pdf_text(letters_of(request)[LetterKind.NO_DATA_HELD].file.read()))
     assert "This is our answer to your request, not a refusal" in text
     assert "Ground of the refusal" not in text
-    scope = Scope(operator_ids=(operator.pk,), start=MONDAY.date() - timedelta(days=1), end=MONDAY.date() + timedelta(days=7))
-    assert on_time_by_kind(scope=scope) == [{"kind": Kind.ACCESS, "answered": 1, "on_time": 1, "late": 0, "rate": 100.0}]
+    scope = Scope(
+        operator_ids=(operator.pk,), start=MONDAY.date() - timedelta(days=1), end=MONDAY.date() + timedelta(days=7)
+    )
+    assert on_time_by_kind(scope=scope) == [
+        {"kind": Kind.ACCESS, "answered": 1, "on_time": 1, "late": 0, "rate": 100.0}
+    ]
     assert [(r["outcome"], r["count"]) for r in outcomes(scope=scope)] == [(Outcome.NO_DATA_HELD, 1)]
 
 
-def test_it_answers_an_unfounded_claim_with_the_result_of_the_review(operator, manager, django_capture_on_commit_callbacks):
+def test_it_answers_an_unfounded_claim_with_the_result_of_the_review(
+    operator, manager, django_capture_on_commit_callbacks
+):
     request = in_progress(operator, manager, kind=Kind.CLAIM, language="ru")
     assert "answer_no_data" not in available_transitions(request, manager)
     with django_capture_on_commit_callbacks(execute=True):
-        transition(request.pk, "answer_unfounded", actor=manager, explanation="Плата списана по договору.",
-                   now=MONDAY + timedelta(days=2))
+        transition(
+            request.pk,
+            "answer_unfounded",
+            actor=manager,
+            explanation="Плата списана по договору.",
+            now=MONDAY + timedelta(days=2),
+        )
     request = DataRequest.objects.get(pk=request.pk)
     assert (request.state, request.outcome) == (State.ANSWERED, Outcome.CLAIM_UNFOUNDED)
     assert request.answered_at <= request.due_at
@@ -160,15 +188,24 @@ def test_it_renders_the_letter_date_in_almaty_not_utc(operator, manager):
 
     request = in_progress(operator, manager, language="en")
     late_evening = datetime(2026, 3, 9, 20, 30, tzinfo=ZoneInfo("UTC"))
-    letter = letter_issue(request=DataRequest.objects.get(pk=request.pk), kind=LetterKind.CLARIFICATION, now=late_evening)
+    letter = letter_issue(
+        request=DataRequest.objects.get(pk=request.pk), kind=LetterKind.CLARIFICATION, now=late_evening
+    )
     assert letter.context["date"] == "10.03.2026"
     assert "10.03.2026" in pdf_text(letter_render(letter_id=letter.pk).file.read())
 
 
-def test_it_prints_the_new_due_date_in_the_extension_letter(operator, manager, django_capture_on_commit_callbacks,
-                                                            run_tasks_inline):
-    Policy.objects.create(operator=operator, kind=Kind.CLAIM, deadline_n=30, deadline_unit="calendar_days",
-                          extension_allowed=True, extension_max_n=15)
+def test_it_prints_the_new_due_date_in_the_extension_letter(
+    operator, manager, django_capture_on_commit_callbacks, run_tasks_inline
+):
+    Policy.objects.create(
+        operator=operator,
+        kind=Kind.CLAIM,
+        deadline_n=30,
+        deadline_unit="calendar_days",
+        extension_allowed=True,
+        extension_max_n=15,
+    )
     request = in_progress(operator, manager, kind=Kind.CLAIM, language="en", now=datetime.now(ALMATY))
     request = DataRequest.objects.get(pk=request.pk)
     new_due = request.due_at + timedelta(days=5)
@@ -181,8 +218,9 @@ def test_it_prints_the_new_due_date_in_the_extension_letter(operator, manager, d
 
 
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
-def test_it_keeps_the_right_to_appeal_in_a_partly_fulfilled_letter(operator, manager, language,
-                                                                   django_capture_on_commit_callbacks, run_tasks_inline):
+def test_it_keeps_the_right_to_appeal_in_a_partly_fulfilled_letter(
+    operator, manager, language, django_capture_on_commit_callbacks, run_tasks_inline
+):
     request = in_progress(operator, manager, kind=Kind.RECTIFICATION, language=language)
     with django_capture_on_commit_callbacks(execute=True):
         transition(request.pk, "partly_fulfil", actor=manager, explanation="The address could not be changed.")

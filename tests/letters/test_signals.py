@@ -4,8 +4,8 @@ import pytest
 from django.core import mail
 
 from dsar.kinds import Kind
-from dsar.models import DataRequest, Event, Letter, LetterKind, Role
 from dsar.letters.outbox import expected_letter_kind, letter_kind_for
+from dsar.models import DataRequest, Event, Letter, LetterKind, Role
 from dsar.services.transitions import transition
 from tests.factories import make_request, staff_user
 
@@ -21,8 +21,9 @@ def kinds_of(request_id):
     return list(Letter.objects.filter(request_id=request_id).order_by("pk").values_list("kind", flat=True))
 
 
-def test_it_issues_and_renders_the_acknowledgment_after_identity_is_confirmed(operator, run_tasks_inline,
-                                                                              django_capture_on_commit_callbacks):
+def test_it_issues_and_renders_the_acknowledgment_after_identity_is_confirmed(
+    operator, run_tasks_inline, django_capture_on_commit_callbacks
+):
     request = make_request(operator, language="kk")
     with django_capture_on_commit_callbacks(execute=True):
         transition(request.pk, "confirm_identity")
@@ -33,8 +34,9 @@ def test_it_issues_and_renders_the_acknowledgment_after_identity_is_confirmed(op
     assert Event.objects.filter(request=request, action="letter_issued", data__letter=letter.pk).exists()
 
 
-def test_it_announces_a_letter_staff_issue_by_hand_without_attaching_it(operator, manager, run_tasks_inline,
-                                                                        django_capture_on_commit_callbacks):
+def test_it_announces_a_letter_staff_issue_by_hand_without_attaching_it(
+    operator, manager, run_tasks_inline, django_capture_on_commit_callbacks
+):
     from dsar.letters.services import letter_issue
 
     request = make_request(operator, language="en", subject_email="dana@example.kz")
@@ -50,8 +52,9 @@ def test_it_announces_a_letter_staff_issue_by_hand_without_attaching_it(operator
     assert "not attached" in sent[0].body and "/r/" in sent[0].body
 
 
-def test_it_sends_one_e_mail_for_a_transition_that_also_issues_a_letter(operator, manager, run_tasks_inline,
-                                                                        django_capture_on_commit_callbacks):
+def test_it_sends_one_e_mail_for_a_transition_that_also_issues_a_letter(
+    operator, manager, run_tasks_inline, django_capture_on_commit_callbacks
+):
     request = make_request(operator, language="en", subject_email="dana@example.kz")
     with django_capture_on_commit_callbacks(execute=True):
         transition(request.pk, "confirm_identity")
@@ -64,8 +67,9 @@ def test_it_sends_one_e_mail_for_a_transition_that_also_issues_a_letter(operator
     assert len(sent) == 1 and sent[0].to == ["dana@example.kz"] and sent[0].attachments == []
 
 
-def test_it_sends_nothing_when_the_transition_rolls_back(operator, manager, run_tasks_inline,
-                                                          django_capture_on_commit_callbacks):
+def test_it_sends_nothing_when_the_transition_rolls_back(
+    operator, manager, run_tasks_inline, django_capture_on_commit_callbacks
+):
     from dsar.workflow import TransitionInputError
 
     request = make_request(operator)
@@ -77,8 +81,9 @@ def test_it_sends_nothing_when_the_transition_rolls_back(operator, manager, run_
     assert kinds_of(request.pk) == [LetterKind.ACKNOWLEDGMENT]
 
 
-def test_it_issues_the_right_letter_through_a_whole_claim(operator, manager, run_tasks_inline,
-                                                          django_capture_on_commit_callbacks):
+def test_it_issues_the_right_letter_through_a_whole_claim(
+    operator, manager, run_tasks_inline, django_capture_on_commit_callbacks
+):
     allow_extensions(operator)
     request = make_request(operator, kind=Kind.CLAIM)
     with django_capture_on_commit_callbacks(execute=True):
@@ -89,16 +94,26 @@ def test_it_issues_the_right_letter_through_a_whole_claim(operator, manager, run
         due = DataRequest.objects.get(pk=request.pk).due_at
         from datetime import timedelta
 
-        transition(request.pk, "extend", actor=manager, new_due=due + timedelta(days=3), reason="Bank statement pending.")
+        transition(
+            request.pk, "extend", actor=manager, new_due=due + timedelta(days=3), reason="Bank statement pending."
+        )
         transition(request.pk, "fulfil", actor=manager)
-    assert kinds_of(request.pk) == [LetterKind.ACKNOWLEDGMENT, LetterKind.CLARIFICATION, LetterKind.EXTENSION,
-                                    LetterKind.CLAIM_RESULT]
+    assert kinds_of(request.pk) == [
+        LetterKind.ACKNOWLEDGMENT,
+        LetterKind.CLARIFICATION,
+        LetterKind.EXTENSION,
+        LetterKind.CLAIM_RESULT,
+    ]
     clarification = Letter.objects.get(request=request, kind=LetterKind.CLARIFICATION)
     assert "Send the order number." in " ".join(clarification.context["paragraphs"])
-    assert all(s == Letter.Status.READY for s in Letter.objects.filter(request=request).values_list("status", flat=True))
+    assert all(
+        s == Letter.Status.READY for s in Letter.objects.filter(request=request).values_list("status", flat=True)
+    )
 
 
-def test_it_issues_blocked_then_unblocked_notices(operator, manager, run_tasks_inline, django_capture_on_commit_callbacks):
+def test_it_issues_blocked_then_unblocked_notices(
+    operator, manager, run_tasks_inline, django_capture_on_commit_callbacks
+):
     request = make_request(operator, kind=Kind.BLOCKING)
     with django_capture_on_commit_callbacks(execute=True):
         transition(request.pk, "confirm_identity")
@@ -111,15 +126,18 @@ def test_it_issues_blocked_then_unblocked_notices(operator, manager, run_tasks_i
     assert unblocked.context["appeal"] is True
 
 
-def test_it_issues_no_letter_for_a_withdrawal_before_the_identity_is_confirmed(operator, run_tasks_inline, django_capture_on_commit_callbacks):
+def test_it_issues_no_letter_for_a_withdrawal_before_the_identity_is_confirmed(
+    operator, run_tasks_inline, django_capture_on_commit_callbacks
+):
     request = make_request(operator)
     with django_capture_on_commit_callbacks(execute=True):
         transition(request.pk, "withdraw")
     assert kinds_of(request.pk) == []
 
 
-def test_it_records_the_letter_with_the_transition_before_any_callback_runs(operator,
-                                                                             django_capture_on_commit_callbacks):
+def test_it_records_the_letter_with_the_transition_before_any_callback_runs(
+    operator, django_capture_on_commit_callbacks
+):
     request = make_request(operator)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         transition(request.pk, "confirm_identity")
@@ -155,8 +173,9 @@ def test_it_maps_transitions_to_letters(request_kind, name, expected):
     assert letter_kind_for(request_kind=request_kind, transition=name) == expected
 
 
-def test_it_issues_a_letter_for_each_of_two_questions_in_one_transaction(operator, manager,
-                                                                         django_capture_on_commit_callbacks):
+def test_it_issues_a_letter_for_each_of_two_questions_in_one_transaction(
+    operator, manager, django_capture_on_commit_callbacks
+):
     from datetime import timedelta
 
     from django.utils import timezone
@@ -172,13 +191,18 @@ def test_it_issues_a_letter_for_each_of_two_questions_in_one_transaction(operato
     with django_capture_on_commit_callbacks(execute=False):
         for callback in callbacks:
             callback()
-    questions = [" ".join(c["paragraphs"]) for c in
-                 Letter.objects.filter(request=request, kind=LetterKind.CLARIFICATION).order_by("pk").values_list("context", flat=True)]
+    questions = [
+        " ".join(c["paragraphs"])
+        for c in Letter.objects.filter(request=request, kind=LetterKind.CLARIFICATION)
+        .order_by("pk")
+        .values_list("context", flat=True)
+    ]
     assert len(questions) == 2 and "First?" in questions[0] and "Second?" in questions[1]
 
 
-def test_it_makes_the_export_once_when_the_access_answer_is_issued(operator, manager, run_tasks_inline,
-                                                                   django_capture_on_commit_callbacks):
+def test_it_makes_the_export_once_when_the_access_answer_is_issued(
+    operator, manager, run_tasks_inline, django_capture_on_commit_callbacks
+):
     from dsar.models import Attachment
 
     request = make_request(operator, kind=Kind.ACCESS)

@@ -2,8 +2,8 @@ from django.utils import timezone
 
 from dsar.letters import tasks
 from dsar.letters.selectors import letter_file_for, letters_for_request
-from dsar.models import Letter, LetterKind
 from dsar.letters.services import letter_issue, letter_render
+from dsar.models import Letter, LetterKind
 
 from .helpers import request_ready_for
 

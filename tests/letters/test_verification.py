@@ -4,10 +4,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from dsar.letters.rendering import short_code
+from dsar.letters.services import letter_issue, letter_render, letter_verify, letters_check
 from dsar.models import Event, Letter, LetterKind
 from dsar.models.events import verify_chain
-from dsar.letters.services import letter_issue, letter_render, letter_verify, letters_check
-from dsar.letters.rendering import short_code
 
 from .helpers import request_ready_for
 

@@ -50,11 +50,14 @@ def test_it_explains_bad_input():
 
 
 def test_the_demo_loads_five_operators_staff_and_requests_in_many_states(
-        capsys, settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks):
+    capsys, settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
     from dsar.letters import tasks
 
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
     # The letters each transition calls for are recorded after commit (dsar_verify_chain checks
     # they are); rendering their PDFs is left out, it would only slow this test down.
     monkeypatch.setattr(tasks.render_letter, "delay", lambda *args, **kwargs: None)

@@ -17,8 +17,13 @@ def clean_limits_and_outboxes(settings, tmp_path):
     cache.clear()
     sms.outbox.clear()
     translation.activate("en")
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "private")}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
     yield
     cache.clear()
 

@@ -14,18 +14,18 @@ from django.core import mail
 from django.utils import formats, timezone, translation
 
 from dsar.kinds import Kind
+from dsar.letters.services import letter_issue
 from dsar.models import CalendarOverride, DataRequest, LetterKind, Notification, Policy, Role
 from dsar.models.channels import Channel
+from dsar.models.portal import CodePurpose
 from dsar.services.calendar import calendar_override_changed, calendars_before
 from dsar.services.channels import request_record_staff
 from dsar.services.checkpoints import checkpoint_sign
-from dsar.models.portal import CodePurpose
-from dsar.letters.services import letter_issue
 from dsar.services.notifications import notification_deliver
-from dsar.services.verification import code_issue
 from dsar.services.subject import identity_confirm, request_submit, status_link_resend
 from dsar.services.sweep import digests_send, sweep_run
 from dsar.services.transitions import transition
+from dsar.services.verification import code_issue
 from tests.factories import OperatorFactory, make_request, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -39,8 +39,12 @@ ENTITIES = re.compile(r"&(quot|amp|lt|gt|#x?[0-9a-fA-F]+);")
 # staff_security in tests/admin/test_enrolment.py (enrolment, recovery codes, resets); letter_failed in
 # tests/letters/test_tasks.py (a letter that failed its last attempt).
 NOT_DRIVEN_HERE = {"system_job_escalation", "webhook_disabled", "staff_security", "letter_failed"}
-TEMPLATES = sorted({p.name.split(".")[0].removesuffix("_subject")
-                    for p in (Path(settings.BASE_DIR) / "templates/dsar/emails").glob("[!_]*.txt")})
+TEMPLATES = sorted(
+    {
+        p.name.split(".")[0].removesuffix("_subject")
+        for p in (Path(settings.BASE_DIR) / "templates/dsar/emails").glob("[!_]*.txt")
+    }
+)
 
 
 def deliver(row: Notification):
@@ -57,16 +61,34 @@ def code_from(message) -> str:
 
 def make_rows(language: str) -> DataRequest:
     """Drive the product so that it records one or more rows of every e-mail template, in `language`."""
-    operator = OperatorFactory(short_name=NAME, name_en=f"{NAME} LLP", name_ru=f"ТОО {NAME}", name_kk=f"{NAME} ЖШС",
-                               default_language=language, languages=["kk", "ru", "en"])
+    operator = OperatorFactory(
+        short_name=NAME,
+        name_en=f"{NAME} LLP",
+        name_ru=f"ТОО {NAME}",
+        name_kk=f"{NAME} ЖШС",
+        default_language=language,
+        languages=["kk", "ru", "en"],
+    )
     manager = staff_user(operator, Role.MANAGER, first_name="Aigerim", last_name="O'Neil")
     staff_user(operator, Role.DPO)
-    Policy.objects.create(operator=operator, kind=Kind.CLAIM, deadline_n=30, deadline_unit="calendar_days",
-                          extension_allowed=True, extension_max_n=15)
-    Policy.objects.create(operator=operator, kind=Kind.ACCESS, deadline_n=3, deadline_unit="working_days",
-                          clarification_timeout_days=6)
-    fields = dict(kind=Kind.CLAIM, language=language, subject_name="Dana O'Hara", subject_email="dana@example.kz",
-                  subject_phone="+77011234567")
+    Policy.objects.create(
+        operator=operator,
+        kind=Kind.CLAIM,
+        deadline_n=30,
+        deadline_unit="calendar_days",
+        extension_allowed=True,
+        extension_max_n=15,
+    )
+    Policy.objects.create(
+        operator=operator, kind=Kind.ACCESS, deadline_n=3, deadline_unit="working_days", clarification_timeout_days=6
+    )
+    fields = dict(
+        kind=Kind.CLAIM,
+        language=language,
+        subject_name="Dana O'Hara",
+        subject_email="dana@example.kz",
+        subject_phone="+77011234567",
+    )
     submitted = request_submit(operator=operator, fields=fields, evidence=[], authority=[], now=MONDAY)
     request = submitted.request
     code = code_from(deliver(Notification.objects.get(request=request, template="portal_code")))
@@ -78,8 +100,14 @@ def make_rows(language: str) -> DataRequest:
     transition(request.pk, "start_work", actor=manager, now=MONDAY)
     transition(request.pk, "ask_subject", actor=manager, question="Which order?", now=MONDAY)
     transition(request.pk, "resume", actor=manager, now=MONDAY + timedelta(hours=1))
-    transition(request.pk, "extend", actor=manager, new_due=request.due_at + timedelta(days=3), reason="Archive",
-               now=MONDAY + timedelta(hours=2))
+    transition(
+        request.pk,
+        "extend",
+        actor=manager,
+        new_due=request.due_at + timedelta(days=3),
+        reason="Archive",
+        now=MONDAY + timedelta(hours=2),
+    )
     letter_issue(request=DataRequest.objects.get(pk=request.pk), kind=LetterKind.CLARIFICATION, actor=manager)
     # Answered, closed; a reminder to confirm; a reminder to answer; staff reminders, escalation, digest.
     answered = make_request(operator, kind=Kind.ACCESS, language=language, now=MONDAY)
@@ -99,9 +127,21 @@ def make_rows(language: str) -> DataRequest:
     unassigned = make_request(operator, kind=Kind.RECTIFICATION, language=language, now=MONDAY)
     transition(unassigned.pk, "confirm_identity", now=MONDAY)
     # A paper request recorded by staff, whose codes go by e-mail.
-    request_record_staff(operator=operator, fields=dict(kind=Kind.ACCESS, language=language, subject_name="Dana O'Hara",
-                                                        subject_email="dana@example.kz", subject_phone="+77011234567"),
-                         channel=Channel.PAPER, received_at=MONDAY, actor=manager, identity="code", now=MONDAY)
+    request_record_staff(
+        operator=operator,
+        fields=dict(
+            kind=Kind.ACCESS,
+            language=language,
+            subject_name="Dana O'Hara",
+            subject_email="dana@example.kz",
+            subject_phone="+77011234567",
+        ),
+        channel=Channel.PAPER,
+        received_at=MONDAY,
+        actor=manager,
+        identity="code",
+        now=MONDAY,
+    )
     # A decree day off moves the open requests' deadlines; the subject is told.
     before = calendars_before(operator_id=operator.pk)
     CalendarOverride.objects.create(operator=operator, date=date(2026, 3, 4), is_working_day=False, note="Decree")
@@ -121,7 +161,9 @@ def test_it_renders_every_e_mail_template_from_its_outbox_row_as_delivered(langu
     with time_machine.travel(MONDAY, tick=False):
         request = make_rows(language)
     rows = list(Notification.objects.filter(status=Notification.Status.PENDING, channel="email").order_by("pk"))
-    assert {r.template for r in rows} | {"portal_code"} | NOT_DRIVEN_HERE == set(TEMPLATES), "every template must be exercised"
+    assert {r.template for r in rows} | {"portal_code"} | NOT_DRIVEN_HERE == set(TEMPLATES), (
+        "every template must be exercised"
+    )
     sent = {}
     for row in rows:
         message = sent[row.pk] = deliver(row)

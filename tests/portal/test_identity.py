@@ -94,9 +94,14 @@ def test_it_sends_codes_to_the_representative_who_acts_for_someone_else(client, 
 
     url = reverse("portal:request_form", kwargs={"slug": operator.slug, "kind": "access"})
     data = {
-        "subject_name": "Aru Serikova", "subject_email": "", "language": "kk", "consent": "on",
-        "acting_for_other": "on", "representative_name": "Dana Serikova",
-        "representative_email": "mother@example.kz", "representative_basis": "parent",
+        "subject_name": "Aru Serikova",
+        "subject_email": "",
+        "language": "kk",
+        "consent": "on",
+        "acting_for_other": "on",
+        "representative_name": "Dana Serikova",
+        "representative_email": "mother@example.kz",
+        "representative_basis": "parent",
         "authority_document": SimpleUploadedFile("birth.pdf", PDF, content_type="application/pdf"),
     }
     response = client.post(url, data)
@@ -107,8 +112,14 @@ def test_it_sends_codes_to_the_representative_who_acts_for_someone_else(client, 
 
 
 def test_it_requires_the_authority_document_of_a_representative(client, operator):
-    response = submit(client, operator, acting_for_other="on", representative_name="Dana",
-                      representative_email="mother@example.kz", representative_basis="parent")
+    response = submit(
+        client,
+        operator,
+        acting_for_other="on",
+        representative_name="Dana",
+        representative_email="mother@example.kz",
+        representative_basis="parent",
+    )
     assert response.status_code == 200
     assert "authority_document" in response.context["form"].errors
     assert not DataRequest.objects.exists()
@@ -133,7 +144,11 @@ def test_it_stores_nothing_for_a_bot_that_fills_the_honeypot(client, operator):
         ("blocking", {"violation": "Shared"}, {"violation": "Shared"}),
         ("destruction", {"which_data": "All", "why": "Closed account"}, {"which_data": "All", "why": "Closed account"}),
         ("consent_withdrawal", {"processing": "Newsletters"}, {"processing": "Newsletters"}),
-        ("claim", {"contract_reference": "ORD-1", "claim": "Refund"}, {"contract_reference": "ORD-1", "claim": "Refund"}),
+        (
+            "claim",
+            {"contract_reference": "ORD-1", "claim": "Refund"},
+            {"contract_reference": "ORD-1", "claim": "Refund"},
+        ),
         ("automated_decision_objection", {"decision": "Rejected"}, {"decision": "Rejected"}),
         ("enquiry", {"description": "Who gets my data?"}, {}),
     ],

@@ -14,8 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from dsar.models import DataRequest, Notification, StatusAccess
 from dsar.services import subject, verification
 
-from .test_status import _letter, _received, _url
 from .conftest import last_code
+from .test_status import _letter, _received, _url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -25,16 +25,23 @@ def dead_redis(request, settings, monkeypatch):
 
     hole = BlackHole() if request.param == "black hole" else None
     url = f"redis://127.0.0.1:{hole.port if hole else closed_port()}/0"
-    settings.CACHES = {"default": {
-        "BACKEND": "dsar.cache.FallbackRedisCache", "LOCATION": url,
-        "OPTIONS": {"socket_connect_timeout": settings.REDIS_CONNECT_TIMEOUT,
-                    "socket_timeout": settings.REDIS_SOCKET_TIMEOUT},
-    }}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "dsar.cache.FallbackRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {
+                "socket_connect_timeout": settings.REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": settings.REDIS_SOCKET_TIMEOUT,
+            },
+        }
+    }
     fallback.reset()
     # The real app, publishing to the dead broker after commit, with the production transport options.
     keys = ("task_always_eager", "broker_url", "broker_transport_options")
     saved = {key: app.conf[key] for key in keys}
-    options = {k: v for k, v in settings.CELERY_BROKER_TRANSPORT_OPTIONS.items() if not k.startswith(("data_", "control_"))}
+    options = {
+        k: v for k, v in settings.CELERY_BROKER_TRANSPORT_OPTIONS.items() if not k.startswith(("data_", "control_"))
+    }
     app.conf.update(task_always_eager=False, broker_url=url, broker_transport_options=options)
     monkeypatch.setattr(app, "_pool", None)
     monkeypatch.setattr(app.amqp, "_producer_pool", None)
@@ -46,7 +53,8 @@ def dead_redis(request, settings, monkeypatch):
 
 
 def test_it_accepts_and_saves_a_submission_and_keeps_its_mail_waiting(
-        client, operator, dead_redis, django_capture_on_commit_callbacks):
+    client, operator, dead_redis, django_capture_on_commit_callbacks
+):
     from config.celery_app import app
 
     started = time.monotonic()
@@ -72,7 +80,7 @@ def test_it_accepts_and_saves_a_submission_and_keeps_its_mail_waiting(
 
 def test_it_still_limits_submissions_by_a_local_count(client, operator, dead_redis, django_capture_on_commit_callbacks):
     statuses = []
-    for n in range(7):
+    for _ in range(7):
         with django_capture_on_commit_callbacks(execute=False):
             statuses.append(submit(client, operator, subject_email="same@example.kz").status_code)
     # 5 per hour per e-mail address: the sixth and seventh are turned away politely.

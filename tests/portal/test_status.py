@@ -36,8 +36,14 @@ def _url(name, token, **kwargs):
 
 
 def _letter(request, number="L-1"):
-    letter = Letter(request=request, kind="acknowledgment", number=number, language="en",
-                    status=Letter.Status.READY, verification_code=f"V{request.pk}{number}"[:16])
+    letter = Letter(
+        request=request,
+        kind="acknowledgment",
+        number=number,
+        language="en",
+        status=Letter.Status.READY,
+        verification_code=f"V{request.pk}{number}"[:16],
+    )
     letter.file.save("x.pdf", ContentFile(PDF), save=False)
     letter.save()
     return letter
@@ -78,8 +84,10 @@ def test_it_shows_the_public_timeline_due_date_and_messages(client, operator):
 
 def test_it_resumes_the_request_when_the_subject_answers_with_a_file(client, operator):
     request, token = _awaiting_subject(client, operator)
-    response = client.post(_url("reply", token), {
-        "body": "Here it is.", "documents": SimpleUploadedFile("doc.pdf", PDF, content_type="application/pdf")})
+    response = client.post(
+        _url("reply", token),
+        {"body": "Here it is.", "documents": SimpleUploadedFile("doc.pdf", PDF, content_type="application/pdf")},
+    )
     assert response.status_code == 302
     request = DataRequest.objects.get(pk=request.pk)
     assert request.state == State.IN_PROGRESS
@@ -89,8 +97,10 @@ def test_it_resumes_the_request_when_the_subject_answers_with_a_file(client, ope
 
 def test_it_refuses_a_disguised_reply_file_and_keeps_waiting(client, operator):
     request, token = _awaiting_subject(client, operator)
-    response = client.post(_url("reply", token), {
-        "body": "Here.", "documents": SimpleUploadedFile("doc.pdf", EXE, content_type="application/pdf")})
+    response = client.post(
+        _url("reply", token),
+        {"body": "Here.", "documents": SimpleUploadedFile("doc.pdf", EXE, content_type="application/pdf")},
+    )
     assert response.status_code == 400
     assert "doc.pdf" in response.content.decode()
     assert DataRequest.objects.get(pk=request.pk).state == State.AWAITING_SUBJECT
@@ -120,9 +130,10 @@ def test_it_downloads_a_letter_after_a_fresh_code_as_an_attachment(client, opera
 
 
 def test_it_refuses_an_expired_download_link(client, operator):
+    from datetime import timedelta
+
     import time_machine
     from django.utils import timezone
-    from datetime import timedelta
 
     request, token = _received(client, operator)
     url = _url("download", token, what="letter", pk=_letter(request).pk)
@@ -137,8 +148,14 @@ def test_it_never_reaches_another_operators_letters_or_files(client, operator):
     other_operator = OperatorFactory()
     theirs, their_token = _received(client, other_operator, subject_email="aru@example.kz")
     their_letter = _letter(theirs, number="L-9")
-    export = Attachment(request=theirs, purpose="export", original_name="data.pdf", content_type="application/pdf",
-                        size=len(PDF), sha256="0" * 64)
+    export = Attachment(
+        request=theirs,
+        purpose="export",
+        original_name="data.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        sha256="0" * 64,
+    )
     export.file.save("x", ContentFile(PDF), save=False)
     export.save()
     # Through my page, their letter and export do not exist.
@@ -178,8 +195,14 @@ def test_it_offers_a_way_back_on_an_unknown_link(client, settings):
 
 def test_it_downloads_a_data_export_after_a_fresh_code(client, operator):
     request, token = _received(client, operator)
-    export = Attachment(request=request, purpose="export", original_name="my-data.pdf", content_type="application/pdf",
-                        size=len(PDF), sha256="0" * 64)
+    export = Attachment(
+        request=request,
+        purpose="export",
+        original_name="my-data.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        sha256="0" * 64,
+    )
     export.file.save("x", ContentFile(PDF), save=False)
     export.save()
     assert "my-data.pdf" in client.get(_url("status", token)).content.decode()

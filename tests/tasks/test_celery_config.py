@@ -21,6 +21,12 @@ def test_it_keeps_the_visibility_timeout_longer_than_any_task_and_stranded_work_
 
 def test_it_schedules_the_sweep_heartbeat_and_digests():
     tasks_scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
-    assert {"dsar.tasks.sweep", "dsar.tasks.heartbeat", "dsar.tasks.send_digests", "dsar.tasks.purge_exports",
-            "dsar.tasks.outbox", "dsar.tasks.orphan_files"} <= tasks_scheduled
+    assert {
+        "dsar.tasks.sweep",
+        "dsar.tasks.heartbeat",
+        "dsar.tasks.send_digests",
+        "dsar.tasks.purge_exports",
+        "dsar.tasks.outbox",
+        "dsar.tasks.orphan_files",
+    } <= tasks_scheduled
     assert set(tasks_scheduled) <= set(app.tasks)

@@ -17,8 +17,13 @@ def test_it_sends_one_e_mail_when_two_workers_deliver_the_same_row_at_once(setti
     mail.outbox = []
     # A recorded row, still pending (as notify() leaves it until its task runs).
     row = Notification.objects.create(
-        key="lock-test", channel="email", to="dana@example.kz", template="portal_status_link",
-        context={"reference": "QZT-2026-000001", "status_url": "https://dsar.example.kz/r/x/"}, language="ru")
+        key="lock-test",
+        channel="email",
+        to="dana@example.kz",
+        template="portal_status_link",
+        context={"reference": "QZT-2026-000001", "status_url": "https://dsar.example.kz/r/x/"},
+        language="ru",
+    )
     barrier = threading.Barrier(2)
     results = [None, None]
 

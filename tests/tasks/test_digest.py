@@ -32,8 +32,10 @@ def test_it_sends_each_staff_member_one_digest_a_day_in_the_operators_language(
     body = mail.outbox[0].body
     assert operator.name_kk in body and "2026-03-10" in mail.outbox[0].subject
     with translation.override("kk"):
-        expected = [f"{gettext(label)}: {n}" for label, n in
-                    [("Overdue", 1), ("Awaiting identity confirmation", 1), ("Open", 2)]]
+        expected = [
+            f"{gettext(label)}: {n}"
+            for label, n in [("Overdue", 1), ("Awaiting identity confirmation", 1), ("Open", 2)]
+        ]
     assert all(line in body for line in expected), body
 
 

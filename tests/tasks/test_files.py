@@ -22,8 +22,13 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
 
 @pytest.fixture(autouse=True)
 def private(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "private")}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
     return tmp_path / "private"
 
 
@@ -48,8 +53,13 @@ def test_it_leaves_no_letter_pdf_when_its_transaction_rolls_back(operator, priva
     request = make_request(operator)
     with pytest.raises(RuntimeError):
         with atomic_with_files():
-            letter = Letter(request=request, kind=LetterKind.ACKNOWLEDGMENT, number="X-1", language="en",
-                            verification_code="ABCDEFGHJKMN")
+            letter = Letter(
+                request=request,
+                kind=LetterKind.ACKNOWLEDGMENT,
+                number="X-1",
+                language="en",
+                verification_code="ABCDEFGHJKMN",
+            )
             file_store(letter.file, ContentFile(b"%PDF-1.4 personal data"), name="X-1.pdf")
             letter.save()
             assert len(on_disk(private)) == 1
@@ -65,8 +75,14 @@ def _age(path, seconds):
 def test_it_deletes_old_files_with_no_row_and_reports_how_many(operator, private):
     request = make_request(operator)
     with atomic_with_files():
-        kept = Attachment(request=request, purpose=Attachment.Purpose.EVIDENCE, original_name="id.png",
-                          content_type="image/png", size=len(PNG), sha256="0" * 64)
+        kept = Attachment(
+            request=request,
+            purpose=Attachment.Purpose.EVIDENCE,
+            original_name="id.png",
+            content_type="image/png",
+            size=len(PNG),
+            sha256="0" * 64,
+        )
         file_store(kept.file, ContentFile(PNG), name="upload")
         kept.save()
     stray_dirs = [private / "letters" / str(operator.pk) / "99", private / "requests" / str(operator.pk) / "98"]

@@ -40,11 +40,16 @@ def _script(operator, staff):
                 transition(r.pk, "confirm_identity", now=when)
                 if assign:
                     transition(r.pk, "start_work", actor=worker, now=when)
+
         return (when, run)
 
     def step(label, name, when, **kwargs):
-        return (when, lambda: transition(made[label], name, actor=None if name == "confirm_identity" else worker,
-                                         now=when, **kwargs))
+        return (
+            when,
+            lambda: transition(
+                made[label], name, actor=None if name == "confirm_identity" else worker, now=when, **kwargs
+            ),
+        )
 
     events = [
         new("access-mon", "access", at(2026, 3, 16, 10, 0)),
@@ -70,8 +75,14 @@ def _script(operator, staff):
 
 def test_it_reminds_and_escalates_once_on_time_in_working_hours_with_the_right_time_left(operator, staff):
     # Rectification clocks start at submission: a late confirmation finds the request overdue.
-    Policy.objects.create(operator=operator, kind="rectification", deadline_n=1, deadline_unit="working_days",
-                          clock_starts=Policy.ClockStart.SUBMISSION, reminder_offsets_hours=[4, 1])
+    Policy.objects.create(
+        operator=operator,
+        kind="rectification",
+        deadline_n=1,
+        deadline_unit="working_days",
+        clock_starts=Policy.ClockStart.SUBMISSION,
+        reminder_offsets_hours=[4, 1],
+    )
     calendar = operator.work_calendar()
     events, made = _script(operator, staff)
     stamped: dict[int, datetime] = {}
@@ -127,7 +138,8 @@ def test_it_reminds_and_escalates_once_on_time_in_working_hours_with_the_right_t
             assert t >= due
             assert working_moment(t), (request.kind, t)
             next_morning = datetime.combine(
-                calendar.next_working_day(due.astimezone(ALMATY).date() + timedelta(days=1)), time(9), tzinfo=ALMATY)
+                calendar.next_working_day(due.astimezone(ALMATY).date() + timedelta(days=1)), time(9), tzinfo=ALMATY
+            )
             # On time: the first working morning after the deadline, or at once when the clock
             # started after the deadline had already passed.
             if t != next_morning:
@@ -137,8 +149,16 @@ def test_it_reminds_and_escalates_once_on_time_in_working_hours_with_the_right_t
     assert all(len(moments) == 1 for moments in sent_moments.values()), sent_moments
 
     escalated = {requests[pk].reference for (template, pk, *_rest) in sent_moments if template == "escalation"}
-    expected = {"access-mon", "destroy-fri", "rectify-late", "block", "objection", "paused", "access-thu",
-                "weekend-paper"}
+    expected = {
+        "access-mon",
+        "destroy-fri",
+        "rectify-late",
+        "block",
+        "objection",
+        "paused",
+        "access-thu",
+        "weekend-paper",
+    }
     assert escalated == {DataRequest.objects.get(pk=made[label]).reference for label in expected}
     reminded = {requests[pk].reference for (template, pk, *_rest) in sent_moments if template == "staff_reminder"}
     assert DataRequest.objects.get(pk=made["answered"]).reference not in reminded | escalated
@@ -155,8 +175,11 @@ def test_it_reminds_and_escalates_once_on_time_in_working_hours_with_the_right_t
 
     # Digests: once per working day and person, at 08:00, none at weekends or over Nauryz.
     digest_days = Counter(stamped[n.pk].astimezone(ALMATY).date() for n in notes if n.template == "digest")
-    working_days = {d for d in (START.date() + timedelta(days=i) for i in range(15))
-                    if calendar.is_working_day(d) and datetime.combine(d, DIGEST_AT, tzinfo=ALMATY) <= END}
+    working_days = {
+        d
+        for d in (START.date() + timedelta(days=i) for i in range(15))
+        if calendar.is_working_day(d) and datetime.combine(d, DIGEST_AT, tzinfo=ALMATY) <= END
+    }
     assert set(digest_days) == working_days
     assert set(digest_days.values()) == {len(staff)}
     assert all(stamped[n.pk].astimezone(ALMATY).time() == DIGEST_AT for n in notes if n.template == "digest")

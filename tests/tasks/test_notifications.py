@@ -3,15 +3,24 @@ from django.core import mail
 from django.db import transaction
 
 from dsar.models import Notification
-from dsar.services.notifications import notification_deliver, notify
 from dsar.outbox import MAX_ATTEMPTS, backoff_seconds
+from dsar.services.notifications import notification_deliver, notify
 from dsar.tasks import deliver_notification
 
 pytestmark = pytest.mark.django_db
 
-KW = dict(channel="email", to="dana@example.kz", template="subject_identity_reminder", language="ru",
-          context={"operator_name": "ТОО Qazeta", "reference": "QZT-2026-000001", "until_local": "2026-03-09 10:00",
-                   "portal_url": "http://x/ru/"})
+KW = dict(
+    channel="email",
+    to="dana@example.kz",
+    template="subject_identity_reminder",
+    language="ru",
+    context={
+        "operator_name": "ТОО Qazeta",
+        "reference": "QZT-2026-000001",
+        "until_local": "2026-03-09 10:00",
+        "portal_url": "http://x/ru/",
+    },
+)
 
 
 def test_it_records_the_notification_before_anything_is_sent(django_capture_on_commit_callbacks):

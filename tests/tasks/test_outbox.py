@@ -17,9 +17,17 @@ from tests.factories import make_request
 
 pytestmark = pytest.mark.django_db
 
-KW = dict(channel="email", template="subject_identity_reminder", language="en",
-          context={"operator_name": "QazETA", "reference": "QZT-2026-000001", "until_local": "2026-03-09 10:00",
-                   "portal_url": "http://x/en/"})
+KW = dict(
+    channel="email",
+    template="subject_identity_reminder",
+    language="en",
+    context={
+        "operator_name": "QazETA",
+        "reference": "QZT-2026-000001",
+        "until_local": "2026-03-09 10:00",
+        "portal_url": "http://x/en/",
+    },
+)
 
 
 def most_attempts_within(seconds: float) -> int:
@@ -31,8 +39,9 @@ def most_attempts_within(seconds: float) -> int:
     return attempts
 
 
-def test_it_keeps_attempts_per_row_within_the_schedule_through_an_smtp_outage(settings,
-                                                                              django_capture_on_commit_callbacks):
+def test_it_keeps_attempts_per_row_within_the_schedule_through_an_smtp_outage(
+    settings, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = "tests.tasks.backends.FailingBackend"
     start = timezone.now()
     with time_machine.travel(start, tick=False) as clock:
@@ -83,7 +92,8 @@ def _broker_down(monkeypatch):
 
 
 def test_it_commits_a_transition_with_the_broker_down_and_the_sweep_renders_its_letter(
-        operator, monkeypatch, django_capture_on_commit_callbacks, settings):
+    operator, monkeypatch, django_capture_on_commit_callbacks, settings
+):
     request = make_request(operator, language="en")
     _broker_down(monkeypatch)
     with django_capture_on_commit_callbacks(execute=True):

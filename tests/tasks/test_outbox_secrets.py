@@ -9,7 +9,7 @@ from django.db import connection
 from dsar.models import Notification
 from dsar.outbox_crypto import is_sealed
 from dsar.services.notifications import notification_deliver, notifications_record
-from dsar.services.verification import code_issue, code_check
+from dsar.services.verification import code_check, code_issue
 from tests.factories import make_request
 
 pytestmark = pytest.mark.django_db
@@ -48,9 +48,17 @@ def test_it_never_stores_a_code_in_clear_and_still_delivers_it(operator, django_
 
 def test_it_encrypts_contexts_recorded_in_bulk(operator):
     secret = "https://portal.example.kz/ru/r/very-secret-token/"
-    rows = [Notification(key=f"bulk:{i}", channel="email", to="x@example.kz", template="subject_identity_reminder",
-                         language="ru", context={"portal_url": secret, "reference": "R", "operator_name": "O",
-                                                 "until_local": "soon"}) for i in range(3)]
+    rows = [
+        Notification(
+            key=f"bulk:{i}",
+            channel="email",
+            to="x@example.kz",
+            template="subject_identity_reminder",
+            language="ru",
+            context={"portal_url": secret, "reference": "R", "operator_name": "O", "until_local": "soon"},
+        )
+        for i in range(3)
+    ]
     ids = notifications_record(rows=rows)
     assert len(ids) == 3
     assert secret not in _raw_rows()
@@ -69,7 +77,8 @@ def test_it_uses_its_own_secret_not_the_secret_key(operator, settings, django_ca
 
 
 def test_it_delivers_rows_written_before_a_rotation_with_the_old_secret_kept(
-        operator, settings, django_capture_on_commit_callbacks):
+    operator, settings, django_capture_on_commit_callbacks
+):
     request = make_request(operator)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=False):

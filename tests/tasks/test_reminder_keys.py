@@ -15,8 +15,15 @@ pytestmark = pytest.mark.django_db
 
 
 def test_it_reminds_again_before_the_new_deadline_after_an_extension(operator, staff, sweep):
-    Policy.objects.create(operator=operator, kind=Kind.CLAIM, deadline_n=3, deadline_unit="calendar_days",
-                          extension_allowed=True, extension_max_n=15, reminder_offsets_hours=[48, 24])
+    Policy.objects.create(
+        operator=operator,
+        kind=Kind.CLAIM,
+        deadline_n=3,
+        deadline_unit="calendar_days",
+        extension_allowed=True,
+        extension_max_n=15,
+        reminder_offsets_hours=[48, 24],
+    )
     start = at(2026, 3, 2, 10, 0)
     request = make_request(operator, kind=Kind.CLAIM, now=start)
     transition(request.pk, "confirm_identity", now=start)

@@ -24,8 +24,13 @@ def _staff_mail(sent, staff):
 
 def test_it_escalates_at_once_a_request_already_overdue_when_its_clock_starts(operator, staff, sweep):
     # The clock starts at submission; the subject confirms two days after the deadline.
-    Policy.objects.create(operator=operator, kind="rectification", deadline_n=1, deadline_unit="working_days",
-                          clock_starts=Policy.ClockStart.SUBMISSION)
+    Policy.objects.create(
+        operator=operator,
+        kind="rectification",
+        deadline_n=1,
+        deadline_unit="working_days",
+        clock_starts=Policy.ClockStart.SUBMISSION,
+    )
     request = make_request(operator, kind="rectification", now=at(2026, 3, 2, 10, 0))
     confirmed = at(2026, 3, 5, 11, 0)
     request = transition(request.pk, "confirm_identity", now=confirmed)
@@ -39,8 +44,13 @@ def test_it_escalates_at_once_a_request_already_overdue_when_its_clock_starts(op
 
 
 def test_it_escalates_a_request_confirmed_overdue_at_night_when_the_working_day_starts(operator, staff, sweep):
-    Policy.objects.create(operator=operator, kind="rectification", deadline_n=1, deadline_unit="working_days",
-                          clock_starts=Policy.ClockStart.SUBMISSION)
+    Policy.objects.create(
+        operator=operator,
+        kind="rectification",
+        deadline_n=1,
+        deadline_unit="working_days",
+        clock_starts=Policy.ClockStart.SUBMISSION,
+    )
     request = make_request(operator, kind="rectification", now=at(2026, 3, 2, 10, 0))
     transition(request.pk, "confirm_identity", now=at(2026, 3, 5, 2, 0))
     assert DataRequest.objects.get(pk=request.pk).next_action_at == at(2026, 3, 5, 9, 0)
@@ -131,11 +141,18 @@ def test_it_sends_the_digest_on_working_days_covering_the_next_working_day(
 
 
 def test_it_escalates_an_unanswered_clarification_on_the_next_working_morning(operator, staff, sweep):
-    Policy.objects.create(operator=operator, kind="access", deadline_n=3, deadline_unit="working_days",
-                          clarification_timeout_days=10, clarification_outcome="keep_open")
+    Policy.objects.create(
+        operator=operator,
+        kind="access",
+        deadline_n=3,
+        deadline_unit="working_days",
+        clarification_timeout_days=10,
+        clarification_outcome="keep_open",
+    )
     request = _in_progress(operator, staff["caseworker"], when=at(2026, 3, 4, 10, 0), subject_email="s@example.kz")
-    transition(request.pk, "ask_subject", actor=staff["caseworker"], question="Which account?",
-               now=at(2026, 3, 4, 12, 0))
+    transition(
+        request.pk, "ask_subject", actor=staff["caseworker"], question="Which account?", now=at(2026, 3, 4, 12, 0)
+    )
     sweep(at(2026, 3, 13, 12, 0))  # the subject's reminder, a day before the wait ends
     assert _staff_mail(sweep(at(2026, 3, 14, 12, 0)), staff) == []  # the wait ends on a Saturday
     sent = _staff_mail(sweep(at(2026, 3, 16, 9, 0)), staff)

@@ -16,35 +16,64 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def private_storage(settings, tmp_path):
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
     return tmp_path
 
 
 def _attach(request, purpose="evidence"):
-    attachment = Attachment(request=request, purpose=purpose, original_name="passport.pdf",
-                            content_type="application/pdf", size=4, sha256="0" * 64)
+    attachment = Attachment(
+        request=request,
+        purpose=purpose,
+        original_name="passport.pdf",
+        content_type="application/pdf",
+        size=4,
+        sha256="0" * 64,
+    )
     attachment.file.save("x", ContentFile(b"%PDF"), save=True)
     return attachment
 
 
 def _closed_request(operator, staff):
-    request = make_request(operator, now=at(2026, 3, 2, 10, 0), subject_name="Dana Serikova",
-                           subject_iin="", description="Send me everything about me")
+    request = make_request(
+        operator,
+        now=at(2026, 3, 2, 10, 0),
+        subject_name="Dana Serikova",
+        subject_iin="",
+        description="Send me everything about me",
+    )
     transition(request.pk, "confirm_identity", now=at(2026, 3, 2, 10, 5))
     transition(request.pk, "start_work", actor=staff["caseworker"], now=at(2026, 3, 2, 11, 0))
-    transition(request.pk, "refuse", actor=staff["manager"], ground="other", basis="Law No. 94-V",
-               explanation="Dana Serikova, we hold nothing", note="Called Dana on +77011234567",
-               now=at(2026, 3, 3, 9, 0))
+    transition(
+        request.pk,
+        "refuse",
+        actor=staff["manager"],
+        ground="other",
+        basis="Law No. 94-V",
+        explanation="Dana Serikova, we hold nothing",
+        note="Called Dana on +77011234567",
+        now=at(2026, 3, 3, 9, 0),
+    )
     Message.objects.create(request=request, channel="from_subject", body="My new address is ...")
     return DataRequest.objects.get(pk=request.pk)
 
 
-def test_it_removes_personal_data_and_keeps_the_proof(operator, staff, private_storage, django_capture_on_commit_callbacks):
+def test_it_removes_personal_data_and_keeps_the_proof(
+    operator, staff, private_storage, django_capture_on_commit_callbacks
+):
     request = _closed_request(operator, staff)
     attachment = _attach(request)
-    Notification.objects.create(key="k", channel="email", to="dana@example.kz", template="t", language="ru",
-                                context={"name": "Dana"}, request=request)
+    Notification.objects.create(
+        key="k",
+        channel="email",
+        to="dana@example.kz",
+        template="t",
+        language="ru",
+        context={"name": "Dana"},
+        request=request,
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         purged = request_purge(request_id=request.pk, now=at(2029, 3, 4, 0, 0))
@@ -52,9 +81,16 @@ def test_it_removes_personal_data_and_keeps_the_proof(operator, staff, private_s
     assert (purged.subject_name, purged.subject_email, purged.subject_phone, purged.description) == ("", "", "", "")
     assert purged.refusal_explanation == ""
     assert (purged.reference, purged.kind, purged.state, purged.outcome) == (
-        request.reference, "access", State.REFUSED, "refused")
+        request.reference,
+        "access",
+        State.REFUSED,
+        "refused",
+    )
     assert (purged.received_at, purged.due_at, purged.answered_at) == (
-        request.received_at, request.due_at, request.answered_at)
+        request.received_at,
+        request.due_at,
+        request.answered_at,
+    )
     assert purged.refusal_ground == "other" and purged.purged_at == at(2029, 3, 4, 0, 0)
     assert not Message.objects.filter(request=request).exists()
     assert not Attachment.objects.filter(request=request).exists()
@@ -100,7 +136,8 @@ def test_it_deletes_old_exports_only(operator, private_storage, settings, django
 
 
 def test_it_lists_the_redacted_events_in_the_purge_event_and_keeps_signed_checkpoints_valid(
-        operator, staff, private_storage):
+    operator, staff, private_storage
+):
     from dsar.services.checkpoints import checkpoint_sign
 
     request = _closed_request(operator, staff)

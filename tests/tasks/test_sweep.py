@@ -65,8 +65,9 @@ def test_it_counts_hours_for_one_working_day_kinds(operator, staff, sweep):
 
 
 def test_it_uses_the_policys_offsets(operator, staff, sweep):
-    Policy.objects.create(operator=operator, kind="access", deadline_n=3, deadline_unit="working_days",
-                          reminder_offsets_hours=[6])
+    Policy.objects.create(
+        operator=operator, kind="access", deadline_n=3, deadline_unit="working_days", reminder_offsets_hours=[6]
+    )
     request = _in_progress(operator, staff["caseworker"], when=at(2026, 3, 2, 10, 0))
 
     assert request.next_action_at == request.due_at - timedelta(hours=6)
@@ -75,7 +76,7 @@ def test_it_uses_the_policys_offsets(operator, staff, sweep):
 
 
 def test_it_tells_the_managers_when_nobody_owns_the_request(operator, staff, sweep):
-    request = _in_progress(operator, None, when=at(2026, 3, 2, 10, 0))
+    _in_progress(operator, None, when=at(2026, 3, 2, 10, 0))
 
     sent = sweep(at(2026, 3, 3, 9, 0))
     assert [m.to for m in sent] == [[staff["manager"].email]]
@@ -141,8 +142,14 @@ def test_it_reminds_the_subject_to_confirm_then_expires_the_request(operator, sw
     [("refuse", State.REFUSED), ("close", State.WITHDRAWN), ("keep_open", State.AWAITING_SUBJECT)],
 )
 def test_it_applies_the_policys_outcome_to_an_unanswered_clarification(operator, staff, sweep, outcome, state):
-    Policy.objects.create(operator=operator, kind="access", deadline_n=3, deadline_unit="working_days",
-                          clarification_timeout_days=10, clarification_outcome=outcome)
+    Policy.objects.create(
+        operator=operator,
+        kind="access",
+        deadline_n=3,
+        deadline_unit="working_days",
+        clarification_timeout_days=10,
+        clarification_outcome=outcome,
+    )
     request = _in_progress(operator, staff["caseworker"], when=at(2026, 3, 2, 10, 0), subject_email="s@example.kz")
     asked = at(2026, 3, 2, 12, 0)
     transition(request.pk, "ask_subject", actor=staff["caseworker"], question="Which account?", now=asked)
@@ -200,7 +207,13 @@ def test_it_writes_plain_text_without_html_escaping(operator, staff, sweep):
 def test_it_reminds_the_representative_who_sent_the_request(operator, sweep):
     start = at(2026, 3, 2, 10, 0)
     with time_machine.travel(start, tick=False):
-        make_request(operator, now=start, acting_for_other=True, representative_name="Lawyer",
-                     representative_email="lawyer@example.kz", representative_basis="power_of_attorney")
+        make_request(
+            operator,
+            now=start,
+            acting_for_other=True,
+            representative_name="Lawyer",
+            representative_email="lawyer@example.kz",
+            representative_basis="power_of_attorney",
+        )
 
     assert [m.to for m in sweep(start + timedelta(days=4))] == [["lawyer@example.kz"]]

@@ -11,10 +11,15 @@ from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
 from dsar.models import Role, WebhookDelivery, WebhookEndpoint
-from dsar.webhooks.delivery import MAX_ATTEMPTS, endpoints_disable_failing, target_check, webhook_deliver, \
-    webhook_send_again
-from dsar.webhooks.sweep import webhooks_sweep_run
 from dsar.services.transitions import transition
+from dsar.webhooks.delivery import (
+    MAX_ATTEMPTS,
+    endpoints_disable_failing,
+    target_check,
+    webhook_deliver,
+    webhook_send_again,
+)
+from dsar.webhooks.sweep import webhooks_sweep_run
 from tests.factories import OperatorFactory, make_request, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -116,8 +121,13 @@ def test_send_again_repeats_the_same_message(operator, receiver, django_capture_
 
 def test_it_refuses_private_targets_unless_allowed(settings):
     settings.DSAR_WEBHOOK_ALLOW_PRIVATE = False
-    for url in ["http://127.0.0.1:8000/x", "http://10.1.2.3/x", "http://169.254.169.254/latest", "http://[::1]/x",
-                "http://localhost/x"]:
+    for url in [
+        "http://127.0.0.1:8000/x",
+        "http://10.1.2.3/x",
+        "http://169.254.169.254/latest",
+        "http://[::1]/x",
+        "http://localhost/x",
+    ]:
         with pytest.raises(ValidationError):
             target_check(url)
     settings.DSAR_WEBHOOK_ALLOW_PRIVATE = True

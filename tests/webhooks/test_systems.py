@@ -12,8 +12,8 @@ from django.utils import timezone
 from standardwebhooks.webhooks import Webhook
 
 from dsar.models import Attachment, DataSystem, Event, Role, SystemJob, WebhookEndpoint
-from dsar.webhooks.systems import jobs_chase
 from dsar.services.transitions import transition
+from dsar.webhooks.systems import jobs_chase
 from tests.api.conftest import api_client, post
 from tests.factories import OperatorFactory, make_request, staff_user
 
@@ -26,7 +26,8 @@ def operator(db):
 
 
 def test_a_data_system_answers_an_access_request_and_the_export_holds_its_records(
-        operator, receiver, django_capture_on_commit_callbacks):
+    operator, receiver, django_capture_on_commit_callbacks
+):
     endpoint = WebhookEndpoint.objects.create(operator=operator, url=receiver.url, events=[])
     DataSystem.objects.create(operator=operator, name="Billing", endpoint=endpoint)
     DataSystem.objects.create(operator=operator, name="CRM", endpoint=endpoint, kinds=["destruction"])
@@ -88,5 +89,7 @@ def test_an_answered_system_is_not_chased(operator):
     transition(request.pk, "confirm_identity")
     transition(request.pk, "start_work", actor=staff_user(operator, Role.MANAGER))
     job = SystemJob.objects.get()
-    assert post(api_client(operator, ["system"]), f"/api/v1/jobs/{job.pk}/answer/", {"status": "done"}).status_code == 200
+    assert (
+        post(api_client(operator, ["system"]), f"/api/v1/jobs/{job.pk}/answer/", {"status": "done"}).status_code == 200
+    )
     assert jobs_chase(now=request.submitted_at + timedelta(days=30)) == {"reminded": 0, "escalated": 0}

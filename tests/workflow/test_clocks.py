@@ -13,8 +13,8 @@ from dsar.deadlines import CALENDAR_DAYS, KZ_TZ, WORKING_DAYS, WorkCalendar
 from dsar.kinds import EXTENDABLE_KINDS, Kind, window_exceeds_cap
 from dsar.models import DataRequest, Policy
 from dsar.services.sweep import plan
-from dsar.workflow import State, TransitionInputError, available_transitions, extension_latest
 from dsar.services.transitions import transition
+from dsar.workflow import State, TransitionInputError, available_transitions, extension_latest
 from tests.factories import make_request, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -77,8 +77,14 @@ def test_it_allows_extensions_only_for_claims_and_enquiries(operator, kind):
     from dsar.kinds import KIND_RULES
 
     rule = KIND_RULES[kind]
-    policy = Policy(operator=operator, kind=kind, deadline_n=rule.n, deadline_unit=rule.unit,
-                    extension_allowed=True, extension_max_n=5)
+    policy = Policy(
+        operator=operator,
+        kind=kind,
+        deadline_n=rule.n,
+        deadline_unit=rule.unit,
+        extension_allowed=True,
+        extension_max_n=5,
+    )
     if kind in EXTENDABLE_KINDS:
         policy.full_clean()
     else:
@@ -89,8 +95,15 @@ def test_it_allows_extensions_only_for_claims_and_enquiries(operator, kind):
 
 
 def _claim(operator, at):
-    Policy.objects.create(operator=operator, kind="claim", deadline_n=30, deadline_unit=CALENDAR_DAYS,
-                          extension_allowed=True, extension_max_n=15, extension_unit=CALENDAR_DAYS)
+    Policy.objects.create(
+        operator=operator,
+        kind="claim",
+        deadline_n=30,
+        deadline_unit=CALENDAR_DAYS,
+        extension_allowed=True,
+        extension_max_n=15,
+        extension_unit=CALENDAR_DAYS,
+    )
     return _in_progress(operator, kind="claim", at=at)
 
 
@@ -105,27 +118,34 @@ def test_it_offers_and_accepts_the_same_extension_after_a_long_pause(operator):
     assert latest is not None and latest > request.due_at
     assert "extend" in available_transitions(request, worker, now=resumed_at)
     # Whatever is offered is accepted: the ceiling day itself.
-    extended = transition(request.pk, "extend", actor=worker, new_due=latest, reason="Expert review",
-                          now=resumed_at)
+    extended = transition(request.pk, "extend", actor=worker, new_due=latest, reason="Expert review", now=resumed_at)
     assert extended.due_at == latest
 
 
 def test_it_allows_no_extension_once_the_original_deadline_has_passed(operator):
     request, worker = _claim(operator, local(2026, 11, 2, 10, 0))
-    first = transition(request.pk, "extend", actor=worker, new_due=request.due_at + timedelta(days=3),
-                       reason="Expert review", now=local(2026, 11, 20, 10, 0))
+    first = transition(
+        request.pk,
+        "extend",
+        actor=worker,
+        new_due=request.due_at + timedelta(days=3),
+        reason="Expert review",
+        now=local(2026, 11, 20, 10, 0),
+    )
     after = first.original_due_at + timedelta(hours=1)
     # Still open, and the policy's ceiling is not used up, but the original deadline has passed.
     assert extension_latest(first, now=after - timedelta(days=2)) is not None
     assert extension_latest(first, now=after) is None
     assert "extend" not in available_transitions(first, worker, now=after)
     with pytest.raises(TransitionInputError):
-        transition(request.pk, "extend", actor=worker, new_due=first.due_at + timedelta(days=1), reason="More",
-                   now=after)
+        transition(
+            request.pk, "extend", actor=worker, new_due=first.due_at + timedelta(days=1), reason="More", now=after
+        )
     # The wall clock plays no part: the same call at a `now` before the deadline succeeds.
     before = first.original_due_at - timedelta(days=1)
-    again = transition(request.pk, "extend", actor=worker, new_due=first.due_at + timedelta(days=1), reason="More",
-                       now=before)
+    again = transition(
+        request.pk, "extend", actor=worker, new_due=first.due_at + timedelta(days=1), reason="More", now=before
+    )
     assert again.due_at == first.due_at + timedelta(days=1)
 
 
@@ -133,8 +153,14 @@ def test_it_never_offers_an_extension_for_an_access_request(operator):
     request, worker = _in_progress(operator, kind="access", at=local(2026, 11, 2, 10, 0))
     assert "extend" not in available_transitions(request, worker, now=local(2026, 11, 2, 11, 0))
     with pytest.raises(TransitionNotAllowed):
-        transition(request.pk, "extend", actor=worker, new_due=request.due_at + timedelta(days=1), reason="x",
-                   now=local(2026, 11, 2, 11, 0))
+        transition(
+            request.pk,
+            "extend",
+            actor=worker,
+            new_due=request.due_at + timedelta(days=1),
+            reason="x",
+            now=local(2026, 11, 2, 11, 0),
+        )
 
 
 # --- the statutory cap ------------------------------------------------------------------
@@ -152,8 +178,7 @@ def test_it_accepts_16_calendar_days_under_a_15_working_day_cap(operator):
 @given(n=st.integers(min_value=1, max_value=30))
 def test_it_refuses_a_calendar_window_exactly_when_some_receipt_date_would_end_after_the_cap(n):
     cal = WorkCalendar()
-    exceeds = window_exceeds_cap(kind="consent_withdrawal", n=n, unit=CALENDAR_DAYS, calendar=cal,
-                                 years=(2026, 2026))
+    exceeds = window_exceeds_cap(kind="consent_withdrawal", n=n, unit=CALENDAR_DAYS, calendar=cal, years=(2026, 2026))
     d, worst = date(2026, 1, 1), False
     while d.year == 2026:
         received = local(d.year, d.month, d.day, 12)

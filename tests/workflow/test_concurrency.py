@@ -7,8 +7,8 @@ from django.db import connection
 from django_fsm import TransitionNotAllowed
 
 from dsar.models import DataRequest, Event
-from dsar.workflow import State
 from dsar.services.transitions import transition
+from dsar.workflow import State
 from tests.factories import make_request, staff_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

@@ -17,10 +17,10 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from dsar.services import transitions
 from dsar.files import ROOTS
 from dsar.models import Attachment, DataRequest, Letter
 from dsar.models.events import verify_chain
+from dsar.services import transitions
 from dsar.services.subject import request_submit
 from dsar.states import State
 from tests.factories import make_request, staff_user
@@ -40,8 +40,13 @@ STAFF_STEPS = [
 @pytest.fixture(autouse=True)
 def private_storage(settings, tmp_path):
     cache.clear()
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "private")}}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private")},
+        },
+    }
     yield tmp_path / "private"
     cache.clear()
 
@@ -89,6 +94,7 @@ def _staff_job(request_id, worker):
     def job():
         for name, kwargs in STAFF_STEPS:
             transitions.transition(request_id, name, actor=worker, **kwargs)
+
     return job
 
 
@@ -118,6 +124,7 @@ def test_it_submits_confirms_transitions_and_renders_at_once_without_an_error(op
                 upload = SimpleUploadedFile("id.png", PNG, content_type="image/png")
                 submitted = request_submit(operator=operator, fields=fields, evidence=[upload], authority=[])
                 identity_confirm(request=submitted.request, codes={"email": _code_for(email)}, token=submitted.token)
+
         return job
 
     jobs = [submitter(i) for i in range(6)] + [_staff_job(pk, worker) for pk in received]
@@ -146,15 +153,23 @@ def test_it_answers_every_submission_and_confirmation_over_http_without_a_server
             for n in range(3):
                 email = f"web{i}-{n}@example.kz"
                 url = reverse("portal:request_form", kwargs={"slug": operator.slug, "kind": "rectification"})
-                data = {"subject_name": "Dana Serikova", "subject_email": email, "subject_phone": "+7 701 123 4567",
-                        "language": "en", "consent": "on", "leave_empty": "", "what_is_wrong": "Surname",
-                        "correct_value": "Serikova",
-                        "documents": [SimpleUploadedFile("id.png", PNG, content_type="image/png")]}
+                data = {
+                    "subject_name": "Dana Serikova",
+                    "subject_email": email,
+                    "subject_phone": "+7 701 123 4567",
+                    "language": "en",
+                    "consent": "on",
+                    "leave_empty": "",
+                    "what_is_wrong": "Surname",
+                    "correct_value": "Serikova",
+                    "documents": [SimpleUploadedFile("id.png", PNG, content_type="image/png")],
+                }
                 response = client.post(url, data)
                 statuses.append(response.status_code)
                 token = response["Location"].rstrip("/").split("/")[-2]
                 response = client.post(reverse("portal:confirm", kwargs={"token": token}), {"email": _code_for(email)})
                 statuses.append(response.status_code)
+
         return job
 
     errors = _together([person(i) for i in range(5)] + [_staff_job(pk, worker) for pk in received])

@@ -12,9 +12,9 @@ from dsar.letters import texts
 from dsar.models import DataRequest, Letter, LetterKind, Notification, Policy, Role
 from dsar.notices import NOTICES, UPDATE_EMAIL, notice_for
 from dsar.services.notifications import render_email
+from dsar.services.transitions import transition
 from dsar.states import CLOSED_STATES, State
 from dsar.workflow import SERVICE_TRANSITIONS, STAFF_TRANSITIONS, SUBJECT_TRANSITIONS
-from dsar.services.transitions import transition
 from tests.factories import make_request, staff_user
 
 LANGUAGES = ("kk", "ru", "en")
@@ -86,7 +86,10 @@ INPUTS = {
     "close_as_duplicate": {},
 }
 KIND_FOR = {
-    "extend": Kind.CLAIM, "answer_unfounded": Kind.CLAIM, "block": Kind.BLOCKING, "unblock": Kind.BLOCKING,
+    "extend": Kind.CLAIM,
+    "answer_unfounded": Kind.CLAIM,
+    "block": Kind.BLOCKING,
+    "unblock": Kind.BLOCKING,
     "destroy": Kind.DESTRUCTION,
 }
 
@@ -96,9 +99,18 @@ def confirm_as_the_subject(operator, language: str, capture) -> DataRequest:
     from dsar.services.subject import identity_confirm, request_submit
 
     with capture(execute=True):
-        submitted = request_submit(operator=operator, evidence=[], authority=[], fields=dict(
-            kind=Kind.ACCESS, language=language, subject_name="Dana Serikova", subject_email="dana@example.kz",
-            subject_phone="+77011234567"))
+        submitted = request_submit(
+            operator=operator,
+            evidence=[],
+            authority=[],
+            fields=dict(
+                kind=Kind.ACCESS,
+                language=language,
+                subject_name="Dana Serikova",
+                subject_email="dana@example.kz",
+                subject_phone="+77011234567",
+            ),
+        )
     code = re.search(r"\b(\d{6})\b", mail.outbox[-1].subject).group(1)
     with capture(execute=True):
         identity_confirm(request=submitted.request, codes={"email": code}, token=submitted.token)
@@ -109,12 +121,19 @@ def drive(operator, name: str, language: str) -> DataRequest:
     """A request brought through the real workflow to where `name` can be taken, then `name` taken."""
     manager = staff_user(operator, Role.MANAGER)
     kind = KIND_FOR.get(name, Kind.RECTIFICATION)
-    Policy.objects.update_or_create(operator=operator, kind=Kind.CLAIM, defaults=dict(
-        deadline_n=30, deadline_unit="calendar_days", extension_allowed=True, extension_max_n=15))
+    Policy.objects.update_or_create(
+        operator=operator,
+        kind=Kind.CLAIM,
+        defaults=dict(deadline_n=30, deadline_unit="calendar_days", extension_allowed=True, extension_max_n=15),
+    )
     fields = {}
     if name == "refuse_authority":
-        fields = dict(acting_for_other=True, representative_name="Asel Nurlanova", representative_email="asel@example.kz",
-                      representative_basis="power_of_attorney")
+        fields = dict(
+            acting_for_other=True,
+            representative_name="Asel Nurlanova",
+            representative_email="asel@example.kz",
+            representative_basis="power_of_attorney",
+        )
     request = make_request(operator, kind=kind, language=language, **fields)
     transition(request.pk, "confirm_identity")
     transition(request.pk, "start_work", actor=manager)
@@ -134,8 +153,9 @@ def drive(operator, name: str, language: str) -> DataRequest:
 
 
 @pytest.mark.parametrize("name", sorted(n for n, pairs in fsm_transitions().items() if must_hear(n, pairs)))
-def test_it_sends_the_letter_and_the_e_mail_when_the_transition_runs(name, operator, django_capture_on_commit_callbacks,
-                                                                    monkeypatch):
+def test_it_sends_the_letter_and_the_e_mail_when_the_transition_runs(
+    name, operator, django_capture_on_commit_callbacks, monkeypatch
+):
     from dsar.letters import tasks
 
     monkeypatch.setattr(tasks.render_letter, "delay", lambda *a, **k: None)  # the PDF is not the point here
@@ -152,8 +172,16 @@ def test_it_sends_the_letter_and_the_e_mail_when_the_transition_runs(name, opera
     assert rows.exists(), f"{name} sent no {NOTICES[name].email} e-mail"
     if NOTICES[name].email == UPDATE_EMAIL:
         # The e-mail says the right kind of news (its subject line depends on nothing else).
-        expected, _text, _html = render_email(template=UPDATE_EMAIL, language="kk", context={
-            "update": NOTICES[name].update, "reference": request.reference, "operator_name": "", "status_url": ""})
+        expected, _text, _html = render_email(
+            template=UPDATE_EMAIL,
+            language="kk",
+            context={
+                "update": NOTICES[name].update,
+                "reference": request.reference,
+                "operator_name": "",
+                "status_url": "",
+            },
+        )
         assert expected in [m.subject for m in mail.outbox]
     assert all(row.language == "kk" for row in rows)
     assert request.requester_email in {m.to[0] for m in mail.outbox}
@@ -165,8 +193,13 @@ def _update_params():
 
 @pytest.mark.parametrize("update", _update_params())
 def test_it_words_each_e_mail_in_kazakh_and_russian(update):
-    context = {"reference": "QZT-2026-000001", "status_url": "https://dsar.example.kz/r/x/", "operator_name": "Qazaq",
-               "update": update, "on_behalf_of": ""}
+    context = {
+        "reference": "QZT-2026-000001",
+        "status_url": "https://dsar.example.kz/r/x/",
+        "operator_name": "Qazaq",
+        "update": update,
+        "on_behalf_of": "",
+    }
     english = render_email(template=UPDATE_EMAIL, context=context, language="en")
     for language in ("kk", "ru"):
         subject, text, _html = render_email(template=UPDATE_EMAIL, context=context, language=language)

@@ -1,18 +1,18 @@
-from datetime import datetime, timedelta, timezone as dt_tz
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django_fsm import TransitionNotAllowed
 
 from dsar.models import DataRequest, Event, Membership, Policy, Role
-from dsar.workflow import State, TransitionInputError, available_transitions
 from dsar.services.transitions import transition
+from dsar.workflow import State, TransitionInputError, available_transitions
 from tests.factories import OperatorFactory, make_request, staff_user
 
 pytestmark = pytest.mark.django_db
 
 # Tuesday 2026-11-17 10:00 in Almaty (UTC+5).
-T0 = datetime(2026, 11, 17, 5, 0, tzinfo=dt_tz.utc)
+T0 = datetime(2026, 11, 17, 5, 0, tzinfo=UTC)
 
 
 def _in_progress(operator, kind="access", at=T0):
@@ -45,17 +45,22 @@ def test_it_starts_the_clock_at_confirmation_and_sets_the_due_date(operator):
     request = transition(request.pk, "confirm_identity", now=confirmed_at)
     assert request.received_at == confirmed_at
     # 3 working days after Tue 17 Nov 2026: Fri 20 Nov, end of day in Almaty.
-    assert request.due_at == datetime(2026, 11, 20, 18, 59, 59, tzinfo=dt_tz.utc)
+    assert request.due_at == datetime(2026, 11, 20, 18, 59, 59, tzinfo=UTC)
 
 
 def test_it_starts_the_clock_at_submission_when_the_policy_says_so(operator):
-    Policy.objects.create(operator=operator, kind="rectification", deadline_n=1, deadline_unit="working_days",
-                          clock_starts=Policy.ClockStart.SUBMISSION)
+    Policy.objects.create(
+        operator=operator,
+        kind="rectification",
+        deadline_n=1,
+        deadline_unit="working_days",
+        clock_starts=Policy.ClockStart.SUBMISSION,
+    )
     request = make_request(operator, kind="rectification", now=T0)
     assert request.received_at == T0
     request = transition(request.pk, "confirm_identity", now=T0 + timedelta(days=1))
     assert request.received_at == T0
-    assert request.due_at == datetime(2026, 11, 18, 18, 59, 59, tzinfo=dt_tz.utc)
+    assert request.due_at == datetime(2026, 11, 18, 18, 59, 59, tzinfo=UTC)
 
 
 def test_it_refuses_a_transition_from_the_wrong_state_and_writes_nothing(operator):
@@ -120,23 +125,24 @@ def test_it_records_the_ground_and_its_default_legal_basis_on_refusal(operator):
 
 def test_it_pauses_the_clock_while_awaiting_the_subject_and_resumes_with_the_time_left(operator):
     request, worker = _in_progress(operator, kind="access")  # due Fri 20 Nov
-    assert request.due_at == datetime(2026, 11, 20, 18, 59, 59, tzinfo=dt_tz.utc)
+    assert request.due_at == datetime(2026, 11, 20, 18, 59, 59, tzinfo=UTC)
     asked_at = T0 + timedelta(hours=2)  # Tue 17 Nov: 3 working days left (18, 19, 20)
     paused = transition(request.pk, "ask_subject", actor=worker, question="Send your ID.", now=asked_at)
     assert paused.state == State.AWAITING_SUBJECT and paused.clock_paused_at == asked_at
-    answered_at = datetime(2026, 11, 23, 6, 0, tzinfo=dt_tz.utc)  # Mon 23 Nov
+    answered_at = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)  # Mon 23 Nov
     resumed = transition(request.pk, "resume", now=answered_at)
     assert resumed.state == State.IN_PROGRESS
     assert resumed.clock_paused_at is None
     # Working seconds of the pause: Tue 12:00-24:00, Wed-Fri, Mon 00:00-11:00 local (not the weekend).
     assert resumed.paused_seconds == (12 + 3 * 24 + 11) * 3600
     # 3 working days after Mon 23 Nov: Thu 26 Nov.
-    assert resumed.due_at == datetime(2026, 11, 26, 18, 59, 59, tzinfo=dt_tz.utc)
+    assert resumed.due_at == datetime(2026, 11, 26, 18, 59, 59, tzinfo=UTC)
 
 
 def test_it_keeps_the_clock_running_when_the_policy_does_not_pause(operator):
-    Policy.objects.create(operator=operator, kind="access", deadline_n=3, deadline_unit="working_days",
-                          pause_while_awaiting_subject=False)
+    Policy.objects.create(
+        operator=operator, kind="access", deadline_n=3, deadline_unit="working_days", pause_while_awaiting_subject=False
+    )
     request, worker = _in_progress(operator, kind="access")
     due = request.due_at
     transition(request.pk, "ask_subject", actor=worker, question="Which account?", now=T0 + timedelta(hours=2))
@@ -155,7 +161,9 @@ def test_it_blocks_then_unblocks_a_blocking_request(operator):
     blocked = transition(request.pk, "block", actor=worker, now=T0 + timedelta(hours=2))
     assert blocked.state == State.BLOCKED and blocked.answered_at == T0 + timedelta(hours=2)
     assert blocked.is_open
-    unblocked = transition(request.pk, "unblock", actor=worker, explanation="Not confirmed.", now=T0 + timedelta(hours=5))
+    unblocked = transition(
+        request.pk, "unblock", actor=worker, explanation="Not confirmed.", now=T0 + timedelta(hours=5)
+    )
     assert unblocked.state == State.UNBLOCKED
     assert unblocked.answered_at == T0 + timedelta(hours=2)  # the blocking answered it
 
@@ -218,9 +226,16 @@ def test_it_refuses_a_duplicate_link_to_another_operators_request(operator):
 
 
 def test_it_extends_only_where_the_policy_allows_and_within_its_limit(operator):
-    Policy.objects.create(operator=operator, kind="claim", deadline_n=30, deadline_unit="calendar_days",
-                          extension_allowed=True, extension_max_n=15, extension_unit="calendar_days")
-    request, manager = _in_progress(operator, kind="claim", at=datetime.now(dt_tz.utc))
+    Policy.objects.create(
+        operator=operator,
+        kind="claim",
+        deadline_n=30,
+        deadline_unit="calendar_days",
+        extension_allowed=True,
+        extension_max_n=15,
+        extension_unit="calendar_days",
+    )
+    request, manager = _in_progress(operator, kind="claim", at=datetime.now(UTC))
     too_late = request.due_at + timedelta(days=40)
     with pytest.raises(TransitionInputError):
         transition(request.pk, "extend", actor=manager, new_due=too_late, reason="Complex case")
@@ -229,7 +244,7 @@ def test_it_extends_only_where_the_policy_allows_and_within_its_limit(operator):
     new_due = request.due_at + timedelta(days=10)
     extended = transition(request.pk, "extend", actor=manager, new_due=new_due, reason="Complex case")
     assert extended.due_at == new_due and extended.original_due_at == request.due_at
-    access, manager = _in_progress(operator, kind="access", at=datetime.now(dt_tz.utc))
+    access, manager = _in_progress(operator, kind="access", at=datetime.now(UTC))
     with pytest.raises(TransitionNotAllowed):
         transition(access.pk, "extend", actor=manager, new_due=access.due_at + timedelta(days=1), reason="x")
 
@@ -237,8 +252,16 @@ def test_it_extends_only_where_the_policy_allows_and_within_its_limit(operator):
 def test_it_offers_staff_exactly_the_transitions_they_may_take(operator):
     request, worker = _in_progress(operator, kind="blocking")
     offered = available_transitions(request, worker)
-    assert offered == ["ask_subject", "fulfil", "partly_fulfil", "answer_no_data", "refuse", "block", "close_as_duplicate",
-                       "withdraw"]
+    assert offered == [
+        "ask_subject",
+        "fulfil",
+        "partly_fulfil",
+        "answer_no_data",
+        "refuse",
+        "block",
+        "close_as_duplicate",
+        "withdraw",
+    ]
     stranger = staff_user(OperatorFactory())
     assert available_transitions(request, stranger) == []
 

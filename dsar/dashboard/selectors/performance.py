@@ -62,8 +62,15 @@ def on_time_by_kind(*, scope: Scope) -> list[dict]:
     for kind in Kind:
         if kind in found:
             row = found[kind]
-            result.append({"kind": kind, "answered": row["answered"], "on_time": row["on_time"],
-                           "late": row["answered"] - row["on_time"], "rate": _rate(row["on_time"], row["answered"])})
+            result.append(
+                {
+                    "kind": kind,
+                    "answered": row["answered"],
+                    "on_time": row["on_time"],
+                    "late": row["answered"] - row["on_time"],
+                    "rate": _rate(row["on_time"], row["answered"]),
+                }
+            )
     return result
 
 
@@ -76,8 +83,14 @@ def on_time_by_operator(*, scope: Scope) -> list[dict]:
         .order_by("operator__short_name")
     )
     return [
-        {"operator_id": row["operator_id"], "operator": row["operator__short_name"], "answered": row["answered"],
-         "on_time": row["on_time"], "late": row["answered"] - row["on_time"], "rate": _rate(row["on_time"], row["answered"])}
+        {
+            "operator_id": row["operator_id"],
+            "operator": row["operator__short_name"],
+            "answered": row["answered"],
+            "on_time": row["on_time"],
+            "late": row["answered"] - row["on_time"],
+            "rate": _rate(row["on_time"], row["answered"]),
+        }
         for row in rows
     ]
 

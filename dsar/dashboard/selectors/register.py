@@ -18,8 +18,20 @@ from ..forms import Scope
 REGISTER_CHUNK = 2000
 
 REGISTER_FIELDS = (
-    "reference", "operator__short_name", "kind", "state", "submitted_at", "received_at", "due_at",
-    "original_due_at", "answered_at", "closed_at", "outcome", "refusal_ground", "refusal_basis", "letter_numbers",
+    "reference",
+    "operator__short_name",
+    "kind",
+    "state",
+    "submitted_at",
+    "received_at",
+    "due_at",
+    "original_due_at",
+    "answered_at",
+    "closed_at",
+    "outcome",
+    "refusal_ground",
+    "refusal_basis",
+    "letter_numbers",
     "channel",
 )
 
@@ -49,9 +61,7 @@ def register_rows(*, scope: Scope) -> Iterator[tuple]:
 # A text starting with one of = + - @ TAB CR that is not a number gets a leading apostrophe,
 # as dsar/csvsafe.csv_cell() does: spreadsheet programs would run it as a formula. One regular
 # expression (lookaheads), so the value is computed once: the letters subquery runs once a row.
-_GUARD = (
-    r"regexp_replace({x}, '^(?=[-=+@\t\r])(?![-+]?[0-9]+([.,][0-9]+)?$)', '''')"
-)
+_GUARD = r"regexp_replace({x}, '^(?=[-=+@\t\r])(?![-+]?[0-9]+([.,][0-9]+)?$)', '''')"
 
 
 def _labelled(column: str, labels: dict[str, str], params: list) -> str:
@@ -63,8 +73,9 @@ def _labelled(column: str, labels: dict[str, str], params: list) -> str:
     return f"NULLIF({labelled}, '')"
 
 
-def register_copy_sql(*, scope: Scope, labels: dict[str, dict[str, str]], yes: str, no: str,
-                      tz: str) -> tuple[str, list]:
+def register_copy_sql(
+    *, scope: Scope, labels: dict[str, dict[str, str]], yes: str, no: str, tz: str
+) -> tuple[str, list]:
     """COPY (...) TO STDOUT of the register as CSV, in the order and format of the Python
     path (csv_export.register_lines). Empty values are NULL, which COPY writes as nothing."""
     params: list = []
@@ -76,18 +87,30 @@ def register_copy_sql(*, scope: Scope, labels: dict[str, dict[str, str]], yes: s
     def guarded(expression: str) -> str:
         return "NULLIF(" + _GUARD.format(x=f"({expression})") + ", '')"
 
-    columns = [guarded("r.reference"), guarded("o.short_name"), _labelled("r.kind", labels["kind"], params),
-               _labelled("r.state", labels["state"], params)]
-    columns += [when(f"r.{name}") for name in ("submitted_at", "received_at", "due_at", "original_due_at",
-                                                  "answered_at", "closed_at")]
+    columns = [
+        guarded("r.reference"),
+        guarded("o.short_name"),
+        _labelled("r.kind", labels["kind"], params),
+        _labelled("r.state", labels["state"], params),
+    ]
+    columns += [
+        when(f"r.{name}")
+        for name in ("submitted_at", "received_at", "due_at", "original_due_at", "answered_at", "closed_at")
+    ]
     params += [yes, no]
-    columns.append("CASE WHEN r.answered_at IS NULL OR r.due_at IS NULL THEN NULL "
-                   "WHEN r.answered_at <= r.due_at THEN %s ELSE %s END")
+    columns.append(
+        "CASE WHEN r.answered_at IS NULL OR r.due_at IS NULL THEN NULL "
+        "WHEN r.answered_at <= r.due_at THEN %s ELSE %s END"
+    )
     columns.append(_labelled("r.outcome", labels["outcome"], params))
     columns.append(_labelled("r.refusal_ground", labels["ground"], params))
     columns.append(guarded("r.refusal_basis"))
-    columns.append(guarded(f"SELECT STRING_AGG(l.number::text, '; ' ORDER BY l.number) FROM {Letter._meta.db_table} l "
-                           "WHERE l.request_id = r.id"))
+    columns.append(
+        guarded(
+            f"SELECT STRING_AGG(l.number::text, '; ' ORDER BY l.number) FROM {Letter._meta.db_table} l "
+            "WHERE l.request_id = r.id"
+        )
+    )
     columns.append(_labelled("r.channel", labels["channel"], params))
     params += [list(scope.operator_ids), scope.start_at, scope.end_before]
     sql = (

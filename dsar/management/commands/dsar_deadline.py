@@ -8,7 +8,6 @@ from dsar import deadlines
 from dsar.kinds import KIND_RULES, Kind
 from dsar.models import Operator
 
-
 NO_TABLES = (
     "The database has no tables yet: run `.venv/bin/python manage.py migrate` (bin/dev does) "
     "and load the demo operators with `.venv/bin/python manage.py dsar_demo`. Without --operator "
@@ -28,14 +27,16 @@ class Command(BaseCommand):
         try:
             received_at = datetime.fromisoformat(received)
         except ValueError:
-            raise CommandError(f"--received must be ISO 8601, e.g. 2026-03-20T18:30:00+05:00 (got {received!r}).")
+            raise CommandError(
+                f"--received must be ISO 8601, e.g. 2026-03-20T18:30:00+05:00 (got {received!r})."
+            ) from None
         if operator:
             try:
                 op = Operator.objects.get(slug=operator)
             except Operator.DoesNotExist:
-                raise CommandError(f"No operator with slug {operator!r}.")
+                raise CommandError(f"No operator with slug {operator!r}.") from None
             except DatabaseError:
-                raise CommandError(NO_TABLES)
+                raise CommandError(NO_TABLES) from None
             tz, calendar = op.tz, op.work_calendar()
             policy = op.policy_for(kind)
             n, unit, source = policy.deadline_n, policy.deadline_unit, f"policy of {op.slug}"

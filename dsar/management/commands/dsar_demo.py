@@ -34,7 +34,9 @@ class Command(BaseCommand):
         checkpoints_sign_all()
         if quiet:
             return
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(operators)} operators, {DataRequest.objects.count()} requests."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready: {len(operators)} operators, {DataRequest.objects.count()} requests.")
+        )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         self.stdout.write(login_table(logins))
         from dsar.demo.staff_otp import help_text

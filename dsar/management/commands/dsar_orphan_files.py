@@ -8,8 +8,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Count only; delete nothing.")
-        parser.add_argument("--grace", type=int, default=GRACE,
-                            help="Spare files younger than this many seconds (transactions still running).")
+        parser.add_argument(
+            "--grace",
+            type=int,
+            default=GRACE,
+            help="Spare files younger than this many seconds (transactions still running).",
+        )
 
     def handle(self, *args, dry_run=False, grace=GRACE, **options):
         report = orphan_files_clean(dry_run=dry_run, grace=grace)

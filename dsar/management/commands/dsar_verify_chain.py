@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from dsar.letters.outbox import letters_missing
+from dsar.letters.services import letters_check
 from dsar.models import Operator
 from dsar.models.events import verify_chain
-from dsar.letters.services import letters_check
-from dsar.letters.outbox import letters_missing
 from dsar.services.audit import events_without_checkpoint
 
 

@@ -16,7 +16,9 @@ class DocumentsField(forms.FileField):
     widget = MultipleFileInput
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"}))
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"})
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -27,7 +29,9 @@ class DocumentsField(forms.FileField):
             return []
         if len(files) > MAX_FILES_PER_UPLOAD:
             raise forms.ValidationError(
-                ngettext("Send at most %(n)s file at once.", "Send at most %(n)s files at once.", MAX_FILES_PER_UPLOAD) % {"n": MAX_FILES_PER_UPLOAD}, code="too_many"
+                ngettext("Send at most %(n)s file at once.", "Send at most %(n)s files at once.", MAX_FILES_PER_UPLOAD)
+                % {"n": MAX_FILES_PER_UPLOAD},
+                code="too_many",
             )
         errors = []
         for upload in files:

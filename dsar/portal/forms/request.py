@@ -8,10 +8,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ...kinds import Kind
+from ...labels import humanise
 from ...models.operators import LANGUAGE_CHOICES
 from ...models.requests import RepresentativeBasis
 from ...validators import is_valid_iin_bin
-from ...labels import humanise
 from .fields import DocumentsField, PhoneField
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -62,15 +62,21 @@ class RequestForm(forms.Form):
         help_text=_("For example: newsletters and advertising."),
     )
     contract_reference = forms.CharField(label=_("Order or contract number"), max_length=200)
-    claim = forms.CharField(label=_("What do you claim, and why?"), max_length=8000, widget=forms.Textarea(attrs={"rows": 5}))
+    claim = forms.CharField(
+        label=_("What do you claim, and why?"), max_length=8000, widget=forms.Textarea(attrs={"rows": 5})
+    )
     decision = forms.CharField(
         label=_("Which decision do you object to?"),
         max_length=4000,
         widget=TEXTAREA,
         help_text=_("When it was made and what it said, as far as you know."),
     )
-    description = forms.CharField(label=_("Anything else the operator should know"), max_length=8000,
-                                  required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=_("Anything else the operator should know"),
+        max_length=8000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
     documents = DocumentsField(
         label=_("Supporting documents"),
         required=False,
@@ -81,12 +87,19 @@ class RequestForm(forms.Form):
     acting_for_other = forms.BooleanField(
         label=_("I act for someone else (as their representative)"),
         required=False,
-        help_text=_("Only if you are a parent, guardian or attorney of the person. The codes and answers then go to you."),
+        help_text=_(
+            "Only if you are a parent, guardian or attorney of the person. The codes and answers then go to you."
+        ),
     )
-    representative_name = forms.CharField(label=_("Your full name"), max_length=200, required=False,
-                                          widget=forms.TextInput(attrs={"autocomplete": "name"}))
-    representative_email = forms.EmailField(label=_("Your e-mail"), required=False,
-                                            widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    representative_name = forms.CharField(
+        label=_("Your full name"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    representative_email = forms.EmailField(
+        label=_("Your e-mail"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
     representative_phone = PhoneField(label=_("Your phone"), required=False)
     representative_basis = forms.ChoiceField(
         label=_("Your authority"), required=False, choices=[("", "—"), *RepresentativeBasis.choices]
@@ -97,8 +110,9 @@ class RequestForm(forms.Form):
         help_text=_("A power of attorney, or a birth certificate or guardianship decision."),
     )
 
-    subject_name = forms.CharField(label=_("Full name"), max_length=200,
-                                   widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    subject_name = forms.CharField(
+        label=_("Full name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     subject_email = forms.EmailField(
         label=_("E-mail"),
         required=False,
@@ -191,7 +205,9 @@ class RequestForm(forms.Form):
                 ),
             ),
             Fieldset(_("The answer"), "language", "consent"),
-            Div(Field("leave_empty", tabindex="-1", autocomplete="off"), css_class="visually-hidden", aria_hidden="true"),
+            Div(
+                Field("leave_empty", tabindex="-1", autocomplete="off"), css_class="visually-hidden", aria_hidden="true"
+            ),
         )
         return helper
 
@@ -257,8 +273,14 @@ _BLANK_FORMS_MAX = 512
 def blank_form_html(form: RequestForm) -> str:
     """The unbound form's fields as HTML (no CSRF token: the page adds it), cached per process."""
     operator = form.operator
-    key = (form.kind, get_language(), tuple(operator.languages), operator.default_language,
-           operator.require_phone_confirmation, form.fields["language"].initial)
+    key = (
+        form.kind,
+        get_language(),
+        tuple(operator.languages),
+        operator.default_language,
+        operator.require_phone_confirmation,
+        form.fields["language"].initial,
+    )
     html = _BLANK_FORMS.get(key)
     if html is None:
         if len(_BLANK_FORMS) >= _BLANK_FORMS_MAX:
@@ -270,4 +292,6 @@ def blank_form_html(form: RequestForm) -> str:
 def detail_items(details: dict) -> list[tuple[str, str]]:
     """The kind-specific answers of the request form, each under its question (staff pages)."""
     fields = RequestForm.base_fields
-    return [(str(fields[key].label) if key in fields else humanise(key), value) for key, value in (details or {}).items()]
+    return [
+        (str(fields[key].label) if key in fields else humanise(key), value) for key, value in (details or {}).items()
+    ]

@@ -10,7 +10,9 @@ CODE_WIDGET_ATTRS = {"inputmode": "numeric", "autocomplete": "one-time-code", "p
 
 
 def code_field(label, required=True) -> forms.CharField:
-    return forms.CharField(label=label, max_length=8, required=required, widget=forms.TextInput(attrs=CODE_WIDGET_ATTRS))
+    return forms.CharField(
+        label=label, max_length=8, required=required, widget=forms.TextInput(attrs=CODE_WIDGET_ATTRS)
+    )
 
 
 class IdentityForm(forms.Form):
@@ -53,5 +55,6 @@ class FindRequestForm(forms.Form):
     reference = forms.CharField(
         label=_("Reference number"), max_length=32, help_text=_("From the acknowledgment e-mail, e.g. QZT-2026-000123.")
     )
-    email = forms.EmailField(label=_("E-mail given in the request"),
-                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    email = forms.EmailField(
+        label=_("E-mail given in the request"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )

@@ -69,8 +69,12 @@ def operator_page(request, slug):
     return render(
         request,
         "dsar/portal/operator.html",
-        {"operator": operator, "windows": kind_windows(operator), "rights": RIGHTS,
-         "legal_name": operator.legal_name(get_language())},
+        {
+            "operator": operator,
+            "windows": kind_windows(operator),
+            "rights": RIGHTS,
+            "legal_name": operator.legal_name(get_language()),
+        },
     )
 
 
@@ -92,8 +96,9 @@ def request_form(request, slug, kind):
     window = next((w for w in kind_windows(operator) if w["kind"] == kind), None)
     if window is None:
         return redirect("portal:kind_choice", slug=operator.slug)
-    form = RequestForm(request.POST or None, request.FILES or None, operator=operator, kind=kind,
-                       language=get_language())
+    form = RequestForm(
+        request.POST or None, request.FILES or None, operator=operator, kind=kind, language=get_language()
+    )
     if request.method == "POST" and form.is_valid():
         if form.is_bot:
             # Looks like success to the bot; nothing is stored or sent.

@@ -13,11 +13,12 @@ from ...letters.selectors import letter_file_for, letters_for_request
 from ...models import Attachment, Event, Message, State
 from ...models.portal import CodePurpose
 from ...services.subject import reply_create, request_withdraw
-from ...workflow import subject_may_act
 from ...services.verification import code_check, code_issue, download_link_create, download_resolve
+from ...workflow import subject_may_act
 from ..forms import CodeForm, ReplyForm, WithdrawForm
 from ..texts import event_label
 from .common import access_or_404, over_limit, private, ratelimited, session_unlock, session_unlocked
+
 
 def _unlocked_access(request, token):
     """The access row when this browser has unlocked the page, else None."""
@@ -31,7 +32,9 @@ def _status_context(data_request, reply_form=None):
         for e in Event.objects.filter(request=data_request, public=True).order_by("created_at", "seq")
     ]
     conversation = (
-        Message.objects.filter(request=data_request, channel__in=[Message.Channel.TO_SUBJECT, Message.Channel.FROM_SUBJECT])
+        Message.objects.filter(
+            request=data_request, channel__in=[Message.Channel.TO_SUBJECT, Message.Channel.FROM_SUBJECT]
+        )
         .prefetch_related("attachments")
         .order_by("created_at")
     )
@@ -106,7 +109,9 @@ def reply(request, token):
             messages.success(request, _("Thank you. Your answer has been sent to the operator."))
             return redirect("portal:status", token=token)
     data_request = type(data_request).objects.get(pk=data_request.pk)
-    return render(request, "dsar/portal/status.html", {"token": token, **_status_context(data_request, form)}, status=400)
+    return render(
+        request, "dsar/portal/status.html", {"token": token, **_status_context(data_request, form)}, status=400
+    )
 
 
 @private
@@ -169,8 +174,11 @@ def download(request, token, what, pk):
                 link = download_link_create(request=data_request, **kwargs)
                 return redirect("portal:file", token=token, link=link)
             form.add_error("code", _("This code is wrong or has expired. Check it, or ask for a new one."))
-    return render(request, "dsar/portal/download.html",
-                  {"token": token, "form": form, "sent": sent, "target": target, "what": what})
+    return render(
+        request,
+        "dsar/portal/download.html",
+        {"token": token, "form": form, "sent": sent, "target": target, "what": what},
+    )
 
 
 @private
@@ -181,7 +189,8 @@ def file(request, token, link):
     found = download_resolve(request=access.request, token=link)
     if found is None:
         return render(request, "dsar/portal/link_expired.html", {"token": token}, status=410)
-    response = FileResponse(found.file.open("rb"), as_attachment=True, filename=found.filename,
-                            content_type=found.content_type)
+    response = FileResponse(
+        found.file.open("rb"), as_attachment=True, filename=found.filename, content_type=found.content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

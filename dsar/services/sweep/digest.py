@@ -21,8 +21,9 @@ def digest_counts(*, operator: Operator, now: datetime, calendar: WorkCalendar |
     Overdue, due (by the end of the next working day) and unassigned are the queues of
     dsar/queues.py, the same the admin lists and the dashboard count.
     """
-    q = queues.conditions(operators=[operator], now=now,
-                          calendars={operator.pk: calendar} if calendar is not None else None)
+    q = queues.conditions(
+        operators=[operator], now=now, calendars={operator.pk: calendar} if calendar is not None else None
+    )
     return DataRequest.objects.filter(operator=operator, state__in=OPEN_STATES).aggregate(
         open=Count("pk"),
         overdue=Count("pk", filter=q["overdue"]),

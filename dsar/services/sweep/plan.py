@@ -57,12 +57,15 @@ def _staff_actions(due: datetime, offsets, *, operator, calendar: WorkCalendar) 
         if at not in seen:
             seen.add(at)
             actions.append(Action(at, STAFF_REMINDER, f"{offset}h"))
-    actions.append(Action(deadlines.snap_forward_to_working_hours(due, hours=hours, calendar=calendar, tz=tz),
-                          ESCALATION))
+    actions.append(
+        Action(deadlines.snap_forward_to_working_hours(due, hours=hours, calendar=calendar, tz=tz), ESCALATION)
+    )
     return actions
 
 
-def actions_for(request, policy, *, asked_at: datetime | None = None, calendar: WorkCalendar | None = None) -> list[Action]:
+def actions_for(
+    request, policy, *, asked_at: datetime | None = None, calendar: WorkCalendar | None = None
+) -> list[Action]:
     """Everything the sweep will do to this request, in time order, past and future.
 
     `calendar`: the operator's working calendar (read from the database when not given).
@@ -98,8 +101,9 @@ def next_action_at(actions: list[Action], *, after: datetime) -> datetime | None
     return min((a.at for a in actions if a.at > after), default=None)
 
 
-def first_pending(actions: list[Action], *, since: datetime, hours=None, calendar: WorkCalendar | None = None,
-                  tz=None) -> datetime | None:
+def first_pending(
+    actions: list[Action], *, since: datetime, hours=None, calendar: WorkCalendar | None = None, tz=None
+) -> datetime | None:
     """After a change at `since`: the earliest action not yet behind us (may be in the past
     when the change itself is back-dated, e.g. a paper request recorded late).
 

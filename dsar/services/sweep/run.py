@@ -16,17 +16,16 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 
-from ...kinds import Kind
-from django.contrib.auth import get_user_model
-
-from ...models import DataRequest, Event, Membership, Notification, Operator, Policy, Role
-from ...states import State
-from ...services.transitions import transition as workflow_transition
 from ... import deadlines, queues
+from ...kinds import Kind
+from ...models import DataRequest, Event, Membership, Notification, Operator, Policy, Role
+from ...services.transitions import transition as workflow_transition
+from ...states import State
 from ..notifications import notifications_record
 from ..verification import status_link_create
 from . import plan
@@ -52,9 +51,24 @@ class SweepResult:
 
 
 FIELDS = (
-    "id", "operator_id", "kind", "reference", "state", "language", "subject_email", "acting_for_other",
-    "representative_email", "submitted_at", "due_at", "clock_paused_at", "closed_at", "last_contact_at",
-    "purged_at", "assignee_id", "next_action_at", "review_due_at",
+    "id",
+    "operator_id",
+    "kind",
+    "reference",
+    "state",
+    "language",
+    "subject_email",
+    "acting_for_other",
+    "representative_email",
+    "submitted_at",
+    "due_at",
+    "clock_paused_at",
+    "closed_at",
+    "last_contact_at",
+    "purged_at",
+    "assignee_id",
+    "next_action_at",
+    "review_due_at",
 )
 
 
@@ -194,7 +208,8 @@ def _subject_note(request, action, template, until: datetime, since: datetime | 
             "reference": request.reference,
             "until_local": _local(until, operator),
             "portal_url": f"{settings.DSAR_PUBLIC_BASE_URL}/{language}/",
-        } | (extra or {}),
+        }
+        | (extra or {}),
         language=language,
         request_id=request.pk,
     )
@@ -233,8 +248,16 @@ def _apply(request, action, policy, now, result) -> bool:
                 }[policy.clarification_outcome]
                 # The withdrawal letter says the subject did not answer (dsar/notices.py issues it).
                 inputs = {"closed_because": "unanswered"} if name == "withdraw" else {}
-            workflow_transition(request.pk, name, actor=None, actor_label="system", now=now,
-                                note="No answer from the subject in time.", public=True, **inputs)
+            workflow_transition(
+                request.pk,
+                name,
+                actor=None,
+                actor_label="system",
+                now=now,
+                note="No answer from the subject in time.",
+                public=True,
+                **inputs,
+            )
             result.transitions += 1
             return True
     except Exception:  # noqa: BLE001 - one bad request must not stop the sweep
@@ -253,28 +276,50 @@ def _process(request, now, staff: StaffDirectory, asked: dict, notes: list, resu
     changed = False
     for action in plan.due_now(actions, now=now):
         if action.kind == plan.STAFF_REMINDER:
-            recipients = [request.assignee] if request.assignee and request.assignee.is_active and request.assignee.email \
+            recipients = (
+                [request.assignee]
+                if request.assignee and request.assignee.is_active and request.assignee.email
                 else staff.managers[request.operator_id]
-            notes += _staff_notes(request, action, recipients, "staff_reminder", now, staff,
-                                  {"assigned": recipients == [request.assignee]})
+            )
+            notes += _staff_notes(
+                request,
+                action,
+                recipients,
+                "staff_reminder",
+                now,
+                staff,
+                {"assigned": recipients == [request.assignee]},
+            )
         elif action.kind == plan.ESCALATION:
-            notes += _staff_notes(request, action, staff.escalation[request.operator_id], "escalation", now, staff,
-                                  {"reason": "overdue"})
+            notes += _staff_notes(
+                request, action, staff.escalation[request.operator_id], "escalation", now, staff, {"reason": "overdue"}
+            )
         elif action.kind == plan.IDENTITY_REMINDER:
             expiry = request.submitted_at + timedelta(days=policy.identity_expiry_days)
             # The first message held a 15-minute code, long dead: the link opens the confirmation
             # page of a fresh status link, where the subject asks for a new code and confirms.
             token = status_link_create(request=request, now=now)
             confirm_url = f"{settings.DSAR_PUBLIC_BASE_URL}/{request.language}/r/{token}/confirm/"
-            notes.append(_subject_note(request, action, "subject_identity_reminder", expiry, None,
-                                       {"confirm_url": confirm_url}))
+            notes.append(
+                _subject_note(request, action, "subject_identity_reminder", expiry, None, {"confirm_url": confirm_url})
+            )
         elif action.kind == plan.CLARIFICATION_REMINDER:
             lapse = asked_at + timedelta(days=policy.clarification_timeout_days)
             notes.append(_subject_note(request, action, "subject_clarification_reminder", lapse, asked_at))
-        elif action.kind == plan.CLARIFICATION_LAPSE and policy.clarification_outcome == Policy.ClarificationOutcome.KEEP_OPEN:
+        elif (
+            action.kind == plan.CLARIFICATION_LAPSE
+            and policy.clarification_outcome == Policy.ClarificationOutcome.KEEP_OPEN
+        ):
             action = plan.Action(action.at, action.kind, f"{int(asked_at.timestamp())}")
-            notes += _staff_notes(request, action, staff.escalation[request.operator_id], "escalation", now, staff,
-                                  {"reason": "unanswered"})
+            notes += _staff_notes(
+                request,
+                action,
+                staff.escalation[request.operator_id],
+                "escalation",
+                now,
+                staff,
+                {"reason": "unanswered"},
+            )
         else:
             changed = _apply(request, action, policy, now, result) or changed
     if not changed:
