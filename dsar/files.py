@@ -111,7 +111,7 @@ def _walk(storage, top: str):
 def _age(storage, name: str, now: float) -> float:
     try:
         return now - os.path.getmtime(storage.path(name))
-    except NotImplementedError:
+    except NotImplementedError:  # a storage with no local paths (e.g. object storage): ask it instead
         return now - storage.get_modified_time(name).timestamp()
 
 

@@ -6,6 +6,7 @@ production intervals and waits: every letter is rendered and every e-mail sent, 
 within a couple of minutes. The outbox sweep (dsar/outbox.py) does the recovering.
 """
 
+import os
 import shutil
 import subprocess
 import sys
@@ -45,7 +46,10 @@ def asked(operator, staff):
 @pytest.fixture
 def redis_server(tmp_path):
     if not shutil.which("redis-server"):
-        pytest.skip("redis-server is not installed")
+        # Without DSAR_REQUIRE_SERVICES (a newcomer's machine) the fault test skips; in CI it fails.
+        if os.environ.get("DSAR_REQUIRE_SERVICES") == "1":
+            pytest.fail("redis-server is not installed; the Redis fault tests need it (apt-get install redis-server)")
+        pytest.skip("redis-server is not installed (apt-get install redis-server to run the Redis fault tests)")
     server = RedisServer(tmp_path)
     yield server
     server.stop()
