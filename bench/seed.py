@@ -31,45 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-FIRST = [
-    "Aigerim",
-    "Nurlan",
-    "Dana",
-    "Yerlan",
-    "Aliya",
-    "Timur",
-    "Madina",
-    "Askar",
-    "Zhanna",
-    "Olzhas",
-    "Gulnara",
-    "Bauyrzhan",
-    "Saule",
-    "Arman",
-    "Ainur",
-    "Dmitry",
-    "Elena",
-    "John",
-    "Maria",
-    "Kairat",
-]
-LAST = [
-    "Abenova",
-    "Serikov",
-    "Zhumabekova",
-    "Tokayev",
-    "Ismailova",
-    "Bekov",
-    "Nurpeisova",
-    "Karimov",
-    "Utegenova",
-    "Sadykov",
-    "Ivanova",
-    "Petrov",
-    "Smith",
-    "Omarova",
-    "Alimzhanov",
-]
+from dsar.demo.names import FIRST, LAST  # noqa: E402
+
 KIND_WEIGHTS = {
     "access": 30,
     "rectification": 12,

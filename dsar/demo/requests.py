@@ -10,46 +10,8 @@ from ..kinds import GROUNDS_BY_KIND, Kind, RefusalGround
 from ..models import DataRequest, Membership, Message, Operator, Role
 from ..services.intake import request_create
 from ..services.transitions import transition
+from .names import FIRST, LAST
 
-FIRST = [
-    "Aigerim",
-    "Nurlan",
-    "Dana",
-    "Yerlan",
-    "Aliya",
-    "Timur",
-    "Madina",
-    "Askar",
-    "Zhanna",
-    "Olzhas",
-    "Gulnara",
-    "Bauyrzhan",
-    "Saule",
-    "Arman",
-    "Ainur",
-    "Dmitry",
-    "Elena",
-    "John",
-    "Maria",
-    "Kairat",
-]
-LAST = [
-    "Abenova",
-    "Serikov",
-    "Zhumabekova",
-    "Tokayev",
-    "Ismailova",
-    "Bekov",
-    "Nurpeisova",
-    "Karimov",
-    "Utegenova",
-    "Sadykov",
-    "Ivanova",
-    "Petrov",
-    "Smith",
-    "Omarova",
-    "Alimzhanov",
-]
 KIND_WEIGHTS = {
     Kind.ACCESS: 30,
     Kind.RECTIFICATION: 12,
