@@ -273,19 +273,21 @@ CELERY_BROKER_CONNECTION_MAX_RETRIES = env_int("CELERY_BROKER_CONNECTION_MAX_RET
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT
+# The Redis transport's options, defined even without Redis so fault tests can use them as they are.
+REDIS_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    # Bounds synchronous commands (a publish). Above kombu's 1 s BRPOP timeout, which a
+    # worker outside the event loop waits for on an idle queue.
+    "socket_timeout": REDIS_SOCKET_TIMEOUT + 1,
+    "socket_keepalive": True,
+    # The worker's BRPOP connection (no socket timeout in the event loop) is dropped when
+    # its reply is this overdue: a half-open connection recovers in about 1 + 2 x 10 s.
+    "health_check_interval": 10,
+}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
-        "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
-        # Bounds synchronous commands (a publish). Above kombu's 1 s BRPOP timeout, which a
-        # worker outside the event loop waits for on an idle queue.
-        "socket_timeout": REDIS_SOCKET_TIMEOUT + 1,
-        "socket_keepalive": True,
-        # The worker's BRPOP connection (no socket timeout in the event loop) is dropped when
-        # its reply is this overdue: a half-open connection recovers in about 1 + 2 x 10 s.
-        "health_check_interval": 10,
-    }
+    CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
 else:
     CELERY_BROKER_URL = "filesystem://"
     _queue_dir = str(VAR_DIR / "celery" / "queue")

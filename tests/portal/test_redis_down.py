@@ -39,9 +39,8 @@ def dead_redis(request, settings, monkeypatch):
     # The real app, publishing to the dead broker after commit, with the production transport options.
     keys = ("task_always_eager", "broker_url", "broker_transport_options")
     saved = {key: app.conf[key] for key in keys}
-    options = {
-        k: v for k, v in settings.CELERY_BROKER_TRANSPORT_OPTIONS.items() if not k.startswith(("data_", "control_"))
-    }
+    # The Redis transport's production options, also when this run's broker is not Redis.
+    options = settings.REDIS_BROKER_TRANSPORT_OPTIONS
     app.conf.update(task_always_eager=False, broker_url=url, broker_transport_options=options)
     monkeypatch.setattr(app, "_pool", None)
     monkeypatch.setattr(app.amqp, "_producer_pool", None)
