@@ -282,14 +282,16 @@ def seed(
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from dsar.models import DataRequest, ReferenceCounter
+    from dsar.models import DataRequest
+    from dsar.services.intake import reference_last, reference_set_last
 
     now = now or timezone.now()
     operators = list(operators) if operators else _ensure_operators()
     gen = _Generator(operators, now, random.Random(random_seed), days)
     # Continue after whatever references already exist.
-    for rc in ReferenceCounter.objects.filter(operator__in=operators):
-        gen.counters[(rc.operator_id, rc.year)] = rc.last
+    for operator in operators:
+        for year in range(now.year - days // 365 - 1, now.year + 1):
+            gen.counters[(operator.pk, year)] = reference_last(operator.pk, year)
     written = 0
     postgres = connection.vendor == "postgresql"
     while written < n:
@@ -313,7 +315,8 @@ def seed(
             progress(written)
     with transaction.atomic():
         for (operator_id, year), last in gen.counters.items():
-            ReferenceCounter.objects.update_or_create(operator_id=operator_id, year=year, defaults={"last": last})
+            if last:
+                reference_set_last(operator_id, year, last)
     # The rows bypassed the workflow, and with it the dashboard's daily figures.
     from dsar.services.rollup import rollup_rebuild
 

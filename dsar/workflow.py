@@ -13,8 +13,10 @@ needs in this order and never the other way round:
    join never locks the operator row too, and FOR NO KEY UPDATE so other transactions may
    still insert rows that reference the request (events, letters, notifications);
 2. rows belonging to that request (letters, one-time codes, notifications, attachments);
-3. the operator's counters — reference numbers (`ReferenceCounter`) and outgoing letter
-   numbers (`LetterCounter`) — as late as possible: each is held until commit;
+3. the operator's letter-number counter (`LetterCounter`), as late as possible: it is held
+   until commit. Reference numbers take no lock on PostgreSQL (a sequence per operator and
+   year, dsar/services/intake.py); the `ReferenceCounter` row used elsewhere (SQLite, which
+   locks the whole database for a writer anyway) is taken when the request row is inserted;
 4. the operator's audit chain head (`EventChainHead`, in `Event.append`), always last,
    just before the commit, so appends of one operator queue only for the commit itself;
 5. the dashboard's daily figures (`DailyFigure`, `DailyOutcome`, dsar/services/rollup.py),

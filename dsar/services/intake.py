@@ -1,9 +1,8 @@
 """Creating requests: the web form, and paper or e-mail requests staff record."""
 
-import uuid
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, ProgrammingError, connection, transaction
 from django.utils import timezone
 
 from ..models import DataRequest, Event, Operator, Policy, ReferenceCounter
@@ -11,12 +10,92 @@ from .rollup import rollup_apply, snapshot
 
 
 def reference_next(*, operator: Operator, at: datetime) -> str:
-    """The next human reference for the operator, e.g. QZT-2026-000123. Call inside a transaction."""
+    """The next human reference for the operator, e.g. QZT-2026-000123. Call inside a transaction.
+
+    On PostgreSQL the number comes from a sequence per operator and year: `nextval()` takes no
+    lock, so submissions to one operator never queue for each other (a rolled-back submission
+    leaves a gap in the numbers, as a sequence does). Elsewhere the `ReferenceCounter` row is
+    locked until commit (SQLite serialises writers anyway).
+    """
     year = timezone.localtime(at, operator.tz).year
-    counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(operator=operator, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{operator.reference_prefix}-{year}-{counter.last:06d}"
+    if connection.vendor == "postgresql":
+        number = _sequence_next(operator.pk, year)
+    else:
+        counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(operator=operator, year=year)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+        number = counter.last
+    return f"{operator.reference_prefix}-{year}-{number:06d}"
+
+
+def _sequence_name(operator_id: int, year: int) -> str:
+    return f"dsar_reference_{int(operator_id)}_{int(year)}"
+
+
+# Sequences known to exist, so the common case is one statement.
+_sequences: set[str] = set()
+
+
+def _sequence_next(operator_id: int, year: int) -> int:
+    name = _sequence_name(operator_id, year)
+    with connection.cursor() as cursor:
+        if name in _sequences:
+            try:
+                cursor.execute("SELECT nextval(%s)", [name])
+                return cursor.fetchone()[0]
+            except ProgrammingError:  # dropped since: this submission fails, the next one recreates it
+                _sequences.discard(name)
+                raise
+        for _attempt in range(3):
+            try:
+                with transaction.atomic(savepoint=True):
+                    # Created in the caller's transaction: a concurrent first submission waits for
+                    # it and then fails here, and the next attempt finds the committed sequence.
+                    start = reference_last(operator_id, year) + 1
+                    cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} START WITH {int(start)}")
+                    cursor.execute("SELECT nextval(%s)", [name])
+                    number = cursor.fetchone()[0]
+            except (IntegrityError, ProgrammingError):
+                continue
+            # Known to exist once committed (a rolled-back creation leaves no sequence behind).
+            transaction.on_commit(lambda: _sequences.add(name))
+            return number
+        raise RuntimeError(f"could not create the reference sequence {name}")
+
+
+def _sequence_last(cursor, operator_id: int, year: int) -> int | None:
+    """The sequence's last number given, None if it does not exist (0 if it gave none yet)."""
+    cursor.execute(
+        "SELECT COALESCE(last_value, 0) FROM pg_sequences WHERE schemaname = current_schema() AND sequencename = %s",
+        [_sequence_name(operator_id, year)],
+    )
+    row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
+def reference_last(operator_id: int, year: int) -> int:
+    """The highest reference number given for the operator and year, whichever way it was given."""
+    last = ReferenceCounter.objects.filter(operator_id=operator_id, year=year).values_list("last", flat=True).first()
+    last = last or 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            last = max(last, _sequence_last(cursor, operator_id, year) or 0)
+    return last
+
+
+def reference_set_last(operator_id: int, year: int, last: int) -> None:
+    """Record numbers given outside the form (a bulk import, the benchmark seed) up to `last`:
+    the next reference continues after them. Never moves the numbers back."""
+    with transaction.atomic():
+        counter, _ = ReferenceCounter.objects.select_for_update().get_or_create(operator_id=operator_id, year=year)
+        if last > counter.last:
+            counter.last = last
+            counter.save(update_fields=["last"])
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                given = _sequence_last(cursor, operator_id, year)
+                if given is not None and last > given:
+                    cursor.execute("SELECT setval(%s, %s)", [_sequence_name(operator_id, year), last])
 
 
 def request_draft(
@@ -39,18 +118,17 @@ def request_draft(
     channel: str = "web",
     now: datetime,
 ) -> DataRequest:
-    """Insert the request row under a provisional reference; `request_number()` and
-    `request_submitted_event()` complete it, in that order, last in the transaction.
+    """Insert the request row with its reference; `request_submitted_event()` completes it, last
+    in the transaction.
 
-    Split in two so that the slow part of a submission (its files) runs before the operator-wide
-    locks are taken (see "Lock order" in dsar/workflow.py). Call inside a transaction.
+    Split in two so that the slow part of a submission (its files) runs before the operator's
+    chain head is locked (see "Lock order" in dsar/workflow.py). Call inside a transaction.
     """
     policy = operator.policy_for(kind)
     request = DataRequest(
         operator=operator,
         kind=kind,
-        # Never seen outside the transaction: request_number() replaces it before commit.
-        reference=f"~{uuid.uuid4().hex[:24]}",
+        reference=reference_next(operator=operator, at=now),
         language=language,
         subject_name=subject_name,
         subject_email=subject_email,
@@ -73,12 +151,6 @@ def request_draft(
         request.start_clock(now)
     request.save()
     return request
-
-
-def request_number(*, request: DataRequest, now: datetime) -> None:
-    """Give a drafted request its reference (the operator's counter: a lock held until commit)."""
-    request.reference = reference_next(operator=request.operator, at=now)
-    DataRequest.objects.filter(pk=request.pk).update(reference=request.reference)
 
 
 def request_submitted_event(*, request: DataRequest, now: datetime, actor=None) -> None:
@@ -105,7 +177,6 @@ def request_create(*, operator: Operator, now: datetime | None = None, actor=Non
     # No savepoint of its own: an error here rolls back the caller's transaction anyway.
     with transaction.atomic(savepoint=False):
         request = request_draft(operator=operator, now=now, **fields)
-        request_number(request=request, now=now)
         request_submitted_event(request=request, now=now, actor=actor)
         rollup_apply(before=None, after=snapshot(request))
     return request

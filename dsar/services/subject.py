@@ -11,7 +11,7 @@ from .. import workflow
 from ..files import atomic_with_files
 from ..models import Attachment, DataRequest, Message, Operator, State
 from ..services import transitions
-from .intake import request_draft, request_number, request_submitted_event
+from .intake import request_draft, request_submitted_event
 from .rollup import rollup_apply, snapshot
 from .subject_mail import acknowledgment_send, requester_mail, status_url, subject_update_notify  # noqa: F401 (re-exported)
 from .uploads import attachment_store
@@ -33,15 +33,14 @@ def request_submit(
     which the caller passes to the browser; only its hash is stored.
     """
     now = now or timezone.now()
-    # Lock order (dsar/workflow.py): the files first, holding no shared lock; then the operator's
-    # reference counter; the chain head last, just before the commit.
+    # Lock order (dsar/workflow.py): the files first, holding no operator-wide lock (on PostgreSQL
+    # the reference comes from a sequence, which locks nothing); the chain head last, before commit.
     with atomic_with_files():
         request = request_draft(operator=operator, now=now, **fields)
         for upload in authority:
             attachment_store(request=request, upload=upload, purpose=Attachment.Purpose.AUTHORITY)
         for upload in evidence:
             attachment_store(request=request, upload=upload, purpose=Attachment.Purpose.EVIDENCE)
-        request_number(request=request, now=now)
         token = status_link_create(request=request, now=now)
         for purpose in identity_purposes(request=request):
             code_issue(request=request, purpose=purpose, now=now, first=True)

@@ -45,6 +45,20 @@ def test_it_sends_a_key_once_however_often_it_is_recorded(django_capture_on_comm
     assert len(mail.outbox) == 1 and Notification.objects.count() == 1
 
 
+def test_recording_a_new_key_is_one_statement_and_a_known_key_gives_back_the_first_row(
+    django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    # Intake records an e-mail per submission: no look-up and savepoint around the insert.
+    with transaction.atomic(), django_assert_num_queries(1):
+        first = notify(key="one-statement", **KW)
+    again = notify(key="one-statement", **{**KW, "to": "someone.else@example.kz"})
+
+    assert again.pk == first.pk and again.to == "dana@example.kz"
+    stored = Notification.objects.get(key="one-statement")
+    assert stored.context == KW["context"] and stored.status == Notification.Status.PENDING
+    assert stored.created_at is not None and stored.next_attempt_at is not None
+
+
 def test_it_sends_nothing_when_the_transaction_rolls_back(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError):
