@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from crispy_forms.utils import render_crispy_form
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -159,7 +160,11 @@ class RequestForm(forms.Form):
         self.fields["language"].initial = language if language in codes else operator.default_language
         if operator.require_phone_confirmation:
             self._place_sms_hint()
-        self.helper = self._helper()
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """crispy's layout, built only when the form is drawn (a valid POST never is)."""
+        return self._helper()
 
     def _place_sms_hint(self):
         """The SMS hint goes under the phone the code is sent to: the representative's when one acts
