@@ -80,7 +80,10 @@ def _clock(**lookup) -> Q:
         **{f"due_at{k}": v for k, v in lookup.items()},
     )
     review = Q(state=State.BLOCKED, review_due_at__isnull=False, **{f"review_due_at{k}": v for k, v in lookup.items()})
-    return answer | review
+    # The outer state test says again what each branch says: it lets PostgreSQL see at once that the
+    # covering index of active requests (req_active_queue_idx) holds every row, where it would
+    # otherwise scan the table for a capped count (200 ms instead of 1 ms at a million requests).
+    return Q(state__in=ACTIVE_STATES) & (answer | review)
 
 
 def condition(queue: str, bounds: DayBounds) -> Q:

@@ -160,9 +160,11 @@ class DataRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Model):
             # the figures come from index-only scans however the rows lie in the table.
             models.Index(
                 fields=["operator", "due_at"],
-                name="req_active_cover_idx",
+                name="req_active_queue_idx",
                 condition=models.Q(state__in=ACTIVE_STATES),
-                include=["state", "assignee", "clock_paused_at", "received_at"],
+                # Every column the queue conditions (dsar/queues.py) read, the blocked requests'
+                # review clock included: the Now figures are index-only scans.
+                include=["state", "assignee", "clock_paused_at", "received_at", "review_due_at"],
             ),
             models.Index(
                 fields=["operator", "answered_at"],
