@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from .. import deadlines
 from ..kinds import HOURS_KINDS
 from ..models import DataRequest, WebhookEndpoint
 from ..models.channels import WebhookEvent
@@ -52,7 +53,7 @@ def deadline_events(*, now: datetime) -> int:
                         now=now,
                     )
                 )
-            elif request.due_at - now <= APPROACHING[request.kind in HOURS_KINDS]:
+            elif deadlines.time_left(now=now, due_at=request.due_at) <= APPROACHING[request.kind in HOURS_KINDS]:
                 recorded += len(
                     webhook_emit(
                         operator_id=request.operator_id,

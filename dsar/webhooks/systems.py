@@ -16,6 +16,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from .. import deadlines
 from ..kinds import Kind
 from ..models import DataRequest, DataSystem, Event, Membership, Role, SystemJob
 from ..models.channels import WebhookEvent
@@ -55,7 +56,7 @@ def jobs_dispatch(*, request: DataRequest, now: datetime) -> list[SystemJob]:
             continue
         remind_at = escalate_at = None
         if request.due_at and request.due_at > now:
-            span = request.due_at - now
+            span = deadlines.time_left(now=now, due_at=request.due_at)
             remind_at, escalate_at = now + span / 2, now + span * 3 / 4
         job, created = SystemJob.objects.get_or_create(
             request=request,
