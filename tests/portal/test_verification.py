@@ -111,6 +111,8 @@ def test_it_tells_what_the_code_is_for_and_how_long_it_works(operator, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         code_issue(request=request, purpose=CodePurpose.DOWNLOAD)
     assert f"download a document about request {request.reference}" in mail.outbox[-1].body
+    # Both messages are filed under the request (its history; retention erases them with it).
+    assert request.notifications.filter(template="portal_code").count() == 2
 
 
 def test_it_draws_codes_from_all_six_digits(operator, django_capture_on_commit_callbacks):
@@ -181,6 +183,14 @@ def test_it_hands_out_a_letter_once_as_a_pdf_named_after_its_number(operator):
     assert download_resolve(request=request, token=token) is None
 
 
+def test_it_hands_out_nothing_once_the_link_has_expired(operator):
+    request = make_request(operator)
+    issued = timezone.now()
+    token = download_link_create(request=request, letter=_letter(request), now=issued)
+    assert download_resolve(request=request, token=token, now=issued + timedelta(minutes=10)) is None
+    assert download_resolve(request=request, token=token, now=issued + timedelta(minutes=9)) is not None
+
+
 def test_it_names_a_letter_without_a_number_after_the_request(operator):
     request = make_request(operator)
     found = download_resolve(request=request, token=download_link_create(request=request, letter=_letter(request, "")))
@@ -215,3 +225,5 @@ def test_it_hands_out_an_export_under_its_own_name_and_type(operator):
     )
     found = download_resolve(request=request, token=download_link_create(request=request, attachment=export))
     assert (found.filename, found.content_type) == ("my-data.json", "application/json")
+    with found.file.open("rb") as stored:
+        assert stored.read() == b"{}"
