@@ -79,3 +79,18 @@ def otp_login(client, user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def stored_attachment(
+    request, *, purpose="identity", name="passport.pdf", content_type="application/pdf", body=b"%PDF"
+):
+    """An attachment of `request` with its file in the default storage."""
+    from django.core.files.base import ContentFile
+
+    from dsar.models import Attachment
+
+    attachment = Attachment(
+        request=request, purpose=purpose, original_name=name, content_type=content_type, size=len(body), sha256="0" * 64
+    )
+    attachment.file.save("x", ContentFile(body), save=True)
+    return attachment

@@ -6,12 +6,10 @@ EXPECTED is the specification (README, "Staff roles"), written independently of 
 """
 
 import pytest
-from django.core.files.base import ContentFile
 from django.test import Client
 
 from dsar.models import (
     AccessRecord,
-    Attachment,
     CalendarOverride,
     DataRequest,
     LetterTemplate,
@@ -23,7 +21,7 @@ from dsar.models import (
 )
 from dsar.states import State
 from tests.admin.conftest import in_state
-from tests.factories import OperatorFactory, otp_login, staff_user
+from tests.factories import OperatorFactory, otp_login, staff_user, stored_attachment
 
 NONE = "none"  # not a member of C at all
 ALL = {Role.ASSISTANT, Role.CASEWORKER, Role.MANAGER, Role.DPO}
@@ -72,16 +70,7 @@ def _person(op_a, op_c, role):
 
 
 def _file(request):
-    att = Attachment(
-        request=request,
-        purpose="identity",
-        original_name="passport.pdf",
-        content_type="application/pdf",
-        size=4,
-        sha256="0" * 64,
-    )
-    att.file.save("x", ContentFile(b"%PDF"), save=True)
-    return att
+    return stored_attachment(request)
 
 
 def _policy_form(policy, **changes):

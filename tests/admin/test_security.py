@@ -4,12 +4,12 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from dsar.demo.staff_otp import current_code, ensure_demo_device
-from dsar.models import Attachment, Event
+from dsar.models import Event
 from tests.admin.conftest import in_state, otp_login
+from tests.factories import stored_attachment
 
 PASSWORD = "pw-for-tests-123"
 
@@ -106,15 +106,7 @@ def test_it_serves_files_only_with_the_right_and_records_the_download(
     client, client_a, worker_a, op_a, triage_only_user
 ):
     request_obj = in_state(op_a, worker_a, "received")
-    att = Attachment(
-        request=request_obj,
-        purpose="identity",
-        original_name="passport.pdf",
-        content_type="application/pdf",
-        size=4,
-        sha256="0" * 64,
-    )
-    att.file.save("x", ContentFile(b"%PDF"), save=True)
+    att = stored_attachment(request_obj)
     url = f"/admin/dsar/datarequest/{request_obj.pk}/attachment/{att.pk}/"
     response = client_a.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF"

@@ -1,6 +1,7 @@
 """Clocks, pauses and extensions (issue #11): time to answer, extension rules, the blocked clock."""
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from dsar.models import DataRequest, Policy
 from dsar.services.sweep import plan
 from dsar.services.transitions import transition
 from dsar.workflow import State, TransitionInputError, available_transitions, extension_latest
-from tests.factories import make_request, staff_user
+from tests.factories import OperatorFactory, make_request, staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +45,47 @@ def test_it_does_not_charge_the_weekend_of_a_pause_twice(operator):
     done = transition(request.pk, "fulfil", actor=worker, now=local(2026, 11, 16, 10, 0))
     # Mon-Fri 09:00 is 4 days = 96 h of working time, plus Monday 09:00-10:00 = 97 h.
     assert done.answer_working_seconds == 97 * 3600
+
+
+def test_it_adds_up_every_pause_of_a_request(operator):
+    # Received Monday 09:00; paused Tuesday to Wednesday and Thursday to Friday, 09:00 each; answered Friday 10:00.
+    request, worker = _in_progress(operator, kind="enquiry", at=local(2026, 11, 9, 9, 0))
+    for asked, resumed in (
+        (local(2026, 11, 10, 9, 0), local(2026, 11, 11, 9, 0)),
+        (local(2026, 11, 12, 9, 0), local(2026, 11, 13, 9, 0)),
+    ):
+        transition(request.pk, "ask_subject", actor=worker, question="Which account?", now=asked)
+        transition(request.pk, "resume", now=resumed)
+    done = transition(request.pk, "fulfil", actor=worker, now=local(2026, 11, 13, 10, 0))
+    assert done.paused_seconds == 2 * 24 * 3600
+    # 97 h from Monday 09:00 to Friday 10:00, less the two days of pause.
+    assert done.answer_working_seconds == (97 - 48) * 3600
+
+
+def test_it_charges_no_working_time_for_a_request_received_and_answered_over_a_weekend(operator):
+    request, worker = _in_progress(operator, kind="enquiry", at=local(2026, 11, 14, 10, 0))  # Saturday
+    done = transition(request.pk, "fulfil", actor=worker, now=local(2026, 11, 15, 18, 0))  # Sunday
+    assert done.answer_working_seconds == 0
+    assert done.closed_at == local(2026, 11, 15, 18, 0)
+
+
+def test_it_counts_the_days_of_an_operator_in_another_time_zone_in_its_own_zone(db):
+    # Tokyo is four hours ahead of Almaty: Friday 22:00 there is Friday 18:00 in Almaty, and
+    # Monday 02:00 there is still Sunday in Almaty.
+    tokyo = ZoneInfo("Asia/Tokyo")
+    operator = OperatorFactory(timezone="Asia/Tokyo")
+    request, worker = _claim(operator, datetime(2026, 11, 27, 22, 0, tzinfo=tokyo))
+    # 30 calendar days end on Sunday 27 December, moved to Monday: the end of that day in Tokyo.
+    assert request.due_at == datetime(2026, 12, 28, 23, 59, 59, tzinfo=tokyo)
+    # The longest extension (15 calendar days more) also ends at the end of a day in Tokyo.
+    assert extension_latest(request, now=request.received_at) == datetime(2027, 1, 12, 23, 59, 59, tzinfo=tokyo)
+    transition(request.pk, "ask_subject", actor=worker, question="?", now=datetime(2026, 11, 27, 23, 0, tzinfo=tokyo))
+    transition(request.pk, "resume", now=datetime(2026, 11, 30, 2, 0, tzinfo=tokyo))
+    done = transition(request.pk, "fulfil", actor=worker, now=datetime(2026, 11, 30, 3, 0, tzinfo=tokyo))
+    # Paused Friday 23:00-24:00 and Monday 00:00-02:00 in Tokyo: 3 working hours.
+    assert done.paused_seconds == 3 * 3600
+    # Worked Friday 22:00-23:00 and Monday 02:00-03:00.
+    assert done.answer_working_seconds == 2 * 3600
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -94,13 +136,13 @@ def test_it_allows_extensions_only_for_claims_and_enquiries(operator, kind):
     assert (kind in EXTENDABLE_KINDS) == (kind in (Kind.CLAIM, Kind.ENQUIRY))
 
 
-def _claim(operator, at):
+def _claim(operator, at, *, extension_allowed=True):
     Policy.objects.create(
         operator=operator,
         kind="claim",
         deadline_n=30,
         deadline_unit=CALENDAR_DAYS,
-        extension_allowed=True,
+        extension_allowed=extension_allowed,
         extension_max_n=15,
         extension_unit=CALENDAR_DAYS,
     )
@@ -120,6 +162,9 @@ def test_it_offers_and_accepts_the_same_extension_after_a_long_pause(operator):
     # Whatever is offered is accepted: the ceiling day itself.
     extended = transition(request.pk, "extend", actor=worker, new_due=latest, reason="Expert review", now=resumed_at)
     assert extended.due_at == latest
+    # That used the longest extension up: none is offered any more.
+    assert extension_latest(extended, now=resumed_at) is None
+    assert "extend" not in available_transitions(extended, worker, now=resumed_at)
 
 
 def test_it_allows_no_extension_once_the_original_deadline_has_passed(operator):
@@ -135,6 +180,7 @@ def test_it_allows_no_extension_once_the_original_deadline_has_passed(operator):
     after = first.original_due_at + timedelta(hours=1)
     # Still open, and the policy's ceiling is not used up, but the original deadline has passed.
     assert extension_latest(first, now=after - timedelta(days=2)) is not None
+    assert extension_latest(first, now=first.original_due_at) is None  # the last second is not before it
     assert extension_latest(first, now=after) is None
     assert "extend" not in available_transitions(first, worker, now=after)
     with pytest.raises(TransitionInputError):
@@ -147,6 +193,16 @@ def test_it_allows_no_extension_once_the_original_deadline_has_passed(operator):
         request.pk, "extend", actor=worker, new_due=first.due_at + timedelta(days=1), reason="More", now=before
     )
     assert again.due_at == first.due_at + timedelta(days=1)
+
+
+def test_it_never_extends_a_claim_when_the_policy_turned_extensions_off(operator):
+    # Turned off with the number of days (15) left in place: the switch alone decides.
+    request, worker = _claim(operator, local(2026, 11, 2, 10, 0), extension_allowed=False)
+    now = local(2026, 11, 3, 10, 0)
+    assert extension_latest(request, now=now) is None
+    assert "extend" not in available_transitions(request, worker, now=now)
+    with pytest.raises(TransitionNotAllowed):
+        transition(request.pk, "extend", actor=worker, new_due=request.due_at + timedelta(days=1), reason="x", now=now)
 
 
 def test_it_never_offers_an_extension_for_an_access_request(operator):

@@ -6,7 +6,7 @@ from django_fsm import TransitionNotAllowed
 
 from dsar.models import DataRequest, Event, Membership, Policy, Role
 from dsar.services.transitions import transition
-from dsar.workflow import State, TransitionInputError, available_transitions
+from dsar.workflow import State, TransitionInputError, available_transitions, subject_may_act
 from tests.factories import OperatorFactory, make_request, staff_user
 
 pytestmark = pytest.mark.django_db
@@ -196,6 +196,19 @@ def test_it_lets_the_subject_withdraw_from_any_open_state(operator):
     transition(closed.pk, "withdraw")
     with pytest.raises(TransitionNotAllowed):
         transition(closed.pk, "withdraw")
+
+
+def test_it_lets_the_subject_reply_only_between_identity_confirmation_and_the_close(operator):
+    # What the status page offers (reply, send documents, withdraw) follows the request's state.
+    request = make_request(operator, kind="blocking")
+    assert not subject_may_act(request)  # first the identity is confirmed, nothing else
+    worker = staff_user(operator)
+    steps = [("confirm_identity", None), ("start_work", worker), ("block", worker)]
+    for name, actor in steps:
+        request = transition(request.pk, name, actor=actor)
+        assert subject_may_act(request), request.state
+    closed = transition(request.pk, "destroy", actor=worker)
+    assert not subject_may_act(closed)
 
 
 def test_it_expires_a_request_whose_identity_was_never_confirmed(operator):
