@@ -28,3 +28,22 @@ def register_for(*, operator, language: str) -> list[ProcessingActivity]:
             return rows
     first = active.order_by("language").values_list("language", flat=True).first()
     return list(active.filter(language=first)) if first else []
+
+
+# What the access answer and the data export show of each processing activity, in this order.
+REGISTER_FIELDS = [
+    "name",
+    "purposes",
+    "legal_grounds",
+    "data_categories",
+    "sources",
+    "methods",
+    "recipients",
+    "cross_border",
+    "storage_period",
+]
+
+
+def register_rows(*, operator, language: str) -> list[dict]:
+    """register_for() as plain rows of REGISTER_FIELDS (letter contexts and exports store JSON)."""
+    return [{f: getattr(a, f) for f in REGISTER_FIELDS} for a in register_for(operator=operator, language=language)]

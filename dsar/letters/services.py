@@ -28,7 +28,7 @@ from ..models.letters import AccessRecord, LetterCounter, LetterTemplate
 from ..notices import letter_kind_for  # noqa: F401 (re-exported: the one table lives in dsar/notices.py)
 from ..outbox import enqueue_on_commit, next_attempt, requeue_after
 from . import texts
-from .selectors import register_for
+from .selectors import register_rows
 
 RENDER = "dsar.letters.tasks.render_letter"
 
@@ -84,21 +84,6 @@ def _letter_language(request: DataRequest) -> str:
     if request.operator.default_language in texts.LANGUAGES:
         return request.operator.default_language
     return "ru"
-
-
-def _register_context(operator, language: str) -> list[dict]:
-    fields = [
-        "name",
-        "purposes",
-        "legal_grounds",
-        "data_categories",
-        "sources",
-        "methods",
-        "recipients",
-        "cross_border",
-        "storage_period",
-    ]
-    return [{f: getattr(a, f) for f in fields} for a in register_for(operator=operator, language=language)]
 
 
 def _records_context(request: DataRequest) -> list[dict]:
@@ -197,7 +182,7 @@ def letter_context(*, request: DataRequest, kind: str, now: datetime, extra: dic
     if kind == LetterKind.WITHDRAWN:
         context["paragraphs"].append(texts.withdrawal_reason(extra.get("closed_because", ""), language))
     if kind in REGISTER_KINDS and request.kind == Kind.ACCESS:
-        context["register"] = _register_context(operator, language)
+        context["register"] = register_rows(operator=operator, language=language)
         context["records"] = _records_context(request)
     return context
 

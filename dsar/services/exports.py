@@ -18,22 +18,11 @@ from django.utils import timezone
 
 from ..csvsafe import csv_cell
 from ..files import atomic_with_files, file_store
-from ..letters.selectors import register_for
+from ..letters.selectors import REGISTER_FIELDS, register_rows
 from ..models import Attachment, DataRequest, Event
 from ..models.letters import AccessRecord
 from ..workflow import authority_accepted
 
-REGISTER_FIELDS = [
-    "name",
-    "purposes",
-    "legal_grounds",
-    "data_categories",
-    "sources",
-    "methods",
-    "recipients",
-    "cross_border",
-    "storage_period",
-]
 RECORD_FIELDS = ["category", "content", "source", "file", "recorded_at"]
 # Fixed member timestamps: the same data gives the same zip, byte for byte.
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)
@@ -63,7 +52,7 @@ def export_payload(*, request: DataRequest, now: datetime) -> dict:
         }
         for r in AccessRecord.objects.filter(request=request).select_related("attachment")
     ]
-    register = [{f: getattr(a, f) for f in REGISTER_FIELDS} for a in register_for(operator=operator, language=language)]
+    register = register_rows(operator=operator, language=language)
     return {
         "format": "dsar-export/1",
         "generated_at": timezone.localtime(now, tz).isoformat(),
