@@ -1,12 +1,11 @@
 """Delivery survives a worker killed mid-send and a Redis restart."""
 
-import shutil
 import time
 
 import pytest
 
 from dsar.models import Notification
-from tests.integration.harness import RedisServer, Services, wait_for
+from tests.integration.harness import Services, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -59,13 +58,9 @@ def test_a_task_delivered_twice_sends_once(services):
 
 
 @pytest.fixture
-def private_redis(tmp_path):
-    if not shutil.which("redis-server"):
-        pytest.skip("redis-server is not installed")
-    server = RedisServer(tmp_path)
-    server.start()
-    yield server
-    server.stop()
+def private_redis(redis_server):
+    redis_server.start()
+    return redis_server
 
 
 def test_the_worker_goes_on_consuming_after_a_redis_restart(transactional_db, tmp_path, private_redis):

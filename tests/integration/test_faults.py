@@ -6,8 +6,6 @@ production intervals and waits: every letter is rendered and every e-mail sent, 
 within a couple of minutes. The outbox sweep (dsar/outbox.py) does the recovering.
 """
 
-import os
-import shutil
 import subprocess
 import sys
 import time
@@ -17,7 +15,7 @@ import pytest
 from dsar.models import Event, Letter, LetterKind, Notification
 from dsar.services.transitions import transition
 from tests.factories import make_request
-from tests.integration.harness import ROOT, RedisServer, Services, producing_to, wait_for
+from tests.integration.harness import ROOT, Services, producing_to, wait_for
 
 pytestmark = pytest.mark.integration
 
@@ -41,18 +39,6 @@ def asked(operator, staff):
             transition(request.pk, "ask_subject", actor=manager, question=QUESTION)
 
     return requests, ask
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    if not shutil.which("redis-server"):
-        # Without DSAR_REQUIRE_SERVICES (a newcomer's machine) the fault test skips; in CI it fails.
-        if os.environ.get("DSAR_REQUIRE_SERVICES") == "1":
-            pytest.fail("redis-server is not installed; the Redis fault tests need it (apt-get install redis-server)")
-        pytest.skip("redis-server is not installed (apt-get install redis-server to run the Redis fault tests)")
-    server = RedisServer(tmp_path)
-    yield server
-    server.stop()
 
 
 def _delivered(services: Services, requests) -> bool:
