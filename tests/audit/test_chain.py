@@ -2,9 +2,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from django.db.transaction import TransactionManagementError
 
-from dsar.models import Event
-from dsar.models.events import AppendOnlyError, verify_chain
+from dsar.models import Event, EventChainHead
+from dsar.models.events import GENESIS, AppendOnlyError, verify_chain
 from dsar.services.transitions import transition
 from tests.factories import OperatorFactory, make_request, staff_user
 
@@ -33,6 +34,26 @@ def test_it_keeps_each_operator_on_its_own_chain(operator, chain):
     make_request(other)
     assert Event.objects.get(operator=other).seq == 1
     assert Event.objects.get(operator=other).prev_hash == "0" * 64
+
+
+def test_the_head_follows_each_append_and_the_first_event_creates_it(operator, chain):
+    head = EventChainHead.objects.get(operator=operator)
+    assert (head.seq, head.last_hash) == (6, chain[-1].hash)
+    assert [e.prev_hash for e in chain[1:]] == [e.hash for e in chain[:-1]]
+    other = OperatorFactory()
+    EventChainHead.objects.filter(operator=other, seq=0).delete()  # as before an operator's first event
+    first = make_request(other).events.get()
+    assert (first.seq, first.prev_hash) == (1, GENESIS)
+    head = EventChainHead.objects.get(operator=other)
+    assert (head.seq, head.last_hash) == (1, first.hash)
+    assert verify_chain(other.pk) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_append_outside_a_transaction_is_refused(operator):
+    with pytest.raises(TransactionManagementError):
+        Event.append(operator=operator, action="note", actor_label="system")
+    assert not Event.objects.filter(operator=operator).exists()
 
 
 def test_it_refuses_to_save_or_delete_an_event_through_the_model(chain):

@@ -1,5 +1,7 @@
 """The request form: one kind at a time, so it works without JavaScript."""
 
+import functools
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from crispy_forms.utils import render_crispy_form
@@ -138,14 +140,12 @@ class RequestForm(forms.Form):
     leave_empty = forms.CharField(required=False, label=_("Leave this field empty"))
 
     def __init__(self, *args, operator, kind, language=None, **kwargs):
+        # Django copies base_fields deeply for every form; only this kind's are copied.
+        self.base_fields = _kind_base_fields(kind)
         super().__init__(*args, **kwargs)
         self.operator, self.kind = operator, kind
-        wanted = dict(KIND_FIELDS[kind])
-        for name in ALL_DETAIL_FIELDS:
-            if name in wanted:
-                self.fields[name].required = wanted[name]
-            else:
-                del self.fields[name]
+        for name, required in KIND_FIELDS[kind]:
+            self.fields[name].required = required
         if kind == Kind.ENQUIRY:
             self.fields["description"].required = True
             self.fields["description"].label = _("Your question")
@@ -266,6 +266,17 @@ class RequestForm(forms.Form):
             "representative_phone": data.get("representative_phone", "") if acting else "",
             "representative_basis": data.get("representative_basis", "") if acting else "",
         }
+
+
+@functools.cache
+def _kind_base_fields(kind: str) -> dict:
+    """RequestForm's fields without the details of the other kinds, in the declared order."""
+    wanted = dict(KIND_FIELDS[kind])
+    return {
+        name: field
+        for name, field in RequestForm.base_fields.items()
+        if name not in ALL_DETAIL_FIELDS or name in wanted
+    }
 
 
 # Rendered empty forms, by everything that shapes them. Crispy renders each field through

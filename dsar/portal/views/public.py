@@ -74,22 +74,41 @@ class _RequestWithHoles:
         return getattr(self._request, name)
 
 
-def _blank_form_page(request, context: dict) -> HttpResponse | None:
-    """The unbound form page from the cache, or None when this response must be drawn in full
-    (messages waiting for the visitor)."""
+def _blank_form_context(operator: Operator, window: dict) -> dict:
+    form = RequestForm(operator=operator, kind=window["kind"], language=get_language())
+    return {"operator": operator, "window": window, "form": form, "form_html": blank_form_html(form)}
+
+
+def _blank_form_page_in_full(request, operator: Operator, window: dict) -> HttpResponse:
+    return render(request, "dsar/portal/request_form.html", _blank_form_context(operator, window))
+
+
+def _blank_form_page(request, operator: Operator, window: dict) -> HttpResponse:
+    """The unbound form page from the cache (drawn into it the first time), or drawn in full
+    when messages wait for the visitor. The form itself is built only when the page is drawn."""
     if len(get_messages(request)):
-        return None
-    key = (context["operator"].slug, context["window"]["kind"], get_language())
+        return _blank_form_page_in_full(request, operator, window)
+    key = (operator.slug, window["kind"], get_language())
     page = _PAGES.get(key)
     if page is None:
         holes = {"request": _RequestWithHoles(request), "csrf_token": _CSRF_HOLE}
-        page = _PAGES[key] = render_to_string("dsar/portal/request_form.html", {**context, **holes}, request)
+        context = {**_blank_form_context(operator, window), **holes}
+        page = _PAGES[key] = render_to_string("dsar/portal/request_form.html", context, request)
     page = (
         page.replace(_CSRF_HOLE, get_token(request))
         .replace(_NONCE_HOLE, escape(getattr(request, "csp_nonce", "")))
         .replace(_PATH_HOLE, escape(request.get_full_path()))
     )
     return HttpResponse(page)
+
+
+def _kind_windows_now(operator: Operator) -> list[dict]:
+    """kind_windows() in the current language, kept on the cached operator (so dropped with it)."""
+    by_language = operator.__dict__.setdefault("_kind_windows", {})
+    language = get_language()
+    if language not in by_language:
+        by_language[language] = kind_windows(operator)
+    return by_language[language]
 
 
 def kind_windows(operator: Operator) -> list[dict]:
@@ -121,7 +140,7 @@ def operator_page(request, slug):
         "dsar/portal/operator.html",
         {
             "operator": operator,
-            "windows": kind_windows(operator),
+            "windows": _kind_windows_now(operator),
             "rights": RIGHTS,
             "legal_name": operator.legal_name(get_language()),
         },
@@ -131,7 +150,7 @@ def operator_page(request, slug):
 def kind_choice(request, slug):
     """Step 1: choose the kind. A GET form, so it works without JavaScript."""
     operator = _operator(slug)
-    windows = kind_windows(operator)
+    windows = _kind_windows_now(operator)
     form = KindChoiceForm(request.GET or None, kinds=[w["kind"] for w in windows])
     if form.is_valid():
         return redirect("portal:request_form", slug=operator.slug, kind=form.cleaned_data["kind"])
@@ -143,12 +162,12 @@ def kind_choice(request, slug):
 def request_form(request, slug, kind):
     """Step 2: the details. Nothing is saved until every field and file passes."""
     operator = _operator(slug)
-    window = next((w for w in kind_windows(operator) if w["kind"] == kind), None)
+    window = next((w for w in _kind_windows_now(operator) if w["kind"] == kind), None)
     if window is None:
         return redirect("portal:kind_choice", slug=operator.slug)
-    form = RequestForm(
-        request.POST or None, request.FILES or None, operator=operator, kind=kind, language=get_language()
-    )
+    if not (request.POST or request.FILES):
+        return _blank_form_page(request, operator, window)
+    form = RequestForm(request.POST, request.FILES, operator=operator, kind=kind, language=get_language())
     if request.method == "POST" and form.is_valid():
         if form.is_bot:
             # Looks like success to the bot; nothing is stored or sent.
@@ -168,10 +187,4 @@ def request_form(request, slug, kind):
             form.add_error("documents", exc)
         else:
             return redirect("portal:confirm", token=submitted.token)
-    context = {"operator": operator, "window": window, "form": form}
-    if not form.is_bound:
-        context["form_html"] = blank_form_html(form)
-        page = _blank_form_page(request, context)
-        if page is not None:
-            return page
-    return render(request, "dsar/portal/request_form.html", context)
+    return render(request, "dsar/portal/request_form.html", {"operator": operator, "window": window, "form": form})
