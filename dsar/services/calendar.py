@@ -21,6 +21,7 @@ from ..deadlines import WorkCalendar
 from ..models import DataRequest, Event, Operator
 from ..states import State
 from .notifications import notify
+from .subject_mail import on_behalf_of
 
 # Requests with a deadline that is still to be met.
 MOVABLE_STATES = [*queues.ANSWER_CLOCK_STATES, State.BLOCKED]
@@ -126,6 +127,7 @@ def _move(request: DataRequest, policy, days, old: WorkCalendar, new: WorkCalend
                 "old_due_local": old_local,
                 "new_due_local": new_local,
                 "portal_url": f"{settings.DSAR_PUBLIC_BASE_URL}/{language}/",
+                "on_behalf_of": on_behalf_of(request),
             },
             language=language,
             request=request,

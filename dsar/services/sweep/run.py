@@ -27,6 +27,7 @@ from ...models import DataRequest, Event, Membership, Notification, Operator, Po
 from ...services.transitions import transition as workflow_transition
 from ...states import State
 from ..notifications import notifications_record
+from ..subject_mail import on_behalf_of
 from ..verification import status_link_create
 from . import plan
 
@@ -57,6 +58,7 @@ FIELDS = (
     "reference",
     "state",
     "language",
+    "subject_name",
     "subject_email",
     "acting_for_other",
     "representative_email",
@@ -208,6 +210,7 @@ def _subject_note(request, action, template, until: datetime, since: datetime | 
             "reference": request.reference,
             "until_local": _local(until, operator),
             "portal_url": f"{settings.DSAR_PUBLIC_BASE_URL}/{language}/",
+            "on_behalf_of": on_behalf_of(request),
         }
         | (extra or {}),
         language=language,
