@@ -5,6 +5,9 @@ this module covers what is stored as a bare string: who acted on an audit event,
 `DataRequest.details`, and audit actions on staff pages.
 """
 
+from datetime import date, datetime, tzinfo
+
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .states import State
@@ -66,3 +69,22 @@ def staff_event_label(action: str, first: dict | None = None) -> str:
     names transitions as its buttons do)."""
     labels = {**STAFF_EVENT_LABELS, **(first or {})}
     return str(labels[action]) if action in labels else humanise(action)
+
+
+def moment_text(moment: datetime, *, tz: tzinfo, language: str, date_only: bool = False) -> str:
+    """A moment written as a reader of `language` writes it (config/formats/), in the zone `tz`.
+
+    For text recorded before it is sent (an outbox row's context), where no template filter can
+    format it: "5 марта 2026 г., 23:59", never "2026-03-05 23:59".
+    """
+    local = timezone.localtime(moment, tz)
+    if date_only:
+        return day_text(local.date(), language=language)
+    with translation.override(language):
+        return formats.date_format(local, "DATETIME_FORMAT")
+
+
+def day_text(day: date, *, language: str) -> str:
+    """A calendar day as a reader of `language` writes it: "5 наурыз 2026 ж."."""
+    with translation.override(language):
+        return formats.date_format(day, "DATE_FORMAT")

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from .. import deadlines, queues
 from ..deadlines import WorkCalendar
+from ..labels import moment_text
 from ..models import DataRequest, Event, Operator
 from ..states import State
 from .notifications import notify
@@ -124,8 +125,8 @@ def _move(request: DataRequest, policy, days, old: WorkCalendar, new: WorkCalend
             context={
                 "operator_name": request.operator.legal_name(language),
                 "reference": request.reference,
-                "old_due_local": old_local,
-                "new_due_local": new_local,
+                "old_due_local": moment_text(old_due, tz=tz, language=language, date_only=True),
+                "new_due_local": moment_text(new_due, tz=tz, language=language, date_only=True),
                 "portal_url": f"{settings.DSAR_PUBLIC_BASE_URL}/{language}/",
                 "on_behalf_of": on_behalf_of(request),
             },

@@ -16,6 +16,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from ..labels import moment_text
 from ..models import StaffSecurityEvent
 from .notifications import notify
 
@@ -40,6 +41,7 @@ def staff_event_record(*, user, action: str, actor=None, request=None) -> StaffS
         event = StaffSecurityEvent.objects.create(
             user=user, username=user.get_username(), actor=actor, action=action, ip_address=_client_ip(request)
         )
+        language = _language_of(user)
         notify(
             key=f"staff-security:{event.pk}",
             channel="email",
@@ -49,9 +51,9 @@ def staff_event_record(*, user, action: str, actor=None, request=None) -> StaffS
                 "name": user.get_full_name() or user.get_username(),
                 "action": action,
                 "by_administrator": actor is not None and actor.pk != user.pk,
-                "at": timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M"),
+                "at": moment_text(event.created_at, tz=timezone.get_default_timezone(), language=language),
             },
-            language=_language_of(user),
+            language=language,
         )
     return event
 

@@ -123,3 +123,21 @@ def test_it_keeps_the_security_log_append_only(worker_a):
         event.save()
     with pytest.raises(ValueError):
         event.delete()
+
+
+def test_the_security_mail_gives_the_moment_in_the_members_language(worker_a, op_a, django_capture_on_commit_callbacks):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from dsar.services.staff_security import staff_event_record
+
+    op_a.default_language = "ru"
+    op_a.save()
+    with (
+        time_machine.travel(datetime(2026, 3, 5, 14, 7, tzinfo=ZoneInfo("Asia/Almaty")), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        staff_event_record(user=worker_a, action="devices_reset")
+    (sent,) = mail.outbox
+    assert "5 марта 2026 г., 14:07" in sent.body
+    assert "2026-03-05" not in sent.body

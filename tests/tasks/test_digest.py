@@ -30,7 +30,8 @@ def test_it_sends_each_staff_member_one_digest_a_day_in_the_operators_language(
 
     assert sorted(m.to[0] for m in mail.outbox) == sorted(u.email for u in staff.values())
     body = mail.outbox[0].body
-    assert operator.name_kk in body and "2026-03-10" in mail.outbox[0].subject
+    assert operator.name_kk in body and "10 наурыз 2026 ж." in mail.outbox[0].subject
+    assert "2026-03-10" not in mail.outbox[0].subject + body
     with translation.override("kk"):
         expected = [
             f"{gettext(label)}: {n}"

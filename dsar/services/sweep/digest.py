@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ... import queues
 from ...deadlines import WorkCalendar
+from ...labels import day_text
 from ...models import DataRequest, Membership, Notification, Operator
 from ...states import OPEN_STATES, State
 from ..notifications import notifications_record
@@ -60,7 +61,7 @@ def digests_send(*, now: datetime | None = None) -> int:
         language = operator.default_language
         context = digest_counts(operator=operator, now=now, calendar=calendar) | {
             "operator_name": operator.legal_name(language),
-            "date": day.isoformat(),
+            "date": day_text(day, language=language),
             "url": f"{settings.DSAR_PUBLIC_BASE_URL}/admin/dsar/datarequest/?operator__id__exact={operator.pk}",
         }
         for m in members:

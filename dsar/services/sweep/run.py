@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 
 from ... import deadlines, queues
 from ...kinds import Kind
+from ...labels import moment_text
 from ...models import DataRequest, Event, Membership, Notification, Operator, Policy, Role
 from ...services.transitions import transition as workflow_transition
 from ...states import State
@@ -150,10 +151,6 @@ class StaffDirectory:
         return self.policies[key]
 
 
-def _local(dt: datetime, operator) -> str:
-    return timezone.localtime(dt, operator.tz).strftime("%Y-%m-%d %H:%M")
-
-
 def _staff_context(request: DataRequest, language: str, now: datetime, kind_label: str) -> dict:
     operator = request.operator
     due = plan.clock_due(request)
@@ -163,7 +160,7 @@ def _staff_context(request: DataRequest, language: str, now: datetime, kind_labe
         "operator_name": operator.legal_name(language),
         "reference": request.reference,
         "kind_label": kind_label,
-        "due_local": _local(due, operator) if due else "",
+        "due_local": moment_text(due, tz=operator.tz, language=language) if due else "",
         "hours_left": hours_left,
         "days_left": days_left,
         "in_hours": request.in_hours,
@@ -208,7 +205,7 @@ def _subject_note(request, action, template, until: datetime, since: datetime | 
         context={
             "operator_name": operator.legal_name(language),
             "reference": request.reference,
-            "until_local": _local(until, operator),
+            "until_local": moment_text(until, tz=operator.tz, language=language),
             "portal_url": f"{settings.DSAR_PUBLIC_BASE_URL}/{language}/",
             "on_behalf_of": on_behalf_of(request),
         }

@@ -1,9 +1,11 @@
-"""A representative is told whose request each reminder is about, like every other requester mail.
+"""What the mails recorded by the sweep, the calendar and the digests say to their reader.
 
-The representative may act for several people (a parent for two children, a lawyer for many
-clients): a reminder that names only the reference leaves them guessing whom it concerns.
+A representative is told whose request each reminder is about, like every other requester mail:
+they may act for several people (a parent for two children, a lawyer for many clients). And every
+date is written the reader's way (config/formats/), in the operator's zone, never as an ISO code.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -72,3 +74,38 @@ def test_a_subject_writing_for_themselves_is_not_told_they_act_for_themselves(op
     sent = sweep(start + timedelta(days=3, hours=12))
     assert [m.to for m in sent] == [["dana@example.kz"]]
     assert "on behalf of" not in sent[0].body and "on behalf of" not in sent[0].alternatives[0][0]
+
+
+# Dates in the mails the sweep and the calendar record are written as their reader writes them
+# (config/formats/), never as ISO codes, in the recipient's language and the operator's zone.
+ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _no_iso_date(message) -> bool:
+    return not any(ISO.search(part) for part in (message.subject, message.body, message.alternatives[0][0]))
+
+
+@pytest.mark.parametrize(
+    "language, until",
+    [("ru", "9 марта 2026 г., 10:00"), ("kk", "9 наурыз 2026 ж., 10:00"), ("en", "9 March 2026, 10:00")],
+)
+def test_the_identity_reminder_gives_the_expiry_the_readers_way(operator, sweep, language, until):
+    start = at(2026, 3, 2, 10, 0)
+    with time_machine.travel(start, tick=False):
+        make_request(operator, now=start, language=language, subject_email="dana@example.kz")
+    (sent,) = sweep(start + timedelta(days=3, hours=12))
+    assert until in sent.body and until in sent.alternatives[0][0]
+    assert _no_iso_date(sent)
+
+
+def test_the_moved_deadline_and_the_staff_reminder_give_dates_the_readers_way(
+    operator, staff, sweep, django_capture_on_commit_callbacks, mailoutbox
+):
+    request = _in_progress(operator, staff["caseworker"], when=at(2026, 3, 2, 10, 0), language="ru")
+    reminders = sweep(at(2026, 3, 4, 9, 0))
+    assert reminders and all("5 March 2026, 23:59" in m.body and _no_iso_date(m) for m in reminders)
+    with time_machine.travel(at(2026, 3, 4, 10, 0), tick=False), django_capture_on_commit_callbacks(execute=True):
+        CalendarOverride.objects.create(date=at(2026, 3, 4).date(), is_working_day=False, note="Decree")
+    (moved,) = [m for m in mailoutbox if m.to == [request.subject_email]]
+    assert "6 марта 2026 г." in moved.body and "5 марта 2026 г." in moved.body and "6 марта 2026 г." in moved.subject
+    assert _no_iso_date(moved)
