@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.db import IntegrityError, ProgrammingError, connection, transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from ..models import DataRequest, Event, Operator, Policy, ReferenceCounter
@@ -32,20 +33,18 @@ def _sequence_name(operator_id: int, year: int) -> str:
     return f"dsar_reference_{int(operator_id)}_{int(year)}"
 
 
-# Sequences known to exist, so the common case is one statement.
-_sequences: set[str] = set()
-
-
 def _sequence_next(operator_id: int, year: int) -> int:
     name = _sequence_name(operator_id, year)
     with connection.cursor() as cursor:
-        if name in _sequences:
-            try:
-                cursor.execute("SELECT nextval(%s)", [name])
-                return cursor.fetchone()[0]
-            except ProgrammingError:  # dropped since: this submission fails, the next one recreates it
-                _sequences.discard(name)
-                raise
+        # One statement in the common case; NULL, not an error that would abort the caller's
+        # transaction, when the sequence does not exist (the first submission of a year, or a
+        # database restored without it).
+        cursor.execute(
+            "SELECT CASE WHEN to_regclass(%s) IS NOT NULL THEN nextval(%s::text::regclass) END", [name, name]
+        )
+        number = cursor.fetchone()[0]
+        if number is not None:
+            return number
         for _attempt in range(3):
             try:
                 with transaction.atomic(savepoint=True):
@@ -54,12 +53,9 @@ def _sequence_next(operator_id: int, year: int) -> int:
                     start = reference_last(operator_id, year) + 1
                     cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {name} START WITH {int(start)}")
                     cursor.execute("SELECT nextval(%s)", [name])
-                    number = cursor.fetchone()[0]
+                    return cursor.fetchone()[0]
             except (IntegrityError, ProgrammingError):
                 continue
-            # Known to exist once committed (a rolled-back creation leaves no sequence behind).
-            transaction.on_commit(lambda: _sequences.add(name))
-            return number
         raise RuntimeError(f"could not create the reference sequence {name}")
 
 
@@ -74,13 +70,32 @@ def _sequence_last(cursor, operator_id: int, year: int) -> int | None:
 
 
 def reference_last(operator_id: int, year: int) -> int:
-    """The highest reference number given for the operator and year, whichever way it was given."""
+    """The highest reference number given for the operator and year, whichever way it was given:
+    the counter, the sequence, or a request that carries it (the sequence may be gone)."""
     last = ReferenceCounter.objects.filter(operator_id=operator_id, year=year).values_list("last", flat=True).first()
-    last = last or 0
+    last = max(last or 0, _highest_stored(operator_id, year))
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             last = max(last, _sequence_last(cursor, operator_id, year) or 0)
     return last
+
+
+def _highest_stored(operator_id: int, year: int) -> int:
+    """The highest number among the operator's stored references of `year` (PREFIX-YYYY-NNNNNN)."""
+    prefix = Operator.objects.filter(pk=operator_id).values_list("reference_prefix", flat=True).first()
+    if prefix is None:
+        return 0
+    # Zero-padded to six digits, so the greatest string is the greatest number below a million;
+    # a longer number (a millionth request in a year) sorts by length first.
+    found = (
+        DataRequest.objects.filter(operator_id=operator_id, reference__startswith=f"{prefix}-{year}-")
+        .annotate(n=Length("reference"))
+        .order_by("-n", "-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    tail = found.rsplit("-", 1)[1] if found else ""
+    return int(tail) if tail.isdigit() else 0
 
 
 def reference_set_last(operator_id: int, year: int, last: int) -> None:

@@ -105,3 +105,20 @@ def test_concurrent_first_submissions_of_a_year_get_distinct_numbers_after_the_o
         t.join(timeout=60)
     assert errors == []
     assert sorted(_number(r) for r in references) == list(range(42, 48))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_dropped_sequence_is_made_again_after_the_highest_reference_without_failing_a_submission(operator):
+    """A restore without the sequence, or someone dropping it: the next submission still gets a
+    number, after the highest one any request of that operator and year carries."""
+    from dsar.services.intake import _sequence_name
+    from tests.factories import make_request
+
+    made = [make_request(operator, now=AT) for _ in range(3)]
+    assert [_number(r.reference) for r in made] == [1, 2, 3]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP SEQUENCE {_sequence_name(operator.pk, 2026)}")
+    again = make_request(operator, now=AT)
+    assert _number(again.reference) == 4
+    assert _number(make_request(operator, now=AT).reference) == 5
