@@ -19,3 +19,10 @@ class SlowBackend(BaseEmailBackend):
         time.sleep(1)
         mail.outbox.extend(email_messages)
         return len(email_messages)
+
+
+class LongErrorBackend(BaseEmailBackend):
+    """Refuses with a reply longer than the row's error column, as some SMTP servers do."""
+
+    def send_messages(self, email_messages):
+        raise ConnectionError("554 " + "Message rejected by the policy of the receiving server. " * 10)

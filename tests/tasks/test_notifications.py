@@ -1,10 +1,12 @@
+from datetime import timedelta
+
 import pytest
 from django.core import mail
 from django.db import transaction
 
 from dsar.models import Notification
 from dsar.outbox import MAX_ATTEMPTS, backoff_seconds
-from dsar.services.notifications import notification_deliver, notify
+from dsar.services.notifications import notification_deliver, notifications_record, notifications_requeue_due, notify
 from dsar.tasks import deliver_notification
 
 pytestmark = pytest.mark.django_db
@@ -127,3 +129,116 @@ def test_it_backs_off_exponentially_up_to_a_cap():
     assert 15 <= backoff_seconds(1) <= 30
     assert 120 <= backoff_seconds(4) <= 240
     assert 15 * 60 <= backoff_seconds(20) <= 30 * 60
+
+
+def test_it_delivers_the_row_it_is_given_and_leaves_the_others_waiting(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        first = notify(key="first", **(KW | {"to": "first@example.kz"}))
+        notify(key="second", **(KW | {"to": "second@example.kz"}))
+
+    assert notification_deliver(notification_id=first.pk) is True
+    assert [m.to for m in mail.outbox] == [["first@example.kz"]]
+    assert Notification.objects.get(key="second").status == Notification.Status.PENDING
+
+
+def test_a_row_sent_on_a_later_attempt_says_when_and_forgets_the_error_and_the_message(
+    django_capture_on_commit_callbacks, settings
+):
+    settings.EMAIL_BACKEND = "tests.tasks.backends.FailingBackend"
+    with django_capture_on_commit_callbacks(execute=False):
+        row = notify(key="second-try", **KW)
+    notification_deliver(notification_id=row.pk)
+    retry_at = Notification.objects.get(pk=row.pk).next_attempt_at
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert notification_deliver(notification_id=row.pk, now=retry_at) is True
+    row = Notification.objects.get(pk=row.pk)
+    assert (row.status, row.attempts, row.sent_at, row.last_error) == (Notification.Status.SENT, 2, retry_at, "")
+    assert row.context == {}  # the code or link it carried is not kept
+    assert len(mail.outbox) == 1
+
+
+def test_it_logs_each_failed_attempt_and_the_last_one_as_an_error(django_capture_on_commit_callbacks, settings, caplog):
+    settings.EMAIL_BACKEND = "tests.tasks.backends.FailingBackend"
+    with django_capture_on_commit_callbacks(execute=False):
+        row = notify(key="logged", **KW)
+    with caplog.at_level("WARNING", logger="dsar.services.notifications"):
+        notification_deliver(notification_id=row.pk)
+        retry_at = Notification.objects.get(pk=row.pk).next_attempt_at
+        assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+            ("WARNING", f"Notification {row.pk} failed (attempt 1); next at {retry_at}")
+        ]
+        Notification.objects.filter(pk=row.pk).update(attempts=MAX_ATTEMPTS - 1)
+        caplog.clear()
+        notification_deliver(notification_id=row.pk, now=retry_at)
+    assert [(r.levelname, r.getMessage()) for r in caplog.records] == [
+        ("ERROR", f"Notification {row.pk} failed after {MAX_ATTEMPTS} attempts")
+    ]
+
+
+@pytest.fixture
+def broker(monkeypatch):
+    """The messages put on the broker, as (task name, argument); nothing runs."""
+    from celery import current_app
+
+    messages = []
+    for name in ("dsar.tasks.deliver_notification", "dsar.tasks.deliver_notifications"):
+        monkeypatch.setattr(current_app.tasks[name], "delay", lambda arg, name=name: messages.append((name, arg)))
+    return messages
+
+
+def test_the_outbox_sweep_queues_the_due_rows_whose_message_is_lost_oldest_first_up_to_its_limit(
+    broker, django_capture_on_commit_callbacks, settings
+):
+    with django_capture_on_commit_callbacks(execute=False):  # the messages are lost
+        rows = [notify(key=f"lost:{i}", **(KW | {"to": f"p{i}@example.kz"})) for i in range(3)]
+    stale = max(r.queued_at for r in rows) + timedelta(seconds=settings.DSAR_OUTBOX_REQUEUE_AFTER_SECONDS)
+    Notification.objects.filter(pk=rows[2].pk).update(next_attempt_at=rows[0].next_attempt_at - timedelta(seconds=1))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications_requeue_due(now=stale - timedelta(seconds=1)) == 0  # their messages may still come
+        assert notifications_requeue_due(now=stale, limit=2) == 2
+        assert notifications_requeue_due(now=stale, limit=2) == 1  # the two just queued are not queued again
+    assert broker == [
+        ("dsar.tasks.deliver_notifications", [rows[2].pk, rows[0].pk]),
+        ("dsar.tasks.deliver_notification", rows[1].pk),
+    ]
+
+
+def test_recording_in_bulk_queues_only_the_keys_not_recorded_before(broker, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        earlier = notify(key="bulk:0", **KW)
+    assert notifications_record(rows=[]) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        ids = notifications_record(
+            rows=[Notification(key=f"bulk:{i}", **(KW | {"to": f"p{i}@example.kz"})) for i in range(3)]
+        )
+
+    new = list(Notification.objects.filter(key__in=["bulk:1", "bulk:2"]).order_by("key").values_list("pk", flat=True))
+    assert sorted(ids) == new and Notification.objects.get(key="bulk:0").to == "dana@example.kz"
+    assert broker == [("dsar.tasks.deliver_notification", earlier.pk), ("dsar.tasks.deliver_notifications", ids)]
+
+
+def test_a_long_error_from_the_mail_server_is_recorded_cut_to_fit(django_capture_on_commit_callbacks, settings):
+    settings.EMAIL_BACKEND = "tests.tasks.backends.LongErrorBackend"
+    with django_capture_on_commit_callbacks(execute=False):
+        row = notify(key="long-error", **KW)
+
+    assert notification_deliver(notification_id=row.pk) is False
+    error = Notification.objects.get(pk=row.pk).last_error
+    assert error.startswith("ConnectionError: 554 Message rejected by the policy") and len(error) == 300
+
+
+def test_purging_a_request_erases_the_address_its_notifications_went_to(operator):
+    from dsar.services.retention import request_purge
+    from dsar.services.transitions import transition
+    from tests.factories import make_request
+
+    request = make_request(operator)
+    notify(key="to-purge", request=request, **KW)
+    notify(key="other", **KW)
+    transition(request.pk, "withdraw")
+    request_purge(request_id=request.pk)
+
+    assert Notification.objects.get(key="to-purge").to == ""
+    assert Notification.objects.get(key="other").to == "dana@example.kz"

@@ -93,7 +93,8 @@ def test_it_delivers_rows_written_before_a_rotation_with_the_old_secret_kept(
     assert notification_deliver(notification_id=row.pk) is False
     failed = Notification.objects.get(pk=row.pk)
     assert failed.status == Notification.Status.PENDING and mail.outbox == []
-    assert "cannot decrypt" in failed.last_error and failed.attempts == 1
+    assert failed.last_error == f"OutboxKeyError: Notification {row.pk}: cannot decrypt its context"
+    assert failed.attempts == 1
 
     settings.DSAR_OUTBOX_OLD_SECRETS = [old]
     assert notification_deliver(notification_id=row.pk, now=failed.next_attempt_at)
