@@ -84,3 +84,14 @@ def flat(text: str) -> str:
     """Text with line breaks and runs of spaces collapsed, for phrases the layout wraps
     (a line may also break after a hyphen, as in "94-V")."""
     return re.sub(r"-\s+", "-", " ".join(text.split()))
+
+
+def letter_text(letter) -> str:
+    """What the letter says, read from the HTML the PDF is made of (no WeasyPrint: fast), flattened."""
+    from html import unescape
+
+    from dsar.letters.rendering import letter_html
+
+    html = letter_html(context=letter.context, number=letter.number, code=letter.verification_code)
+    body = html.split("<body>", 1)[1]
+    return flat(unescape(re.sub(r"<[^>]+>", " ", body)))
