@@ -71,18 +71,39 @@ def test_it_fills_every_placeholder_of_the_operators_wording_in_the_operators_ti
     # The header: the letter's date, the receipt with its time, the due date, all in Tokyo.
     assert "Date 11.03.2026" in text
     assert "Received 11.03.2026 01:30 Answer due 22.04.2026" in text
-    assert "To Asel Nurlanova On behalf of Dana Serikova" in text
+    assert (
+        f"To Asel Nurlanova On behalf of Dana Serikova Your request {request.reference} "
+        "Kind of request Access to personal data Received"
+    ) in text
 
 
 def test_it_quotes_the_reason_given_with_the_transition_before_the_stored_one(tokyo):
     LetterTemplate.objects.create(
-        operator=tokyo, kind=LetterKind.EXTENSION, language="en", title="Extended", body="Why: $reason."
+        operator=tokyo,
+        kind=LetterKind.EXTENSION,
+        language="en",
+        title="Extended",
+        body="Why: $reason Asked: [$question]",
     )
     request = request_with(tokyo, extension_reason="We await the bank.")
-    assert "Why: We await the registry." in letter_text(
+    assert "Why: We await the registry. Asked: []" in letter_text(
         issue(request, LetterKind.EXTENSION, extra={"reason": "We await the registry."})
     )
-    assert "Why: We await the bank." in letter_text(issue(request, LetterKind.EXTENSION))
+    assert "Why: We await the bank. Asked: []" in letter_text(issue(request, LetterKind.EXTENSION))
+
+
+def test_it_uses_an_operators_wording_only_for_its_own_letters_of_that_kind_and_language(tokyo):
+    LetterTemplate.objects.create(
+        operator=tokyo, kind=LetterKind.ACKNOWLEDGMENT, language="ru", title="Получили", body="$operator: $kind."
+    )
+    own = letter_text(issue(request_with(tokyo, language="ru"), LetterKind.ACKNOWLEDGMENT))
+    assert f"Получили {tokyo.name_ru}: Доступ к персональным данным." in own
+    default_title = texts.default_text(LetterKind.ACKNOWLEDGMENT, "en")[0]
+    assert default_title in letter_text(issue(request_with(tokyo, language="en"), LetterKind.ACKNOWLEDGMENT))
+    clarification = letter_text(issue(request_with(tokyo, language="ru"), LetterKind.CLARIFICATION))
+    assert "Получили" not in clarification
+    elsewhere = letter_text(issue(request_with(OperatorFactory(), language="ru"), LetterKind.ACKNOWLEDGMENT))
+    assert "Получили" not in elsewhere
 
 
 def test_it_dates_the_receipt_from_submission_when_no_receipt_was_recorded(tokyo):
@@ -223,6 +244,8 @@ def test_it_lists_the_register_and_the_subjects_records_and_files_only_in_an_ans
         storage_period="3 years",
     )
     access = request_with(operator)
+    another = request_with(operator)
+    AccessRecord.objects.create(request=another, category="Email", content="someone@example.kz", source="CRM")
     scan = stored_attachment(access, purpose=Attachment.Purpose.STAFF, name="call-2026-02-01.mp3")
     AccessRecord.objects.create(request=access, category="Phone", content="+7 701 123 45 67", source="CRM")
     AccessRecord.objects.create(request=access, category="Calls", content="One call", source="PBX", attachment=scan)
@@ -231,6 +254,7 @@ def test_it_lists_the_register_and_the_subjects_records_and_files_only_in_an_ans
         assert f"{REGISTER} 1. Orders Purposes Performing the contract" in text
         assert "Phone +7 701 123 45 67 Source: CRM" in text
         assert "Calls One call [file: call-2026-02-01.mp3] Source: PBX" in text
+        assert "someone@example.kz" not in text  # another request's records stay out
     assert REGISTER not in letter_text(issue(access, LetterKind.ACKNOWLEDGMENT))
     rectification = request_with(operator, kind="rectification")
     assert REGISTER not in letter_text(issue(rectification, LetterKind.PARTLY_FULFILLED))
