@@ -73,6 +73,22 @@ def request_ready_for(operator, letter_kind: str, *, language: str = "ru", **fie
     return DataRequest.objects.select_related("operator").get(pk=request.pk)
 
 
+def english_register(operator):
+    """The operator's processing register in English: one activity, "Orders"."""
+    from dsar.models.letters import ProcessingActivity
+
+    return ProcessingActivity.objects.create(
+        operator=operator,
+        language="en",
+        name="Orders",
+        purposes="Performing the contract",
+        legal_grounds="Consent",
+        data_categories="Name, phone",
+        sources="The subject",
+        storage_period="3 years",
+    )
+
+
 def pdf_text(data: bytes) -> str:
     out = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", "-layout", "-", "-"], input=data, capture_output=True, check=True

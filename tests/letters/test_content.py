@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied
 from dsar.letters import texts
 from dsar.letters.services import CODE_ALPHABET, letter_issue
 from dsar.models import Attachment, DataRequest, Letter, LetterKind, Role
-from dsar.models.letters import AccessRecord, LetterTemplate, ProcessingActivity
+from dsar.models.letters import AccessRecord, LetterTemplate
 from tests.factories import OperatorFactory, make_request, staff_user, stored_attachment
 
-from .helpers import letter_text
+from .helpers import english_register, letter_text
 
 # 21:30 on 10 March in Almaty, 01:30 on 11 March in Tokyo.
 LATE = datetime(2026, 3, 10, 16, 30, tzinfo=UTC)
@@ -233,16 +233,7 @@ def test_it_tells_why_a_request_was_closed_as_withdrawn(operator):
 
 
 def test_it_lists_the_register_and_the_subjects_records_and_files_only_in_an_answer_to_access(operator):
-    ProcessingActivity.objects.create(
-        operator=operator,
-        language="en",
-        name="Orders",
-        purposes="Performing the contract",
-        legal_grounds="Consent",
-        data_categories="Name, phone",
-        sources="The subject",
-        storage_period="3 years",
-    )
+    english_register(operator)
     access = request_with(operator)
     another = request_with(operator)
     AccessRecord.objects.create(request=another, category="Email", content="someone@example.kz", source="CRM")
