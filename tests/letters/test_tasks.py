@@ -180,17 +180,23 @@ def test_it_alerts_the_active_managers_and_dpos_of_the_operator_with_an_e_mail_a
     }
 
 
-def test_it_alerts_the_operators_contact_address_when_no_manager_can_be_reached(operator):
+def test_it_alerts_the_operators_contact_address_when_no_manager_can_be_reached(operator, caplog):
     from dsar.letters.services import letter_failed_alert
-    from dsar.models import Membership
+    from dsar.models import Membership, Role
+    from tests.factories import staff_user
 
     request = request_ready_for(operator, LetterKind.ACKNOWLEDGMENT)  # its worker is a manager...
     Membership.objects.filter(operator=operator).delete()  # ...who has left
+    staff_user(operator, Role.MANAGER, email="")
+    staff_user(operator, Role.DPO, is_active=False)
     letter = Letter.objects.get(request=request)
+    Letter.objects.filter(pk=letter.pk).update(attempts=8)
+    letter.refresh_from_db()
     letter_failed_alert(letter=letter)
     assert [(n.to, n.key) for n in alerts_for(letter)] == [
         (operator.contact_email, f"letter-failed:{letter.pk}:contact")
     ]
+    assert f"Letter {letter.pk} could not be rendered after 8 attempts; staff alerted" in caplog.messages
 
 
 def test_it_makes_the_export_for_an_access_answer_even_when_the_request_has_other_files(operator, monkeypatch):

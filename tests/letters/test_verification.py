@@ -94,8 +94,10 @@ def test_it_passes_the_chain_check_when_nothing_was_touched(letter, capsys):
 def test_it_reports_a_letter_still_being_prepared(client, operator):
     request = request_ready_for(operator, LetterKind.ACKNOWLEDGMENT)
     pending = letter_issue(request=request, kind=LetterKind.ACKNOWLEDGMENT)
-    assert letter_verify(code=pending.verification_code).pending
-    assert "still being prepared" in page(client, pending.verification_code).content.decode()
+    check = letter_verify(code=pending.verification_code)
+    assert check.found and check.pending and not check.authentic
+    response = page(client, pending.verification_code)
+    assert response.status_code == 200 and "still being prepared" in response.content.decode()
 
 
 def test_it_asks_again_for_a_code_made_of_punctuation(client, db):
