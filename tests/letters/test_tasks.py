@@ -199,14 +199,18 @@ def test_it_alerts_the_operators_contact_address_when_no_manager_can_be_reached(
     assert f"Letter {letter.pk} could not be rendered after 8 attempts; staff alerted" in caplog.messages
 
 
-def test_it_makes_the_export_for_an_access_answer_even_when_the_request_has_other_files(operator, monkeypatch):
-    from dsar.models import Attachment
+def test_it_makes_one_export_for_an_access_answer_in_the_name_of_who_answered(operator, monkeypatch):
+    from dsar.models import Attachment, Event
     from tests.factories import stored_attachment
 
     exported = request_ready_for(operator, LetterKind.ACCESS_ANSWER)
     fake_pdf(monkeypatch)
     letter_render(letter_id=Letter.objects.get(request=exported, kind=LetterKind.ACCESS_ANSWER).pk)
     request = request_ready_for(operator, LetterKind.ACCESS_ANSWER)
-    stored_attachment(request, purpose=Attachment.Purpose.IDENTITY)
-    letter_render(letter_id=Letter.objects.get(request=request, kind=LetterKind.ACCESS_ANSWER).pk)
-    assert Attachment.objects.filter(request=request, purpose=Attachment.Purpose.EXPORT).count() == 1
+    stored_attachment(request, purpose=Attachment.Purpose.IDENTITY)  # other files are not the export
+    answer = letter_render(letter_id=Letter.objects.get(request=request, kind=LetterKind.ACCESS_ANSWER).pk)
+    # A second answer with the register (staff correct it by hand) offers the same export.
+    letter_render(letter_id=letter_issue(request=request, kind=LetterKind.PARTLY_FULFILLED).pk)
+    export = Attachment.objects.get(request=request, purpose=Attachment.Purpose.EXPORT)
+    assert answer.issued_by is not None and export.uploaded_by == answer.issued_by
+    assert Event.objects.get(request=request, action="export_created").actor == answer.issued_by
