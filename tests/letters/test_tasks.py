@@ -88,12 +88,14 @@ def test_it_clears_the_error_once_a_retry_renders_the_letter(operator, monkeypat
     assert letter.rendered_at is not None and letter.file.read() == f"%PDF-1.7 letter {letter.number}".encode()
 
 
-def test_it_keeps_the_first_300_characters_of_a_long_error(operator, monkeypatch):
+def test_it_keeps_the_first_300_characters_of_a_long_error_and_logs_the_whole_traceback(operator, monkeypatch, caplog):
     request = request_ready_for(operator, LetterKind.ACKNOWLEDGMENT)
     letter = letter_issue(request=request, kind=LetterKind.ACKNOWLEDGMENT)
     monkeypatch.setattr("dsar.letters.rendering.letter_pdf", lambda **kw: (_ for _ in ()).throw(OSError("x" * 400)))
     letter = letter_render(letter_id=letter.pk)
     assert letter.last_error == "OSError: " + "x" * 291
+    [logged] = [r for r in caplog.records if r.getMessage() == f"Letter {letter.pk} could not be rendered"]
+    assert logged.exc_info[0] is OSError and str(logged.exc_info[1]) == "x" * 400
 
 
 def test_it_does_nothing_for_a_duplicate_message_while_the_letter_is_being_rendered(operator, monkeypatch):
