@@ -83,13 +83,13 @@ def test_it_quotes_the_reason_given_with_the_transition_before_the_stored_one(to
         kind=LetterKind.EXTENSION,
         language="en",
         title="Extended",
-        body="Why: $reason Asked: [$question]",
+        body="Why: $reason Asked: [$question] Original: [$original]",
     )
     request = request_with(tokyo, extension_reason="We await the bank.")
     assert "Why: We await the registry. Asked: []" in letter_text(
         issue(request, LetterKind.EXTENSION, extra={"reason": "We await the registry."})
     )
-    assert "Why: We await the bank. Asked: []" in letter_text(issue(request, LetterKind.EXTENSION))
+    assert "Why: We await the bank. Asked: [] Original: []" in letter_text(issue(request, LetterKind.EXTENSION))
 
 
 def test_it_uses_an_operators_wording_only_for_its_own_letters_of_that_kind_and_language(tokyo):
@@ -104,6 +104,14 @@ def test_it_uses_an_operators_wording_only_for_its_own_letters_of_that_kind_and_
     assert "Получили" not in clarification
     elsewhere = letter_text(issue(request_with(OperatorFactory(), language="ru"), LetterKind.ACKNOWLEDGMENT))
     assert "Получили" not in elsewhere
+
+
+def test_it_writes_to_the_subject_when_no_representative_acts(operator):
+    # A name typed in the representative's field, then the box unticked: the subject is written to.
+    request = request_with(operator, acting_for_other=False, representative_name="Asel Nurlanova")
+    text = letter_text(issue(request, LetterKind.ACKNOWLEDGMENT))
+    assert f"To Dana Serikova Your request {request.reference}" in text and "Dear Dana Serikova," in text
+    assert "Asel Nurlanova" not in text and "On behalf of" not in text
 
 
 def test_it_dates_the_receipt_from_submission_when_no_receipt_was_recorded(tokyo):
