@@ -215,6 +215,12 @@ def test_it_states_the_result_of_a_claim_and_the_right_to_appeal_where_it_is_not
     assert text.count("The cameras were switched off in May.") == (1 if refused or explained else 0)
 
 
+def test_it_states_no_result_in_a_claim_letter_staff_issue_before_the_decision(operator):
+    text = letter_text(issue(request_with(operator, kind="claim", outcome=""), LetterKind.CLAIM_RESULT))
+    # "Result of the review" only in the title ("... of your claim"): no result heading, no appeal.
+    assert text.count(texts.LABELS["en"]["outcome"]) == 1 and APPEAL not in text
+
+
 @pytest.mark.parametrize("outcome", ["refused", "partly_fulfilled", "claim_unfounded"])
 def test_it_keeps_a_claims_outcome_out_of_other_letters(operator, outcome):
     request = request_with(
