@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from dsar.letters import texts
 from dsar.letters.services import CODE_ALPHABET, letter_issue
 from dsar.models import Attachment, DataRequest, Letter, LetterKind, Role
-from dsar.models.letters import AccessRecord, LetterTemplate
+from dsar.models.letters import AccessRecord, LetterTemplate, ProcessingActivity
 from tests.factories import OperatorFactory, make_request, staff_user, stored_attachment
 
 from .helpers import english_register, letter_text
@@ -248,6 +248,14 @@ def test_it_tells_why_a_request_was_closed_as_withdrawn(operator):
 
 def test_it_lists_the_register_and_the_subjects_records_and_files_only_in_an_answer_to_access(operator):
     english_register(operator)
+    ProcessingActivity.objects.create(
+        operator=operator,
+        language="ru",
+        name="Заказы",
+        purposes="Договор",
+        legal_grounds="Согласие",
+        storage_period="3 года",
+    )
     access = request_with(operator)
     another = request_with(operator)
     AccessRecord.objects.create(request=another, category="Email", content="someone@example.kz", source="CRM")
@@ -260,6 +268,7 @@ def test_it_lists_the_register_and_the_subjects_records_and_files_only_in_an_ans
         assert "Phone +7 701 123 45 67 Source: CRM" in text
         assert "Calls One call [file: call-2026-02-01.mp3] Source: PBX" in text
         assert "someone@example.kz" not in text  # another request's records stay out
+        assert "Заказы" not in text  # the register in the letter's language, not the Russian one
     assert REGISTER not in letter_text(issue(access, LetterKind.ACKNOWLEDGMENT))
     rectification = request_with(operator, kind="rectification")
     assert REGISTER not in letter_text(issue(rectification, LetterKind.PARTLY_FULFILLED))

@@ -226,7 +226,7 @@ def test_it_renders_once_and_records_the_digest_in_the_audit_chain(kz_operator):
 def test_it_rejects_an_unknown_kind_of_letter(kz_operator):
     request = request_ready_for(kz_operator, LetterKind.ACKNOWLEDGMENT)
     before = Letter.objects.filter(request=request).count()
-    with pytest.raises(LetterError):
+    with pytest.raises(LetterError, match="Unknown kind of letter: 'love_letter'"):
         letter_issue(request=request, kind="love_letter")
     assert Letter.objects.filter(request=request).count() == before
 
