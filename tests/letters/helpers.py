@@ -73,6 +73,22 @@ def request_ready_for(operator, letter_kind: str, *, language: str = "ru", **fie
     return DataRequest.objects.select_related("operator").get(pk=request.pk)
 
 
+def english_register(operator):
+    """The operator's processing register in English: one activity, "Orders"."""
+    from dsar.models.letters import ProcessingActivity
+
+    return ProcessingActivity.objects.create(
+        operator=operator,
+        language="en",
+        name="Orders",
+        purposes="Performing the contract",
+        legal_grounds="Consent",
+        data_categories="Name, phone",
+        sources="The subject",
+        storage_period="3 years",
+    )
+
+
 def pdf_text(data: bytes) -> str:
     out = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", "-layout", "-", "-"], input=data, capture_output=True, check=True
@@ -84,3 +100,14 @@ def flat(text: str) -> str:
     """Text with line breaks and runs of spaces collapsed, for phrases the layout wraps
     (a line may also break after a hyphen, as in "94-V")."""
     return re.sub(r"-\s+", "-", " ".join(text.split()))
+
+
+def letter_text(letter) -> str:
+    """What the letter says, read from the HTML the PDF is made of (no WeasyPrint: fast), flattened."""
+    from html import unescape
+
+    from dsar.letters.rendering import letter_html
+
+    html = letter_html(context=letter.context, number=letter.number, code=letter.verification_code)
+    body = html.split("<body>", 1)[1]
+    return flat(unescape(re.sub(r"<[^>]+>", " ", body)))

@@ -15,7 +15,7 @@ from dsar.models import Event, Letter, LetterKind
 from dsar.models.letters import AccessRecord, LetterTemplate, ProcessingActivity
 from tests.factories import OperatorFactory
 
-from .helpers import KAZAKH_LETTERS, KAZAKH_NAME, PLANS, flat, pdf_text, request_ready_for
+from .helpers import KAZAKH_LETTERS, KAZAKH_NAME, PLANS, english_register, flat, pdf_text, request_ready_for
 
 ALMATY = ZoneInfo("Asia/Almaty")
 NOW = datetime(2026, 3, 10, 10, 0, tzinfo=ALMATY)  # a Tuesday
@@ -117,16 +117,7 @@ def test_it_builds_the_access_answer_from_the_register_and_the_subjects_records(
         cross_border="Нет",
         storage_period="3 года с последнего контакта",
     )
-    ProcessingActivity.objects.create(
-        operator=kz_operator,
-        language="en",
-        name="Orders",
-        purposes="Performing the contract",
-        legal_grounds="Consent",
-        data_categories="Name, phone",
-        sources="The subject",
-        storage_period="3 years",
-    )
+    english_register(kz_operator)
     request = request_ready_for(kz_operator, LetterKind.ACCESS_ANSWER, language="ru")
     AccessRecord.objects.create(request=request, category="Телефон", content="+7 701 123 45 67", source="CRM")
     text = flat(pdf_text(issue_and_render(request, LetterKind.ACCESS_ANSWER).file.read()))
@@ -235,7 +226,7 @@ def test_it_renders_once_and_records_the_digest_in_the_audit_chain(kz_operator):
 def test_it_rejects_an_unknown_kind_of_letter(kz_operator):
     request = request_ready_for(kz_operator, LetterKind.ACKNOWLEDGMENT)
     before = Letter.objects.filter(request=request).count()
-    with pytest.raises(LetterError):
+    with pytest.raises(LetterError, match="Unknown kind of letter: 'love_letter'"):
         letter_issue(request=request, kind="love_letter")
     assert Letter.objects.filter(request=request).count() == before
 

@@ -94,11 +94,65 @@ def test_it_passes_the_chain_check_when_nothing_was_touched(letter, capsys):
 def test_it_reports_a_letter_still_being_prepared(client, operator):
     request = request_ready_for(operator, LetterKind.ACKNOWLEDGMENT)
     pending = letter_issue(request=request, kind=LetterKind.ACKNOWLEDGMENT)
-    assert letter_verify(code=pending.verification_code).pending
-    assert "still being prepared" in page(client, pending.verification_code).content.decode()
+    check = letter_verify(code=pending.verification_code)
+    assert check.found and check.pending and not check.authentic
+    response = page(client, pending.verification_code)
+    assert response.status_code == 200 and "still being prepared" in response.content.decode()
 
 
 def test_it_asks_again_for_a_code_made_of_punctuation(client, db):
     response = page(client, "----")
     assert response.status_code == 200
     assert "Enter the code printed under the QR code" in response.content.decode()
+
+
+def test_it_finds_a_letter_by_its_code_typed_in_lower_case_with_spaces_and_shows_the_letters_language(operator):
+    request = request_ready_for(operator, LetterKind.ACKNOWLEDGMENT, language="kk")
+    letter = letter_render(letter_id=letter_issue(request=request, kind=LetterKind.ACKNOWLEDGMENT).pk)
+    code = letter.verification_code
+    check = letter_verify(code=f" {code[:4].lower()} {code[4:8].lower()}-{code[8:]} ")
+    assert check.found and check.authentic and not check.pending
+    assert (check.number, check.date, check.operator) == (letter.number, letter.context["date"], operator.name_kk)
+    assert not letter_verify(code=code + "Z").found
+
+
+def broken(letter, how):
+    """Spoil a stored letter in one of the ways the check must name."""
+    if how == "no digest":
+        Letter.objects.filter(pk=letter.pk).update(sha256="")
+    elif how == "file gone":
+        letter.file.storage.delete(letter.file.name)
+    elif how == "no event":
+        event = Event.objects.get(action="letter_issued", data__letter=letter.pk)
+        Event.objects.filter(pk=event.pk).update(data={**event.data, "letter": 0})
+
+
+@pytest.mark.parametrize(
+    "how, problem",
+    [
+        ("no digest", "no stored file or digest"),
+        ("file gone", "stored file is missing"),
+        ("no event", "no audit event records the letter"),
+    ],
+)
+def test_it_names_what_is_wrong_with_a_stored_letter(letter, how, problem, caplog):
+    broken(letter, how)
+    check = letter_verify(code=letter.verification_code)
+    assert check.found and not check.authentic and check.problem == problem
+    assert f"Letter {letter.pk} failed verification: {problem}" in caplog.messages
+
+
+def test_it_checks_only_the_operators_ready_letters_in_order(letter, operator):
+    from tests.factories import OperatorFactory
+
+    request = letter.request
+    second = letter_render(letter_id=letter_issue(request=request, kind=LetterKind.CLARIFICATION).pk)
+    letter_issue(request=request, kind=LetterKind.CLARIFICATION)  # still pending: nothing stored to check
+    other = request_ready_for(OperatorFactory(), LetterKind.ACKNOWLEDGMENT)
+    elsewhere = letter_render(letter_id=letter_issue(request=other, kind=LetterKind.ACKNOWLEDGMENT).pk)
+    for spoiled in (second, letter, elsewhere):
+        broken(spoiled, "no digest")
+    assert letters_check(operator_id=operator.pk) == [
+        f"letter {letter.number} (id {letter.pk}): no stored file or digest",
+        f"letter {second.number} (id {second.pk}): no stored file or digest",
+    ]
