@@ -29,7 +29,7 @@ def test_it_reminds_at_the_right_moment_and_escalates_once(services, operator, s
     wait_for(services.mail.lines, what="the reminder")
     assert services.mail.lines() == [
         f"{staff['caseworker'].email}\tReminder: request {request.reference} "
-        f"is due 2026-03-05 23:59 · {operator.name_en}"
+        f"is due 5 March 2026, 23:59 · {operator.name_en}"
     ]
 
     for _ in range(2):  # overdue, escalated on the next working morning; the second sweep must not escalate again
