@@ -7,6 +7,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from ..models import DataRequest, Event, Operator, Policy, ReferenceCounter
+from ..models.insert import insert_new
 from .rollup import rollup_apply, snapshot
 
 
@@ -164,7 +165,7 @@ def request_draft(
         request.start_clock(received_at)
     elif policy.clock_starts == Policy.ClockStart.SUBMISSION:
         request.start_clock(now)
-    request.save()
+    insert_new(request)
     return request
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import DataRequest, DownloadLink, OneTimeCode, StatusAccess
+from ..models.insert import insert_new
 from ..models.portal import CodePurpose
 from .notifications import notify
 
@@ -59,7 +60,7 @@ def code_issue(*, request: DataRequest, purpose: str, now: datetime | None = Non
     with transaction.atomic(savepoint=False):
         if not first:
             OneTimeCode.objects.filter(request=request, purpose=purpose, used_at__isnull=True).update(superseded=True)
-        otc = OneTimeCode.objects.create(
+        otc = OneTimeCode(
             request=request,
             purpose=purpose,
             code_hash=_code_hash(code),
@@ -67,6 +68,7 @@ def code_issue(*, request: DataRequest, purpose: str, now: datetime | None = Non
             expires_at=now + CODE_LIFETIME,
             max_attempts=CODE_MAX_ATTEMPTS,
         )
+        insert_new(otc)
         notify(
             key=f"code:{otc.pk}",
             channel=channel,
@@ -125,7 +127,7 @@ def status_link_create(*, request: DataRequest, now: datetime | None = None) -> 
     """A new status-page token for the request. Only its hash is kept; the caller sends the token."""
     token = token_new()
     # By id: the sweep passes a lightweight row, not a model instance.
-    StatusAccess.objects.create(request_id=request.pk, token_hash=token_hash(token), created_at=now or timezone.now())
+    insert_new(StatusAccess(request_id=request.pk, token_hash=token_hash(token), created_at=now or timezone.now()))
     return token
 
 
