@@ -15,7 +15,7 @@ from django.utils import timezone
 from .files import orphan_files_clean
 from .letters.outbox import letters_requeue_due
 from .letters.tasks import render_letter  # noqa: F401  registered here, where autodiscovery looks
-from .services.notifications import notification_deliver, notifications_requeue_due
+from .services.notifications import notification_deliver, notifications_deliver_pending, notifications_requeue_due
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,12 @@ def deliver_notification(notification_id: int) -> bool:
 def deliver_notifications(notification_ids: list[int]) -> int:
     """Deliver a batch queued by the sweep; each failure is scheduled on its own row."""
     return sum(notification_deliver(notification_id=pk) for pk in notification_ids)
+
+
+@shared_task(acks_late=True)
+def deliver_pending_notifications() -> int:
+    """Woken by the notifications' bell (dsar/outbox.py): send every pending row that is due."""
+    return notifications_deliver_pending()
 
 
 @shared_task(acks_late=True)

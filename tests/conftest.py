@@ -34,6 +34,16 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_postgres)
 
 
+@pytest.fixture(autouse=True)
+def _outbox_bells_quiet():
+    """No test starts with a bell another left rung (dsar/outbox.py): on a shared Redis the key
+    would outlive the test that set it and silence the next one's wake-ups."""
+    from dsar.outbox import answer
+    from dsar.services.notifications import BELL
+
+    answer(BELL)
+
+
 @pytest.fixture
 def operator(db):
     from tests.factories import OperatorFactory

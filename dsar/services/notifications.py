@@ -30,7 +30,7 @@ from django.utils.dateparse import parse_datetime
 
 from .. import sms
 from ..models import Notification
-from ..outbox import enqueue_on_commit, next_attempt, requeue_due
+from ..outbox import answer, enqueue_on_commit, next_attempt, requeue_due, ring, ring_on_commit
 from ..outbox_crypto import is_sealed, seal
 from ..plaintext import render_plain
 
@@ -85,7 +85,7 @@ def notify(
         return Notification.objects.get(key=key)
     row.pk = pk
     row._state.adding, row._state.db = False, connection.alias
-    _queue_after_commit([pk])
+    ring_on_commit(BELL, WAKE)
     return row
 
 
@@ -170,6 +170,10 @@ def _insert_postgresql(rows: list[Notification]) -> list[int]:
 
 DELIVER = "dsar.tasks.deliver_notification"
 DELIVER_BATCH = "dsar.tasks.deliver_notifications"
+# notify() rings this bell (dsar/outbox.py) instead of queueing a message per row.
+BELL = "notifications"
+WAKE = "dsar.tasks.deliver_pending_notifications"
+PENDING_BATCH = 500
 
 
 def _queue_after_commit(ids: list[int]) -> None:
@@ -231,6 +235,22 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
         row.context = {}  # what was sent (a one-time code, a link) is not kept
         row.save(update_fields=["status", "sent_at", "attempts", "last_error", "context"])
     return True
+
+
+def notifications_deliver_pending(*, limit: int = PENDING_BATCH) -> int:
+    """The woken task's work (dsar/outbox.py, "The bell"): send the pending notifications whose
+    attempt is due, oldest first, up to `limit`; rings again when there may be more. Returns how
+    many were sent. A row another task is sending is skipped by notification_deliver()."""
+    answer(BELL)  # first: a row committed from here on rings again
+    due = list(
+        Notification.objects.filter(status=Notification.Status.PENDING, next_attempt_at__lte=timezone.now())
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    sent = sum(notification_deliver(notification_id=pk) for pk in due)
+    if len(due) == limit:
+        ring(BELL, WAKE)
+    return sent
 
 
 def notifications_requeue_due(*, now: datetime | None = None, limit: int = 1000) -> int:

@@ -79,3 +79,33 @@ def test_the_worker_goes_on_consuming_after_a_redis_restart(transactional_db, tm
         assert services.mail.lines()[1].startswith("after@example.kz")
     finally:
         services.close()
+
+
+def test_e_mails_recorded_while_no_worker_runs_share_one_wake_up_and_each_is_sent_once(services, settings):
+    """The bell (dsar/outbox.py) with a real worker: the web side and the worker share the cache."""
+    import redis
+    from django.db import transaction
+
+    from dsar.services.notifications import notify
+    from tests.integration.harness import producing_to
+
+    settings.CACHES = {"default": {"BACKEND": "dsar.cache.FallbackRedisCache", "LOCATION": services.broker_url}}
+    broker = redis.Redis.from_url(services.broker_url)
+    with producing_to(services.broker_url):
+        for i in range(5):
+            with transaction.atomic():
+                notify(key=f"bell:{i}", to=f"bell{i}@example.kz", **MAIL)
+        assert broker.llen("celery") == 1  # five rows, one wake-up: nobody has answered yet
+
+        services.worker("w1")  # no beat: only the bell can get these sent
+        wait_for(lambda: len(services.mail.lines()) == 5, what="the woken worker to send all five")
+        # The task answered the bell before reading: a row committed now rings again.
+        with transaction.atomic():
+            notify(key="bell:after", to="after@example.kz", **MAIL)
+        wait_for(lambda: len(services.mail.lines()) == 6, what="the next row's own wake-up")
+    time.sleep(2)
+    assert sorted(line.split("\t")[0] for line in services.mail.lines()) == sorted(
+        [f"bell{i}@example.kz" for i in range(5)] + ["after@example.kz"]
+    )
+    rows = Notification.objects.filter(key__startswith="bell:")
+    assert rows.count() == 6 and {(r.status, r.attempts) for r in rows} == {(Notification.Status.SENT, 1)}

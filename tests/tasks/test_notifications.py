@@ -6,7 +6,14 @@ from django.db import transaction
 
 from dsar.models import Notification
 from dsar.outbox import MAX_ATTEMPTS, backoff_seconds
-from dsar.services.notifications import notification_deliver, notifications_record, notifications_requeue_due, notify
+from dsar.services.notifications import (
+    WAKE,
+    notification_deliver,
+    notifications_deliver_pending,
+    notifications_record,
+    notifications_requeue_due,
+    notify,
+)
 from dsar.tasks import deliver_notification
 
 pytestmark = pytest.mark.django_db
@@ -182,8 +189,8 @@ def broker(monkeypatch):
     from celery import current_app
 
     messages = []
-    for name in ("dsar.tasks.deliver_notification", "dsar.tasks.deliver_notifications"):
-        monkeypatch.setattr(current_app.tasks[name], "delay", lambda arg, name=name: messages.append((name, arg)))
+    for name in ("dsar.tasks.deliver_notification", "dsar.tasks.deliver_notifications", WAKE):
+        monkeypatch.setattr(current_app.tasks[name], "delay", lambda *args, name=name: messages.append((name, *args)))
     return messages
 
 
@@ -207,7 +214,7 @@ def test_the_outbox_sweep_queues_the_due_rows_whose_message_is_lost_oldest_first
 
 def test_recording_in_bulk_queues_only_the_keys_not_recorded_before(broker, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        earlier = notify(key="bulk:0", **KW)
+        notify(key="bulk:0", **KW)
     assert notifications_record(rows=[]) == []
     with django_capture_on_commit_callbacks(execute=True):
         ids = notifications_record(
@@ -216,7 +223,8 @@ def test_recording_in_bulk_queues_only_the_keys_not_recorded_before(broker, djan
 
     new = list(Notification.objects.filter(key__in=["bulk:1", "bulk:2"]).order_by("key").values_list("pk", flat=True))
     assert sorted(ids) == new and Notification.objects.get(key="bulk:0").to == "dana@example.kz"
-    assert broker == [("dsar.tasks.deliver_notification", earlier.pk), ("dsar.tasks.deliver_notifications", ids)]
+    # notify() rang the bell; the bulk recording queued its batch.
+    assert broker == [(WAKE,), ("dsar.tasks.deliver_notifications", ids)]
 
 
 def test_a_long_error_from_the_mail_server_is_recorded_cut_to_fit(django_capture_on_commit_callbacks, settings):
@@ -242,3 +250,93 @@ def test_purging_a_request_erases_the_address_its_notifications_went_to(operator
 
     assert Notification.objects.get(key="to-purge").to == ""
     assert Notification.objects.get(key="other").to == "dana@example.kz"
+
+
+# --- the bell (dsar/outbox.py): one wake-up for the rows committed before the worker reads them ---
+
+
+def _notify_committed(key: str) -> Notification:
+    with transaction.atomic():
+        return notify(key=key, **(KW | {"to": f"{key}@example.kz"}))
+
+
+def test_rows_committed_while_a_wake_up_waits_share_it_and_a_row_after_it_started_rings_again(
+    broker, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first, second, third = (_notify_committed(f"bell{i}") for i in range(3))
+    assert broker == [(WAKE,)]  # one message for three rows: the worker has not started yet
+
+    assert notifications_deliver_pending() == 3  # the woken task sends every row committed before it
+    assert sorted(m.to[0] for m in mail.outbox) == ["bell0@example.kz", "bell1@example.kz", "bell2@example.kz"]
+    assert {n.status for n in Notification.objects.filter(pk__in=[first.pk, second.pk, third.pk])} == {
+        Notification.Status.SENT
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify_committed("bell3")
+    assert broker == [(WAKE,), (WAKE,)]  # the task answered the bell: the next row rings again
+
+
+def test_the_woken_task_sends_only_rows_that_are_due(broker, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        due = _notify_committed("due")
+        later = _notify_committed("later")
+        failed = _notify_committed("failed")
+    Notification.objects.filter(pk=later.pk).update(next_attempt_at=later.next_attempt_at + timedelta(minutes=5))
+    Notification.objects.filter(pk=failed.pk).update(status=Notification.Status.FAILED)
+
+    assert notifications_deliver_pending() == 1
+    assert [m.to for m in mail.outbox] == [["due@example.kz"]]
+    assert Notification.objects.get(pk=due.pk).status == Notification.Status.SENT
+    assert Notification.objects.get(pk=later.pk).status == Notification.Status.PENDING
+
+
+def test_a_full_batch_rings_again_for_the_rest(broker, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(3):
+            _notify_committed(f"batch{i}")
+    broker.clear()
+    assert notifications_deliver_pending(limit=2) == 2
+    assert broker == [(WAKE,)]  # there may be more: wake again
+    broker.clear()
+    assert notifications_deliver_pending(limit=2) == 1
+    assert broker == []  # fewer than a batch: all done
+    assert len(mail.outbox) == 3
+
+
+def test_a_wake_up_that_could_not_be_queued_does_not_silence_the_next_row(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    from celery import current_app
+    from kombu.exceptions import OperationalError
+
+    queued = []
+
+    def down(*args):
+        raise OperationalError("broker down")
+
+    monkeypatch.setattr(current_app.tasks[WAKE], "delay", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify_committed("while-down")
+    monkeypatch.setattr(current_app.tasks[WAKE], "delay", lambda *args: queued.append(args))
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify_committed("after")
+    assert queued == [()]
+
+
+def test_a_lost_wake_up_holds_back_new_rings_only_until_the_outbox_requeues(
+    broker, django_capture_on_commit_callbacks, settings
+):
+    import time_machine
+
+    # The key's expiry is the cache's: a local cache follows the travelling clock (Redis would not).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "bell"}}
+    with time_machine.travel("2026-06-01 09:00:00+00:00", tick=False) as clock:
+        with django_capture_on_commit_callbacks(execute=True):
+            _notify_committed("lost")  # its wake-up is lost: no worker ever answers
+            _notify_committed("waits")
+        assert broker == [(WAKE,)]
+        clock.shift(settings.DSAR_OUTBOX_REQUEUE_AFTER_SECONDS + 1)
+        with django_capture_on_commit_callbacks(execute=True):
+            _notify_committed("rings")
+    assert broker == [(WAKE,), (WAKE,)]
