@@ -20,7 +20,7 @@ import threading
 import time
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -51,9 +51,26 @@ def reset() -> None:
     _state["down_until"] = 0.0
 
 
+class _ReusedClients(RedisCacheClient):
+    """Django's client builds a new `redis.Redis` (and copies its reply table) on every call:
+    keep one per connection pool instead; a `redis.Redis` is safe to share between threads."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class FallbackRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._class = _ReusedClients
         # LocMemCache instances of one name share their storage across threads.
         self.local = LocMemCache("dsar-redis-fallback", {"TIMEOUT": params.get("TIMEOUT", 300)})
 

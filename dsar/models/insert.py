@@ -22,8 +22,8 @@ from django.db.models.signals import post_save, pre_save
 _PLANS: dict = {}
 
 
-def _plan(model, connection):
-    key = (model, connection.alias, connection.vendor)
+def _plan(model, connection, conflict: str | None):
+    key = (model, connection.alias, connection.vendor, conflict)
     plan = _PLANS.get(key)
     if plan is None:
         meta = model._meta
@@ -37,9 +37,10 @@ def _plan(model, connection):
         )
         if simple:
             quote = connection.ops.quote_name
+            skip = f" ON CONFLICT ({quote(meta.get_field(conflict).column)}) DO NOTHING" if conflict else ""
             sql = (
                 f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-                f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(meta.auto_field.column)}"
+                f"VALUES ({', '.join(['%s'] * len(fields))}){skip} RETURNING {quote(meta.auto_field.column)}"
             )
             plan = (sql, fields)
         else:
@@ -48,29 +49,38 @@ def _plan(model, connection):
     return plan
 
 
-def insert_new(obj) -> None:
-    """Insert `obj`, a new instance, as `obj.save(force_insert=True)` would, and set its pk."""
+def insert_new(obj, *, unless_taken: str | None = None) -> bool:
+    """Insert `obj`, a new instance, as `obj.save(force_insert=True)` would, and set its pk.
+
+    `unless_taken`: a unique field; when its value is already stored, insert nothing (`ON CONFLICT
+    DO NOTHING`), leave `obj` unsaved and return False. Returns True when the row was inserted.
+    """
     model = type(obj)
     using = router.db_for_write(model, instance=obj)
     connection = connections[using]
-    sql, fields = _plan(model, connection)
+    sql, fields = _plan(model, connection, unless_taken)
+    if unless_taken and sql is None:
+        raise NotImplementedError(f"{model.__name__}: unless_taken needs a plain model and INSERT ... RETURNING")
     if sql is None or obj.pk is not None:
         models.Model.save(obj, force_insert=True, using=using)
         _after_insert(obj)
-        return
+        return True
     if pre_save.has_listeners(model):
         pre_save.send(sender=model, instance=obj, raw=False, using=using, update_fields=None)
     obj._prepare_related_fields_for_save(operation_name="save")
     params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        pk = cursor.fetchone()[0]
-    obj.pk = pk
+        row = cursor.fetchone()
+    if row is None:  # unless_taken: the value was stored already
+        return False
+    obj.pk = row[0]
     obj._state.adding = False
     obj._state.db = using
     _after_insert(obj)
     if post_save.has_listeners(model):
         post_save.send(sender=model, instance=obj, created=True, update_fields=None, raw=False, using=using)
+    return True
 
 
 def _after_insert(obj) -> None:

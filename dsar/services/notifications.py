@@ -30,6 +30,7 @@ from django.utils.dateparse import parse_datetime
 
 from .. import sms
 from ..models import Notification
+from ..models.insert import insert_new
 from ..outbox import answer, enqueue_on_commit, next_attempt, requeue_due, ring, ring_on_commit
 from ..outbox_crypto import is_sealed, seal
 from ..plaintext import render_plain
@@ -80,31 +81,11 @@ def notify(
     row = Notification(
         key=key, channel=channel, to=to, template=template, context=_plain(context), language=language, request=request
     )
-    pk = _insert_unless_recorded(row)
-    if pk is None:
+    # One statement where get_or_create takes four (a look-up, a savepoint, the insert, its release).
+    if not insert_new(row, unless_taken="key"):
         return Notification.objects.get(key=key)
-    row.pk = pk
-    row._state.adding, row._state.db = False, connection.alias
     ring_on_commit(BELL, WAKE)
     return row
-
-
-def _insert_unless_recorded(row: Notification) -> int | None:
-    """`INSERT ... ON CONFLICT (key) DO NOTHING RETURNING id`: the new row's id, or None when the
-    key is already recorded. One statement where get_or_create takes four (a look-up, a
-    savepoint, the insert, its release); the model fields still prepare every value."""
-    fields = [f for f in Notification._meta.concrete_fields if not f.primary_key]
-    values = [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(Notification._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT ({quote('key')}) DO NOTHING "
-        f"RETURNING {quote(Notification._meta.pk.column)}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        found = cursor.fetchone()
-    return found[0] if found else None
 
 
 def notifications_record(*, rows: list[Notification]) -> list[int]:

@@ -134,3 +134,21 @@ def test_it_answers_503_within_3_seconds_with_nothing_listening(web):
     )
     body = _answers_within_3_seconds(server, {"database", "broker", "worker"})
     assert body["database"] == "failing" and body["broker"] == "failing"
+
+
+def test_the_cache_shares_one_redis_client_per_process_and_it_outlives_a_redis_restart(redis_server):
+    """dsar.cache keeps one redis.Redis per connection pool (Django builds one per call); the
+    shared client still works after Redis went away and came back, with no fallback left on."""
+    from dsar import cache as dsar_cache
+    from dsar.cache import FallbackRedisCache
+
+    redis_server.start()
+    cache = FallbackRedisCache(redis_server.url, {})
+    assert cache._cache.get_client(write=True) is cache._cache.get_client(write=True)
+    assert cache.add("bell", 1, timeout=60) is True and cache.add("bell", 1, timeout=60) is False
+
+    redis_server.stop()
+    redis_server.start()  # an empty Redis: --save "" keeps nothing
+    dsar_cache.reset()
+    assert cache.add("bell", 1, timeout=60) is True  # reconnected through the same client
+    assert not dsar_cache._redis_down()

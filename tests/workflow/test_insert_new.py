@@ -139,3 +139,15 @@ def test_an_audit_event_is_inserted_although_event_save_refuses(operator):
         event = Event.append(request=request, action="note", actor_label="staff", note="called back", at=AT)
     stored = Event.objects.get(pk=event.pk)
     assert (stored.seq, stored.hash, stored.note) == (event.seq, event.hash, "called back")
+
+
+@pytest.mark.django_db
+def test_unless_taken_inserts_nothing_when_the_unique_value_is_stored(operator):
+    from dsar.models import Notification
+
+    first = Notification(key="once", channel="email", to="a@example.kz", template="t", context={}, language="ru")
+    again = Notification(key="once", channel="email", to="b@example.kz", template="t", context={}, language="ru")
+    assert insert_new(first, unless_taken="key") is True
+    assert insert_new(again, unless_taken="key") is False
+    assert again.pk is None and again._state.adding
+    assert list(Notification.objects.values_list("key", "to")) == [("once", "a@example.kz")]
