@@ -5,7 +5,9 @@
     python bench/bench_intake.py --smoke          # seconds; SQLite in a temporary directory, no services
 
 Both sides run under gunicorn with 2 sync workers on the same database server: the portal
-(config.settings.production, rate limits off with DSAR_RATELIMIT_ENABLE=0) and the baseline
+(config.settings.production, rate limits off with DSAR_RATELIMIT_ENABLE=0; no Celery worker
+runs, so the identity-code e-mails stay pending and their wake-up waits on the broker: the
+outbox bell queues one while none is waiting, see dsar/outbox.py) and the baseline
 project in bench/baseline (one CSRF form, validation, one INSERT, in the database
 `<name>_baseline`). Each client is a thread that loops: GET the form, take the CSRF cookie
 and token, POST a valid submission, expect the redirect. Connections are not reused (gunicorn's
