@@ -27,3 +27,17 @@ def validate_iin_bin(value: str) -> None:
         raise ValidationError(
             _("Enter a valid 12-digit IIN/BIN: the check digit does not match."), code="invalid_iin_bin"
         )
+
+
+def normalise_phone(value: str) -> str | None:
+    """A phone number as the portal stores it: E.164, Kazakhstan by default (+7XXXXXXXXXX);
+    None when it is not a valid number."""
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(value, "KZ")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -244,6 +244,10 @@ RATELIMIT_USE_CACHE = "default"
 # Off only for load tests (bench/README in bench/RESULTS.md): DSAR_RATELIMIT_ENABLE=0. Never in production.
 RATELIMIT_ENABLE = env_bool("DSAR_RATELIMIT_ENABLE", True)
 RATELIMIT_VIEW = "dsar.portal.views.ratelimited"
+# Behind a reverse proxy REMOTE_ADDR is the proxy's: name the request.META key that carries the
+# client's address as the proxy sets it (e.g. HTTP_X_REAL_IP), or a dotted path to a function of the
+# request. Unset: REMOTE_ADDR (docs/operators/deployment.md).
+RATELIMIT_IP_META_KEY = env_str("RATELIMIT_IP_META_KEY", "") or None
 
 # --- Celery: Redis when REDIS_URL is set, else kombu's filesystem transport --
 CELERY_TASK_SERIALIZER = "json"

@@ -111,35 +111,16 @@ def letter_context(*, request: DataRequest, kind: str, now: datetime, extra: dic
     kind_label = texts.REQUEST_KINDS[language].get(request.kind, request.kind)
     # A representative's request is answered to the representative, on the subject's behalf.
     representative = request.representative_name if request.acting_for_other else ""
-    values = {
-        "reference": request.reference,
-        "received": _fmt_date(request.received_at or request.submitted_at, tz),
-        "due": _fmt_date(request.due_at, tz),
-        "subject_name": request.subject_name,
-        "addressee": representative or request.subject_name,
-        "original": request.duplicate_of.reference if request.duplicate_of_id else "",
-        "operator": operator.legal_name(language),
-        "kind": kind_label,
-        "question": extra.get("question", ""),
-        "reason": extra.get("reason", "") or request.extension_reason,
-        "new_due": _fmt_date(request.due_at, tz),
-        "explanation": request.refusal_explanation,
-    }
+    values = _placeholder_values(
+        request, language=language, kind_label=kind_label, representative=representative, extra=extra
+    )
     context = {
         "language": language,
         "kind": kind,
         "title": texts.fill(title, values),
         "paragraphs": texts.paragraphs(texts.fill(body, values)),
         "date": _fmt_date(now, tz),
-        "operator": {
-            "name": operator.legal_name(language),
-            "bin_iin": operator.bin_iin,
-            "address": operator.translated("legal_address", language),
-            "email": operator.contact_email,
-            "phone": operator.contact_phone,
-            "website": operator.website,
-            "responsible": operator.translated("responsible_person", language),
-        },
+        "operator": _operator_context(operator, language),
         "subject": {"name": request.subject_name, "representative": representative},
         "request": {
             "reference": request.reference,
@@ -154,37 +135,79 @@ def letter_context(*, request: DataRequest, kind: str, now: datetime, extra: dic
         "register": None,
         "records": [],
     }
-    refused = (
-        kind == LetterKind.REFUSAL
-        or kind == LetterKind.UNBLOCKED
-        or (kind == LetterKind.CLAIM_RESULT and request.outcome == "refused")
-    )
-    if refused:
-        ground = request.refusal_ground or "other"
-        context["refusal"] = {
-            "ground": texts.REFUSAL_GROUNDS[language].get(ground, ground),
-            "basis": texts.localise_basis(
-                request.refusal_basis or REFUSAL_BASIS.get(ground, "") or "Law No. 94-V, art. 24", language
-            ),
-            "explanation": request.refusal_explanation,
-        }
+    if _is_refusal(kind, request):
+        context["refusal"] = _refusal_context(request, language)
         context["appeal"] = True
-    if kind == LetterKind.CLAIM_RESULT:
-        context["claim_outcome"] = texts.CLAIM_OUTCOMES[language].get(request.outcome, "")
-        if request.outcome == "partly_fulfilled":
-            context["appeal"] = True
-            context["paragraphs"].append(request.refusal_explanation)
-    if kind == LetterKind.CLAIM_RESULT and request.outcome == "claim_unfounded":
-        context["appeal"] = True
-        context["paragraphs"].append(request.refusal_explanation)
-    if kind == LetterKind.NO_DATA_HELD and request.refusal_explanation:
-        context["paragraphs"].append(request.refusal_explanation)
-    if kind == LetterKind.WITHDRAWN:
-        context["paragraphs"].append(texts.withdrawal_reason(extra.get("closed_because", ""), language))
+    _add_outcome(context, kind=kind, request=request, language=language, extra=extra)
     if kind in REGISTER_KINDS and request.kind == Kind.ACCESS:
         context["register"] = register_rows(operator=operator, language=language)
         context["records"] = _records_context(request)
     return context
+
+
+def _placeholder_values(
+    request: DataRequest, *, language: str, kind_label: str, representative: str, extra: dict
+) -> dict:
+    """What the $placeholders of a letter's text stand for (texts.PLACEHOLDERS)."""
+    tz = request.operator.tz
+    return {
+        "reference": request.reference,
+        "received": _fmt_date(request.received_at or request.submitted_at, tz),
+        "due": _fmt_date(request.due_at, tz),
+        "subject_name": request.subject_name,
+        "addressee": representative or request.subject_name,
+        "original": request.duplicate_of.reference if request.duplicate_of_id else "",
+        "operator": request.operator.legal_name(language),
+        "kind": kind_label,
+        "question": extra.get("question", ""),
+        "reason": extra.get("reason", "") or request.extension_reason,
+        "new_due": _fmt_date(request.due_at, tz),
+        "explanation": request.refusal_explanation,
+    }
+
+
+def _operator_context(operator, language: str) -> dict:
+    return {
+        "name": operator.legal_name(language),
+        "bin_iin": operator.bin_iin,
+        "address": operator.translated("legal_address", language),
+        "email": operator.contact_email,
+        "phone": operator.contact_phone,
+        "website": operator.website,
+        "responsible": operator.translated("responsible_person", language),
+    }
+
+
+def _is_refusal(kind: str, request: DataRequest) -> bool:
+    return (
+        kind == LetterKind.REFUSAL
+        or kind == LetterKind.UNBLOCKED
+        or (kind == LetterKind.CLAIM_RESULT and request.outcome == "refused")
+    )
+
+
+def _refusal_context(request: DataRequest, language: str) -> dict:
+    ground = request.refusal_ground or "other"
+    return {
+        "ground": texts.REFUSAL_GROUNDS[language].get(ground, ground),
+        "basis": texts.localise_basis(
+            request.refusal_basis or REFUSAL_BASIS.get(ground, "") or "Law No. 94-V, art. 24", language
+        ),
+        "explanation": request.refusal_explanation,
+    }
+
+
+def _add_outcome(context: dict, *, kind: str, request: DataRequest, language: str, extra: dict) -> None:
+    """What a claim result, a partly fulfilled or unfounded claim, no data held or a withdrawal adds."""
+    if kind == LetterKind.CLAIM_RESULT:
+        context["claim_outcome"] = texts.CLAIM_OUTCOMES[language].get(request.outcome, "")
+        if request.outcome in ("partly_fulfilled", "claim_unfounded"):
+            context["appeal"] = True
+            context["paragraphs"].append(request.refusal_explanation)
+    elif kind == LetterKind.NO_DATA_HELD and request.refusal_explanation:
+        context["paragraphs"].append(request.refusal_explanation)
+    elif kind == LetterKind.WITHDRAWN:
+        context["paragraphs"].append(texts.withdrawal_reason(extra.get("closed_because", ""), language))
 
 
 # --- issuing ------------------------------------------------------------------------

@@ -42,3 +42,4 @@ from .channels import (  # noqa: E402,F401
 )
 from .portal import CodePurpose, DownloadLink, OneTimeCode, StatusAccess  # noqa: E402,F401
 from .staff import StaffSecurityEvent  # noqa: E402,F401
+from ..connectors.models import Connector, ConnectorKey, ConnectorRun, LegalHold  # noqa: E402,F401

@@ -289,75 +289,112 @@ def verify_chain(operator_id: int) -> ChainBreak | None:
     fails, whose sequence number is past the end of the chain (truncation) or whose hash differs
     from the event's (the chain was re-hashed) is reported.
     """
-    from ..signing import signature_valid, verifying_keys
+    return _ChainWalk(operator_id).run()
 
-    checkpoints = list(ChainCheckpoint.objects.filter(operator_id=operator_id).order_by("seq", "pk"))
-    keys = verifying_keys() if checkpoints else {}
-    for checkpoint in checkpoints:
-        key = keys.get(checkpoint.key_id)
-        if key is None or not signature_valid(checkpoint.message(), checkpoint.signature, key):
-            return ChainBreak(
-                operator_id,
-                checkpoint.seq,
-                None,
-                f"the checkpoint signed at {checkpoint.signed_at.isoformat()} has no valid signature "
-                f"(forged or altered)",
+
+class _ChainWalk:
+    """One pass over one operator's chain; each check is a method that returns a break or None."""
+
+    def __init__(self, operator_id: int):
+        self.operator_id = operator_id
+        self.checkpoints = list(ChainCheckpoint.objects.filter(operator_id=operator_id).order_by("seq", "pk"))
+        self.signed = {c.seq: c for c in self.checkpoints}
+        self.expected_prev = GENESIS
+        self.expected_seq = 1
+        self.last = None
+        self.redacted: dict[int, tuple[int | None, int]] = {}  # seq -> (request id, event id)
+        self.purged: set[tuple[int | None, int]] = set()
+        # Purges written before they listed what they erased vouch for every earlier event of their request.
+        self.purged_unlisted: dict[int | None, int] = {}
+
+    def broken(self, seq: int, event_id: int | None, reason: str) -> ChainBreak:
+        return ChainBreak(self.operator_id, seq, event_id, reason)
+
+    def run(self) -> ChainBreak | None:
+        problem = self.signatures()
+        if problem:
+            return problem
+        events = Event.objects.filter(operator_id=self.operator_id).order_by("seq", "id")
+        for event in events.iterator(chunk_size=2000):
+            problem = self.link(event) or self.content(event) or self.against_checkpoint(event)
+            if problem:
+                return problem
+            self.note_purge(event)
+            self.expected_prev, self.expected_seq, self.last = event.hash, self.expected_seq + 1, event
+        return self.redactions() or self.end()
+
+    def signatures(self) -> ChainBreak | None:
+        from ..signing import signature_valid, verifying_keys
+
+        keys = verifying_keys() if self.checkpoints else {}
+        for checkpoint in self.checkpoints:
+            key = keys.get(checkpoint.key_id)
+            if key is None or not signature_valid(checkpoint.message(), checkpoint.signature, key):
+                return self.broken(
+                    checkpoint.seq,
+                    None,
+                    f"the checkpoint signed at {checkpoint.signed_at.isoformat()} has no valid signature "
+                    f"(forged or altered)",
+                )
+        return None
+
+    def link(self, event) -> ChainBreak | None:
+        if event.seq != self.expected_seq:
+            return self.broken(
+                self.expected_seq, event.pk, f"event #{self.expected_seq} is missing (next is #{event.seq})"
             )
-    signed = {c.seq: c for c in checkpoints}
-    expected_prev = GENESIS
-    expected_seq = 1
-    last = None
-    redacted: dict[int, tuple[int | None, int]] = {}  # seq -> (request id, event id)
-    purged: set[tuple[int | None, int]] = set()
-    # Purges written before they listed what they erased vouch for every earlier event of their request.
-    purged_unlisted: dict[int | None, int] = {}
-    events = Event.objects.filter(operator_id=operator_id).order_by("seq", "id")
-    for event in events.iterator(chunk_size=2000):
-        if event.seq != expected_seq:
-            return ChainBreak(
-                operator_id, expected_seq, event.pk, f"event #{expected_seq} is missing (next is #{event.seq})"
-            )
-        if event.prev_hash != expected_prev:
-            return ChainBreak(
-                operator_id, event.seq, event.pk, "does not follow the previous event (deleted or reordered)"
-            )
+        if event.prev_hash != self.expected_prev:
+            return self.broken(event.seq, event.pk, "does not follow the previous event (deleted or reordered)")
+        return None
+
+    def content(self, event) -> ChainBreak | None:
         if event.redacted:
             if event.note or event.data:
-                return ChainBreak(operator_id, event.seq, event.pk, "marked redacted but still has a note or data")
-            redacted[event.seq] = (event.request_id, event.pk)
+                return self.broken(event.seq, event.pk, "marked redacted but still has a note or data")
+            self.redacted[event.seq] = (event.request_id, event.pk)
         elif event.compute_payload_digest() != event.payload_digest:
-            return ChainBreak(operator_id, event.seq, event.pk, "note or data was edited")
+            return self.broken(event.seq, event.pk, "note or data was edited")
         if event.compute_hash() != event.hash:
-            return ChainBreak(operator_id, event.seq, event.pk, "fields were edited")
-        if event.action == PURGED and isinstance(event.data, dict):
-            if "redacted" in event.data:
-                purged.update((event.request_id, s) for s in event.data["redacted"] or [] if isinstance(s, int))
-            else:
-                purged_unlisted[event.request_id] = event.seq
-        checkpoint = signed.get(event.seq)
+            return self.broken(event.seq, event.pk, "fields were edited")
+        return None
+
+    def against_checkpoint(self, event) -> ChainBreak | None:
+        checkpoint = self.signed.get(event.seq)
         if checkpoint is not None and checkpoint.head_hash != event.hash:
-            return ChainBreak(
-                operator_id,
+            return self.broken(
                 event.seq,
                 event.pk,
                 f"differs from the checkpoint signed at {checkpoint.signed_at.isoformat()} (the chain was rewritten)",
             )
-        expected_prev, expected_seq, last = event.hash, expected_seq + 1, event
-    for seq in sorted(redacted):
-        request_id, event_id = redacted[seq]
-        if (request_id, seq) not in purged and seq >= purged_unlisted.get(request_id, 0):
-            return ChainBreak(operator_id, seq, event_id, "note or data was erased outside a retention purge")
-    end = last.seq if last else 0
-    if checkpoints and checkpoints[-1].seq > end:
-        checkpoint = checkpoints[-1]
-        return ChainBreak(
-            operator_id,
-            end + 1,
-            None,
-            f"the chain ends at #{end} but the checkpoint signed at {checkpoint.signed_at.isoformat()} "
-            f"covers #{checkpoint.seq}: the last events were deleted",
-        )
-    head = EventChainHead.objects.filter(operator_id=operator_id).first()
-    if head and (head.seq != end or head.last_hash != expected_prev):
-        return ChainBreak(operator_id, end + 1, None, "the last events were deleted")
-    return None
+        return None
+
+    def note_purge(self, event) -> None:
+        if event.action != PURGED or not isinstance(event.data, dict):
+            return
+        if "redacted" in event.data:
+            listed = event.data["redacted"] or []
+            self.purged.update((event.request_id, s) for s in listed if isinstance(s, int))
+        else:
+            self.purged_unlisted[event.request_id] = event.seq
+
+    def redactions(self) -> ChainBreak | None:
+        for seq in sorted(self.redacted):
+            request_id, event_id = self.redacted[seq]
+            if (request_id, seq) not in self.purged and seq >= self.purged_unlisted.get(request_id, 0):
+                return self.broken(seq, event_id, "note or data was erased outside a retention purge")
+        return None
+
+    def end(self) -> ChainBreak | None:
+        end = self.last.seq if self.last else 0
+        if self.checkpoints and self.checkpoints[-1].seq > end:
+            checkpoint = self.checkpoints[-1]
+            return self.broken(
+                end + 1,
+                None,
+                f"the chain ends at #{end} but the checkpoint signed at {checkpoint.signed_at.isoformat()} "
+                f"covers #{checkpoint.seq}: the last events were deleted",
+            )
+        head = EventChainHead.objects.filter(operator_id=self.operator_id).first()
+        if head and (head.seq != end or head.last_hash != self.expected_prev):
+            return self.broken(end + 1, None, "the last events were deleted")
+        return None

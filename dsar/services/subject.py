@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
+from django_fsm import TransitionNotAllowed
 
 from .. import workflow
 from ..files import atomic_with_files
@@ -84,7 +85,7 @@ def reply_create(*, request: DataRequest, body: str, uploads: list, now: datetim
     with atomic_with_files():
         locked = DataRequest.objects.select_for_update(of=("self",), no_key=True).get(pk=request.pk)
         if not workflow.subject_may_act(locked):
-            raise workflow.TransitionNotAllowed("closed")
+            raise TransitionNotAllowed("closed")
         message = Message.objects.create(request=locked, channel=Message.Channel.FROM_SUBJECT, body=body)
         for upload in uploads:
             attachment_store(request=locked, upload=upload, purpose=Attachment.Purpose.REPLY, message=message)

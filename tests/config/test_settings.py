@@ -110,3 +110,18 @@ def test_the_database_connection_carries_a_statement_timeout(db, settings):
         cursor.execute("SHOW statement_timeout")
         value = cursor.fetchone()[0]
     assert value not in ("0", "0ms") and settings.DB_STATEMENT_TIMEOUT_MS > 0
+
+
+def _client_ip(env):
+    code = (
+        "from django.test import RequestFactory; from django_ratelimit.core import _get_ip; "
+        "print(_get_ip(RequestFactory().get('/', REMOTE_ADDR='10.0.0.1', HTTP_X_REAL_IP='203.0.113.7')))"
+    )
+    result = _manage("shell", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_it_counts_rate_limits_by_the_address_the_proxy_names():
+    assert _client_ip(PROD_ENV) == "10.0.0.1"
+    assert _client_ip(PROD_ENV | {"RATELIMIT_IP_META_KEY": "HTTP_X_REAL_IP"}) == "203.0.113.7"

@@ -1,9 +1,9 @@
-import phonenumbers
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ...services.uploads import MAX_FILES_PER_UPLOAD, upload_check
+from ...validators import normalise_phone
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -56,12 +56,9 @@ class PhoneField(forms.CharField):
         value = super().clean(value)
         if not value:
             return ""
-        try:
-            number = phonenumbers.parse(value, "KZ")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
+        phone = normalise_phone(value)
+        if phone is None:
             raise forms.ValidationError(
                 _("Enter a valid phone number, for example +7 701 123 4567."), code="invalid_phone"
             )
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return phone

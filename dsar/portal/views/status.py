@@ -102,7 +102,9 @@ def reply(request, token):
         try:
             reply_create(request=data_request, body=form.cleaned_data["body"], uploads=form.cleaned_data["documents"])
         except TransitionNotAllowed:
+            # Closed meanwhile: the status page says so and shows what is still there to download.
             messages.error(request, _("This request is closed; it no longer takes replies."))
+            return redirect("portal:status", token=token)
         except ValidationError as exc:
             form.add_error("documents", exc)
         else:

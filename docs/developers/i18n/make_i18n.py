@@ -1,7 +1,7 @@
 """Kazakh and Russian screenshots of the portal, the staff request page and the dashboard.
 
 Run against a development server with demo data (bin/dev), from the repository root:
-    DJANGO_SETTINGS_MODULE=config.settings.local .venv/bin/python docs/screenshots/make_i18n.py [base_url]
+    DJANGO_SETTINGS_MODULE=config.settings.local .venv/bin/python docs/developers/i18n/make_i18n.py [base_url]
 (with the same DSAR_VAR_DIR / DATABASE_URL as the server). Staff log in with the demo password and
 the demo TOTP code; a subject's status page is unlocked through a fresh status link.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 import django
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM runs next to Playwright's sync API
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 django.setup()

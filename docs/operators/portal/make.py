@@ -1,7 +1,7 @@
 """Screenshots of the main portal pages at phone (390px) and desktop (1280px) width.
 
 Run against a development server with demo data (bin/dev), from the repository root:
-    DJANGO_SETTINGS_MODULE=config.settings.local .venv/bin/python docs/screenshots/make.py [base_url]
+    DJANGO_SETTINGS_MODULE=config.settings.local .venv/bin/python docs/operators/portal/make.py [base_url]
 It submits one request through the browser, reads the code from var/mail, and, through the ORM,
 lets a caseworker ask a question and a letter appear, so the status page shows a real journey.
 """
@@ -17,7 +17,7 @@ import django
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the ORM runs next to Playwright's sync API
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 django.setup()

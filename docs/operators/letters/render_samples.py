@@ -1,6 +1,6 @@
-"""Render one sample of each kind of letter (in the language given) to PDF and PNG under docs/letters/.
+"""Render one sample of each kind of letter (in the language given) to PDF and PNG under docs/operators/letters/.
 
-    DJANGO_SETTINGS_MODULE=config.settings.local .venv/bin/python docs/letters/render_samples.py [kk ru en]
+    DJANGO_SETTINGS_MODULE=config.settings.local .venv/bin/python docs/operators/letters/render_samples.py [kk ru en]
 
 Works inside a transaction that is rolled back: the database is left as it was.
 """
@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -28,7 +28,7 @@ from dsar.models import LetterKind, Operator  # noqa: E402
 from dsar.models.letters import AccessRecord, ProcessingActivity  # noqa: E402
 from tests.letters.helpers import request_ready_for  # noqa: E402
 
-OUT = ROOT / "docs" / "letters"
+OUT = ROOT / "docs" / "operators" / "letters"
 
 
 def main(languages):
