@@ -14,6 +14,7 @@ API (for admin views, actions, forms, the dashboard and every service that write
     permissions.operator_ids_where(user, "dashboard")  # -> list of ids, or None for "every operator"
     permissions.operators_where(user, "dashboard")     # -> QuerySet[Operator]
     permissions.role_at(user, operator)                # -> "caseworker" / "manager" / "dpo" / ... or None
+    permissions.mask(value, "email")                   # -> what a role without "personal_data" sees
 
 `action` is a short verb from ACTIONS ("view", "triage", "decide", "personal_data",
 "dashboard", "manage_members", ...) or a Django codename ("change_policy",
@@ -213,6 +214,20 @@ def limit(qs: QuerySet, user, action: str, path: str = "operator_id") -> QuerySe
     """Narrow any queryset with an operator path to the operators where the user may do `action`."""
     ids = operator_ids_where(user, action)
     return qs if ids is None else qs.filter(**{f"{path}__in": ids})
+
+
+def mask(value: str, how: str) -> str:
+    """What a role without "personal_data" sees instead of a subject's value (admin and API alike)."""
+    if not value:
+        return ""
+    if how == "email":
+        local, _at, domain = value.partition("@")
+        return f"{local[:1]}•••@{domain}"
+    if how == "phone":
+        return f"{value[:4]}•••••{value[-2:]}"
+    if how == "iin":
+        return "••••••••••" + value[-2:]
+    return " ".join(part[:1] + "•••" for part in value.split())
 
 
 def can_change_membership(user, membership: Membership | None, operator=None) -> bool:

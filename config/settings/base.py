@@ -369,7 +369,7 @@ MIDDLEWARE += ["django_ratelimit.middleware.RatelimitMiddleware"]
 # --- Operators' API and webhooks (dsar/api, dsar/webhooks) --------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["dsar.api.auth.ApiKeyAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["dsar.api.permissions.HasScope"],
+    "DEFAULT_PERMISSION_CLASSES": ["dsar.api.permissions.HasScope", "dsar.api.permissions.CreatorMay"],
     "DEFAULT_THROTTLE_CLASSES": ["dsar.api.throttling.ApiKeyRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],

@@ -39,22 +39,9 @@ from .forms import (
 CONFLICT = _("Someone else has just moved this request. Here it is as it stands now; check before you act again.")
 
 
-def mask(value: str, how: str) -> str:
-    if not value:
-        return ""
-    if how == "email":
-        local, _at, domain = value.partition("@")
-        return f"{local[:1]}•••@{domain}"
-    if how == "phone":
-        return f"{value[:4]}•••••{value[-2:]}"
-    if how == "iin":
-        return "••••••••••" + value[-2:]
-    return " ".join(part[:1] + "•••" for part in value.split())
-
-
 def person(obj: DataRequest, visible: bool) -> dict:
     def shown(value, how):
-        return value if visible else mask(value, how)
+        return value if visible else permissions.mask(value, how)
 
     data = {
         "subject": [

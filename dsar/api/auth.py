@@ -1,7 +1,10 @@
 """API keys: `Authorization: Bearer dsar_...`. Only the key's SHA-256 is stored.
 
-A key belongs to one operator and acts with at most the rights of the staff member who created
-it, narrowed by its scopes: a key whose creator left the operator stops working.
+A key belongs to one operator and acts with the CURRENT rights of the staff member who created
+it (their role at the operator, read afresh on every call), narrowed by its scopes: a key whose
+creator was deactivated or left the operator stops working (401); what the role may not do is 403
+(`permissions.CreatorMay`) and personal data it may not see comes masked (`serializers.SubjectOut`).
+The scheme is case-insensitive (RFC 7235).
 """
 
 from datetime import timedelta
@@ -27,7 +30,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if not header:
             return None
         scheme, _sep, raw = header.partition(" ")
-        if scheme != self.keyword or not raw.strip():
+        if scheme.lower() != self.keyword.lower() or not raw.strip():
             raise exceptions.AuthenticationFailed(_('Send the API key as "Authorization: Bearer <key>".'))
         key = (
             ApiKey.objects.select_related("operator", "created_by")

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_handler
@@ -16,6 +17,12 @@ logger = logging.getLogger(__name__)
 
 PROBLEM_TYPE = "https://dsar.example.kz/problems/"
 CONTENT_TYPE = "application/problem+json"
+
+
+PLACEHOLDER_TITLES = {
+    "method_not_allowed": gettext_lazy("This method is not allowed here."),
+    "unsupported_media_type": gettext_lazy("This media type is not supported."),
+}
 
 
 class Conflict(exceptions.APIException):
@@ -54,6 +61,15 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
     return out
 
 
+def _title(exc) -> str:
+    """The same title for every problem of a type (RFC 9457); DRF's default texts with a
+    placeholder ("{media_type}") are the detail, formatted, never the title."""
+    default = str(exc.default_detail)
+    if "{" not in default:
+        return default
+    return str(PLACEHOLDER_TITLES.get(exc.default_code, _("The request cannot be handled.")))
+
+
 def exception_handler(exc, context):
     # Domain errors first: they carry the same messages staff see in the admin.
     if isinstance(exc, DjangoValidationError):
@@ -86,11 +102,12 @@ def exception_handler(exc, context):
         )
     else:
         detail = exc.detail if isinstance(exc.detail, str) else ""
+        title = _title(exc)
         body = problem_body(
             status_code=response.status_code,
             code=code,
-            title=str(exc.default_detail),
-            detail=detail if detail != str(exc.default_detail) else "",
+            title=title,
+            detail=detail if detail not in (title, str(exc.default_detail)) else "",
         )
     problem = JsonResponse(body, status=response.status_code, content_type=CONTENT_TYPE)
     for header in ("Retry-After", "WWW-Authenticate", "Allow"):

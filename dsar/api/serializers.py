@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from .. import permissions
 from ..kinds import Kind
 from ..models import DataRequest, Event
 from ..models.channels import Channel, SystemJob
@@ -162,11 +163,23 @@ class JobOut(serializers.ModelSerializer):
         fields = ["id", "system", "action", "status", "sent_at", "answered_at"]
 
 
+# Context key: may the key's creator see personal data now? Without it, values go out masked.
+PERSONAL_DATA_VISIBLE = "personal_data_visible"
+
+
 class SubjectOut(serializers.Serializer):
+    """The subject's personal data, masked as the admin masks it unless the context allows it."""
+
     name = serializers.CharField(source="subject_name")
     email = serializers.CharField(source="subject_email")
     phone = serializers.CharField(source="subject_phone")
     iin = serializers.CharField(source="subject_iin")
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if self.context.get(PERSONAL_DATA_VISIBLE):
+            return data
+        return {name: permissions.mask(value, name) for name, value in data.items()}
 
 
 class RequestOut(serializers.ModelSerializer):

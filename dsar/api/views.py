@@ -11,7 +11,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import workflow
+from .. import permissions, workflow
 from ..admin.forms import SEEN_STATE, TRANSITION_LABELS, form_for
 from ..kinds import KIND_RULES, Kind
 from ..models import DataRequest
@@ -28,7 +28,7 @@ PROBLEMS = {
     for code, text in [
         (400, "Malformed input, or no Idempotency-Key"),
         (401, "No or bad API key"),
-        (403, "The key lacks the scope"),
+        (403, "The key lacks the scope, or its creator's current role does not allow the operation"),
         (404, "Not found (or another operator's)"),
         (409, "Not possible in the request's state"),
         (422, "Input breaks a rule of the request or the workflow"),
@@ -52,6 +52,19 @@ class OperatorScoped:
     def operator(self):
         return self.request.auth.operator
 
+    def shown(self, serializer_class, instance, *, many: bool = False, **context) -> dict | list:
+        """Serialize requests with the subject's data masked unless the key's creator may see it
+        now; each request whose data does go out leaves a `viewed_personal_data` event naming the key."""
+        visible = permissions.can(self.request.user, "personal_data", self.request.auth.operator_id)
+        data = serializer_class(instance, many=many, context={**context, s.PERSONAL_DATA_VISIBLE: visible}).data
+        if visible:
+            with transaction.atomic():
+                for obj in instance if many else [instance]:
+                    triage.request_personal_data_viewed(
+                        request=obj, actor=self.request.user, what="api", api_key=self.request.auth
+                    )
+        return data
+
     def requests(self):
         return DataRequest.objects.filter(operator=self.request.auth.operator).select_related("operator")
 
@@ -61,6 +74,7 @@ class OperatorScoped:
 
 class KindsView(OperatorScoped, APIView):
     required_scopes = {"GET": "submit|read|manage"}
+    required_permissions = {"GET": "view"}
 
     @extend_schema(
         operation_id="kinds_list",
@@ -96,6 +110,8 @@ class RequestPagination(CursorPagination):
 
 class RequestListView(OperatorScoped, generics.GenericAPIView):
     required_scopes = {"GET": "read", "POST": "submit"}
+    # Registering a request is triage work (the intake assistant's); reading needs "view".
+    required_permissions = {"GET": "view", "POST": "triage"}
     pagination_class = RequestPagination
     serializer_class = s.RequestOut
 
@@ -110,7 +126,7 @@ class RequestListView(OperatorScoped, generics.GenericAPIView):
         filters = s.ListFilters(data=request.query_params)
         filters.is_valid(raise_exception=True)
         page = self.paginate_queryset(filters.apply(self.requests()))
-        return self.get_paginated_response(s.RequestOut(page, many=True).data)
+        return self.get_paginated_response(self.shown(s.RequestOut, page, many=True))
 
     @extend_schema(
         operation_id="requests_submit",
@@ -135,12 +151,13 @@ class RequestListView(OperatorScoped, generics.GenericAPIView):
             verified=verified,
             account_reference=data.validated_data.get("account_reference", ""),
         )
-        context = {"confirm_url": result.confirm_url}
-        return Response(s.SubmittedOut(result.request, context=context).data, status=status.HTTP_201_CREATED)
+        body = self.shown(s.SubmittedOut, result.request, confirm_url=result.confirm_url)
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class RequestDetailView(OperatorScoped, APIView):
     required_scopes = {"GET": "read"}
+    required_permissions = {"GET": "view"}
 
     @extend_schema(
         operation_id="requests_read",
@@ -148,11 +165,12 @@ class RequestDetailView(OperatorScoped, APIView):
         summary="A request's status and timeline",
     )
     def get(self, request, reference):
-        return Response(s.RequestDetailOut(self.get_request(reference)).data)
+        return Response(self.shown(s.RequestDetailOut, self.get_request(reference)))
 
 
 class TransitionListView(OperatorScoped, APIView):
     required_scopes = {"GET": "read|manage"}
+    required_permissions = {"GET": "view"}
 
     @extend_schema(
         operation_id="transitions_list",
@@ -176,6 +194,7 @@ class TransitionListView(OperatorScoped, APIView):
 
 class TransitionView(OperatorScoped, APIView):
     required_scopes = {"POST": "manage"}
+    required_permissions = {"POST": "triage"}  # the workflow then checks the step itself, as in the admin
 
     @extend_schema(
         operation_id="transitions_take",
@@ -208,11 +227,12 @@ class TransitionView(OperatorScoped, APIView):
                 triage.request_ask_subject(request_id=obj.pk, question=fields["question"], actor=request.user)
             else:
                 transitions.transition(obj.pk, name, actor=request.user, actor_label="api", **fields)
-        return Response(s.RequestDetailOut(self.get_request(reference)).data)
+        return Response(self.shown(s.RequestDetailOut, self.get_request(reference)))
 
 
 class RecordsView(OperatorScoped, APIView):
     required_scopes = {"POST": "manage"}
+    required_permissions = {"POST": "keep_records"}
 
     @extend_schema(
         operation_id="records_add",
@@ -234,6 +254,7 @@ class RecordsView(OperatorScoped, APIView):
 
 class JobListView(OperatorScoped, APIView):
     required_scopes = {"GET": "system|read"}
+    required_permissions = {"GET": "view_systemjob"}
 
     @extend_schema(
         operation_id="jobs_list",
@@ -251,6 +272,7 @@ class JobListView(OperatorScoped, APIView):
 
 class JobAnswerView(OperatorScoped, APIView):
     required_scopes = {"POST": "system"}
+    required_permissions = {"POST": "keep_records"}
 
     @extend_schema(
         operation_id="jobs_answer",

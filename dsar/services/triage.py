@@ -108,16 +108,20 @@ def requests_close_as_duplicate(
 
 
 def request_personal_data_viewed(
-    *, request: DataRequest, actor, what: str = "details", now: datetime | None = None
+    *, request: DataRequest, actor, what: str = "details", api_key=None, now: datetime | None = None
 ) -> Event:
-    """Record that a staff user saw the subject's personal data (page, file or letter)."""
+    """Record that a staff user saw the subject's personal data (page, file or letter), or that an
+    API key read it (`api_key`, acting as its creator `actor`): one event in the operator's chain."""
+    data = {"what": what}
+    if api_key is not None:
+        data["api_key"] = api_key.prefix
     with transaction.atomic():
         return Event.append(
             request=request,
             action=VIEWED_PERSONAL_DATA,
             actor=actor,
-            actor_label="staff",
-            data={"what": what},
+            actor_label="api" if api_key is not None else "staff",
+            data=data,
             public=False,
             at=now,
         )
