@@ -12,6 +12,7 @@ from datetime import datetime
 from celery import shared_task
 from django.utils import timezone
 
+from .api import tasks as api_tasks  # noqa: F401  registered here, where autodiscovery looks
 from .files import orphan_files_clean
 from .letters.outbox import letters_requeue_due
 from .letters.tasks import render_letter  # noqa: F401  registered here, where autodiscovery looks

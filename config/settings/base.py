@@ -323,6 +323,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # 08:00 in CELERY_TIMEZONE (Asia/Almaty), the start of the working day.
     "digests": {"task": "dsar.tasks.send_digests", "schedule": crontab(hour=8, minute=0)},
     "purge-exports": {"task": "dsar.tasks.purge_exports", "schedule": crontab(minute=17)},
+    # API answers past their replay window (dsar/api/idempotency.py).
+    "purge-idempotency": {"task": "dsar.api.tasks.purge_idempotency", "schedule": crontab(minute=23)},
     # Signs each operator's audit-chain head (at least daily; see dsar/services/checkpoints.py).
     "chain-checkpoints": {"task": "dsar.tasks.sign_chain_checkpoints", "schedule": crontab(hour=0, minute=5)},
     "webhooks": {

@@ -9,7 +9,7 @@ body is an error (422), never a silent replay of something else.
 import functools
 import hashlib
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
@@ -65,3 +65,8 @@ def idempotent(handler):
         return response
 
     return wrapper
+
+
+def idempotency_purge(*, now: datetime) -> int:
+    """API answers are replayed for IDEMPOTENCY_TTL after the first call, then forgotten."""
+    return IdempotencyRecord.objects.filter(created_at__lt=now - IDEMPOTENCY_TTL).delete()[0]

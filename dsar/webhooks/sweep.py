@@ -1,6 +1,6 @@
 """Once a minute (beat): send due deliveries whose task was lost or whose retry time came, record
-deadline events, chase data systems, switch off endpoints that have failed for days, and forget
-idempotency records past their replay window."""
+deadline events, chase data systems and switch off endpoints that have failed for days.
+"""
 
 from __future__ import annotations
 
@@ -66,21 +66,12 @@ def deadline_events(*, now: datetime) -> int:
     return recorded
 
 
-def idempotency_purge(*, now: datetime) -> int:
-    """API answers are replayed for IDEMPOTENCY_TTL after the first call, then forgotten."""
-    from ..api.idempotency import IDEMPOTENCY_TTL
-    from ..models import IdempotencyRecord
-
-    return IdempotencyRecord.objects.filter(created_at__lt=now - IDEMPOTENCY_TTL).delete()[0]
-
-
 def webhooks_sweep_run(*, now: datetime | None = None) -> dict:
     now = now or timezone.now()
     result = {
         "deadline_events": deadline_events(now=now),
         **jobs_chase(now=now),
         "disabled": endpoints_disable_failing(now=now),
-        "idempotency_purged": idempotency_purge(now=now),
     }
     with transaction.atomic():
         due = deliveries_due(now=now)
