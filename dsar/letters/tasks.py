@@ -10,7 +10,7 @@ from ..models import Letter
 from .services import letter_render
 
 
-@shared_task(acks_late=True)
+@shared_task(name="dsar.letters.tasks.render_letter", acks_late=True)
 def render_letter(letter_id: int) -> None:
     try:
         letter_render(letter_id=letter_id)

@@ -30,3 +30,33 @@ def test_it_schedules_the_sweep_heartbeat_and_digests():
         "dsar.tasks.orphan_files",
     } <= tasks_scheduled
     assert set(tasks_scheduled) <= set(app.tasks)
+
+
+def test_every_beat_entry_and_route_names_a_task_the_worker_knows(settings):
+    """A task renamed or moved without its beat entry would be dropped by the worker, silently."""
+    app.loader.import_default_modules()
+    known = set(app.tasks)
+    missing = [e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"] not in known]
+    assert missing == []
+    for pattern in settings.CELERY_TASK_ROUTES:
+        prefix = pattern.rstrip("*")
+        assert any(name.startswith(prefix) for name in known), pattern
+
+
+def test_every_task_of_dsar_carries_its_name_explicitly():
+    """Task names are the wire protocol: they must not follow a module that moves."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "dsar"
+    unnamed = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef):
+                for dec in node.decorator_list:
+                    call = dec if isinstance(dec, ast.Call) else None
+                    target = dec.func if call else dec
+                    if getattr(target, "id", None) == "shared_task":
+                        if not call or not any(k.arg == "name" for k in call.keywords):
+                            unnamed.append(f"{path.relative_to(root)}:{node.name}")
+    assert unnamed == []
