@@ -28,6 +28,7 @@ __all__ = [
     "Role",
     "State",
 ]
+from ..connectors.models import Connector, ConnectorKey, ConnectorRun, LegalHold  # noqa: E402,F401
 from .channels import (  # noqa: E402,F401
     ApiKey,
     ApiScope,
@@ -42,4 +43,3 @@ from .channels import (  # noqa: E402,F401
 )
 from .portal import CodePurpose, DownloadLink, OneTimeCode, StatusAccess  # noqa: E402,F401
 from .staff import StaffSecurityEvent  # noqa: E402,F401
-from ..connectors.models import Connector, ConnectorKey, ConnectorRun, LegalHold  # noqa: E402,F401

@@ -67,10 +67,12 @@ def request_submit_api(
     now = now or timezone.now()
     fields = {**fields, "channel": Channel.API}
     if not verified:
-        submitted = request_submit(operator=operator, fields=fields, evidence=[], authority=[], now=now)
+        submitted = request_submit(
+            operator=operator, fields=fields, evidence=[], authority=[], now=now, api_key=api_key
+        )
         return Recorded(submitted.request, confirm_url(token=submitted.token, language=submitted.request.language))
     with transaction.atomic():
-        request = request_create(operator=operator, now=now, **fields)
+        request = request_create(operator=operator, now=now, api_key=api_key, **fields)
         received = _confirm_as_verified(
             request=request,
             now=now,

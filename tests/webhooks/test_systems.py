@@ -93,3 +93,14 @@ def test_an_answered_system_is_not_chased(operator):
         post(api_client(operator, ["system"]), f"/api/v1/jobs/{job.pk}/answer/", {"status": "done"}).status_code == 200
     )
     assert jobs_chase(now=request.submitted_at + timedelta(days=30)) == {"reminded": 0, "escalated": 0}
+
+
+def test_it_gives_the_job_an_absolute_answer_url(operator, settings):
+    from dsar.webhooks.systems import _job_payload
+
+    settings.DSAR_PUBLIC_BASE_URL = "https://dsar.example.kz/"
+    endpoint = WebhookEndpoint.objects.create(operator=operator, url="https://hooks.example.kz/x", events=[])
+    system = DataSystem.objects.create(operator=operator, name="Billing", endpoint=endpoint)
+    request = make_request(operator)
+    job = SystemJob.objects.create(system=system, request=request, action="export", sent_at=timezone.now())
+    assert _job_payload(job, request)["answer_url"] == f"https://dsar.example.kz/api/v1/jobs/{job.pk}/answer/"
