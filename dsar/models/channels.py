@@ -9,9 +9,11 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..validators import webhook_target_check
 from .operators import Operator
 
 KEY_PREFIX = "dsar_"
@@ -118,6 +120,13 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self):
         return self.url
+
+    def clean(self):
+        super().clean()
+        try:
+            webhook_target_check(self.url)
+        except ValidationError as exc:
+            raise ValidationError({"url": exc.messages}) from None
 
 
 class WebhookDelivery(models.Model):
