@@ -104,6 +104,8 @@ def _new_webhook_secret() -> str:
 
 class WebhookEndpoint(models.Model):
     operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="webhook_endpoints")
+    # The number of the last message recorded for this endpoint (webhooks/ordering.py).
+    last_sequence = models.PositiveBigIntegerField(default=0, editable=False)
     url = models.URLField(_("URL"), max_length=500)
     events = models.JSONField(_("events"), default=list, blank=True)
     secret = models.CharField(_("signing secret"), max_length=100, default=_new_webhook_secret)

@@ -41,6 +41,11 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=random.uniform(ceiling.total_seconds() / 2, ceiling.total_seconds()))
 
 
+def sequence_header(payload: dict) -> dict:
+    """The endpoint's message number, also in the signed body (rows recorded before it have none)."""
+    return {"webhook-sequence": str(payload["sequence"])} if "sequence" in payload else {}
+
+
 def sign(*, secret: str, msg_id: str, at: datetime, body: str) -> dict:
     return {
         "webhook-id": msg_id,
@@ -93,7 +98,7 @@ def _post(endpoint: WebhookEndpoint, row: WebhookDelivery, now: datetime) -> tup
     except ValidationError as exc:
         return None, " ".join(exc.messages)
     body = json.dumps(row.payload, ensure_ascii=False, separators=(",", ":"))
-    headers = sign(secret=endpoint.secret, msg_id=row.msg_id, at=now, body=body)
+    headers = sign(secret=endpoint.secret, msg_id=row.msg_id, at=now, body=body) | sequence_header(row.payload)
     try:
         response = pinned_post(endpoint.url, address=addresses[0], body=body.encode(), headers=headers)
     except requests.RequestException as exc:
