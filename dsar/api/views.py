@@ -17,10 +17,10 @@ from ..models import DataRequest
 from ..models.channels import SystemJob
 from ..portal.forms.request import KIND_FIELDS
 from ..services import transitions, triage
-from ..services.channels import records_add, request_submit_api, system_job_answer
+from ..services.channels import AnswerRefused, records_add, request_submit_api, system_job_answer
 from . import serializers as s
 from .idempotency import HEADER, IDEMPOTENCY_TTL, MAX_LENGTH, idempotent
-from .problems import Conflict, problem_response
+from .problems import CONTENT_TYPE, Conflict, problem_body, problem_response
 
 PROBLEMS = {
     (code, "application/problem+json"): OpenApiResponse(s.Problem, description=text)
@@ -295,13 +295,23 @@ class JobAnswerView(OperatorScoped, APIView):
         )
         body = s.JobAnswerIn(data=request.data)
         body.is_valid(raise_exception=True)
-        job = system_job_answer(
-            job_id=job.pk,
-            status=body.validated_data["status"],
-            records=body.validated_data["records"],
-            note=body.validated_data["note"],
-            api_key=request.auth,
-        )
+        try:
+            job = system_job_answer(
+                job_id=job.pk,
+                status=body.validated_data["status"],
+                records=body.validated_data["records"],
+                note=body.validated_data["note"],
+                api_key=request.auth,
+            )
+        except AnswerRefused as exc:
+            # Answered, not raised: the refusal's audit event must commit (with the idempotency record).
+            problem = problem_body(
+                status_code=409,
+                code="not-possible-now",
+                title=_("That step is not possible for this request now."),
+                detail=str(exc),
+            )
+            return Response(problem, status=409, content_type=CONTENT_TYPE)
         return Response(s.JobDetailOut(job).data)
 
 
