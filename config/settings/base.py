@@ -375,7 +375,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["dsar.api.throttling.ApiKeyRateThrottle"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "dsar.api.schema.ScopedAutoSchema",
     "EXCEPTION_HANDLER": "dsar.api.problems.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }

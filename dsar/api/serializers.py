@@ -47,7 +47,8 @@ class KindWindow(serializers.Serializer):
 
 class PersonIn(serializers.Serializer):
     name = serializers.CharField(max_length=200)
-    email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
+    # No default: an empty default is not a valid "email" in OpenAPI 3; request_fields() fills it.
+    email = serializers.EmailField(max_length=254, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
 
     def validate_phone(self, value):

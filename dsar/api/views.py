@@ -4,7 +4,6 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.pagination import CursorPagination
@@ -18,10 +17,10 @@ from ..models import DataRequest
 from ..models.channels import SystemJob
 from ..portal.forms.request import KIND_FIELDS
 from ..services import transitions, triage
-from ..services.channels import records_add, request_submit_api, system_job_answer
+from ..services.channels import AnswerRefused, records_add, request_submit_api, system_job_answer
 from . import serializers as s
-from .idempotency import HEADER, idempotent
-from .problems import Conflict, problem_response
+from .idempotency import HEADER, IDEMPOTENCY_TTL, MAX_LENGTH, idempotent
+from .problems import CONTENT_TYPE, Conflict, problem_body, problem_response
 
 PROBLEMS = {
     (code, "application/problem+json"): OpenApiResponse(s.Problem, description=text)
@@ -31,16 +30,20 @@ PROBLEMS = {
         (403, "The key lacks the scope, or its creator's current role does not allow the operation"),
         (404, "Not found (or another operator's)"),
         (409, "Not possible in the request's state"),
-        (422, "Input breaks a rule of the request or the workflow"),
+        (422, "Input breaks a rule of the request or the workflow, or the Idempotency-Key was used with another body"),
         (429, "Over the key's rate limit"),
     ]
 }
 IDEMPOTENCY = OpenApiParameter(
     HEADER,
-    OpenApiTypes.STR,
+    {"type": "string", "minLength": 1, "maxLength": MAX_LENGTH},
     OpenApiParameter.HEADER,
     required=True,
-    description="Any unique string per operation; a retry with the same key replays the answer.",
+    description=(
+        f"Any unique printable string per operation, 1 to {MAX_LENGTH} characters (else 400). A retry with "
+        f"the same key within {IDEMPOTENCY_TTL.total_seconds() / 3600:g} hours replays the first answer "
+        "(`Idempotent-Replayed: true`); the same key with another body is refused with 422."
+    ),
 )
 
 
@@ -238,7 +241,10 @@ class RecordsView(OperatorScoped, APIView):
         operation_id="records_add",
         request=s.RecordsIn,
         parameters=[IDEMPOTENCY],
-        responses={(201, "application/json"): s.RecordOut(many=True), **_problems(400, 401, 403, 404, 409, 429)},
+        responses={
+            (201, "application/json"): s.RecordOut(many=True),
+            **_problems(400, 401, 403, 404, 409, 422, 429),
+        },
         summary="Add what the operator holds about the subject, for the access answer",
     )
     @idempotent
@@ -253,7 +259,8 @@ class RecordsView(OperatorScoped, APIView):
 
 
 class JobListView(OperatorScoped, APIView):
-    required_scopes = {"GET": "system|read"}
+    # The queue of a data system's work: for system keys only (a read-only key reads requests).
+    required_scopes = {"GET": "system"}
     required_permissions = {"GET": "view_systemjob"}
 
     @extend_schema(
@@ -278,7 +285,7 @@ class JobAnswerView(OperatorScoped, APIView):
         operation_id="jobs_answer",
         request=s.JobAnswerIn,
         parameters=[IDEMPOTENCY],
-        responses={(200, "application/json"): s.JobDetailOut, **_problems(400, 401, 403, 404, 409, 429)},
+        responses={(200, "application/json"): s.JobDetailOut, **_problems(400, 401, 403, 404, 409, 422, 429)},
         summary="A data system answers its job: records, done, or nothing held",
     )
     @idempotent
@@ -288,13 +295,23 @@ class JobAnswerView(OperatorScoped, APIView):
         )
         body = s.JobAnswerIn(data=request.data)
         body.is_valid(raise_exception=True)
-        job = system_job_answer(
-            job_id=job.pk,
-            status=body.validated_data["status"],
-            records=body.validated_data["records"],
-            note=body.validated_data["note"],
-            api_key=request.auth,
-        )
+        try:
+            job = system_job_answer(
+                job_id=job.pk,
+                status=body.validated_data["status"],
+                records=body.validated_data["records"],
+                note=body.validated_data["note"],
+                api_key=request.auth,
+            )
+        except AnswerRefused as exc:
+            # Answered, not raised: the refusal's audit event must commit (with the idempotency record).
+            problem = problem_body(
+                status_code=409,
+                code="not-possible-now",
+                title=_("That step is not possible for this request now."),
+                detail=str(exc),
+            )
+            return Response(problem, status=409, content_type=CONTENT_TYPE)
         return Response(s.JobDetailOut(job).data)
 
 

@@ -9,9 +9,11 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..validators import webhook_target_check
 from .operators import Operator
 
 KEY_PREFIX = "dsar_"
@@ -102,6 +104,8 @@ def _new_webhook_secret() -> str:
 
 class WebhookEndpoint(models.Model):
     operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="webhook_endpoints")
+    # The number of the last message recorded for this endpoint (webhooks/ordering.py).
+    last_sequence = models.PositiveBigIntegerField(default=0, editable=False)
     url = models.URLField(_("URL"), max_length=500)
     events = models.JSONField(_("events"), default=list, blank=True)
     secret = models.CharField(_("signing secret"), max_length=100, default=_new_webhook_secret)
@@ -118,6 +122,13 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self):
         return self.url
+
+    def clean(self):
+        super().clean()
+        try:
+            webhook_target_check(self.url)
+        except ValidationError as exc:
+            raise ValidationError({"url": exc.messages}) from None
 
 
 class WebhookDelivery(models.Model):

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_fsm import TransitionNotAllowed
 
 from ..kinds import Kind
@@ -67,10 +68,12 @@ def request_submit_api(
     now = now or timezone.now()
     fields = {**fields, "channel": Channel.API}
     if not verified:
-        submitted = request_submit(operator=operator, fields=fields, evidence=[], authority=[], now=now)
+        submitted = request_submit(
+            operator=operator, fields=fields, evidence=[], authority=[], now=now, api_key=api_key
+        )
         return Recorded(submitted.request, confirm_url(token=submitted.token, language=submitted.request.language))
     with transaction.atomic():
-        request = request_create(operator=operator, now=now, **fields)
+        request = request_create(operator=operator, now=now, api_key=api_key, **fields)
         received = _confirm_as_verified(
             request=request,
             now=now,
@@ -207,36 +210,80 @@ def records_add(
     return rows
 
 
+def _answer_refusal(job: SystemJob, *, status: str, records: list[dict]) -> str:
+    """Why a job's answer is not taken ("" when it is, or when it repeats the answer given)."""
+    if job.status != SystemJob.Status.SENT:
+        return "" if status == job.status and not records else "already_answered"
+    if job.request.state not in OPEN_STATES:
+        return "request_closed"  # the answer went out: a late one must not change it
+    return ""
+
+
+class AnswerRefused(TransitionNotAllowed):
+    """Raised after the refusal's audit event is written (the caller must not roll it back)."""
+
+
+ANSWER_REFUSED = {
+    "already_answered": _lazy("This job was already answered; a different answer is not taken."),
+    "request_closed": _lazy("This request has been answered already; this answer is not taken. Staff can see it."),
+}
+
+
 def system_job_answer(
     *, job_id: int, status: str, records: list[dict], note: str, api_key, now: datetime | None = None
 ) -> SystemJob:
-    """A data system's answer. Answering twice the same way is harmless; changing the answer is not allowed."""
+    """A data system's answer. Answering twice the same way is harmless. Another answer to an
+    answered job, or any answer once the request is closed, is refused (TransitionNotAllowed:
+    409) and recorded in the chain ("system_answer_refused"), so that nothing is lost unseen."""
     now = now or timezone.now()
+    request_id = SystemJob.objects.values_list("request_id", flat=True).get(pk=job_id)
     with transaction.atomic():
+        # Lock order: the request, then the job (as a transition that looks at its jobs).
+        DataRequest.objects.select_for_update(of=("self",)).get(pk=request_id)
         job = SystemJob.objects.select_for_update(of=("self",)).select_related("system", "request").get(pk=job_id)
-        if job.status != SystemJob.Status.SENT:
-            if job.status == status:
-                return job
-            raise TransitionNotAllowed(_("This job was already answered."))
-        if records and job.request.kind == Kind.ACCESS:
-            AccessRecord.objects.bulk_create(
-                [
-                    AccessRecord(
-                        request=job.request,
-                        category=r["category"],
-                        content=r.get("content", ""),
-                        source=r.get("source") or job.system.name,
-                    )
-                    for r in records
-                ]
+        refusal = _answer_refusal(job, status=status, records=records)
+        if refusal:
+            Event.append(
+                request=job.request,
+                action="system_answer_refused",
+                actor_label=f"system:{job.system.name}"[:40],
+                data={
+                    "system": job.system_id,
+                    "status": status,
+                    "records": len(records),
+                    "reason": refusal,
+                    "api_key": api_key.prefix,
+                },
+                at=now,
             )
-        job.status, job.answered_at, job.note = status, now, note
-        job.save(update_fields=["status", "answered_at", "note"])
-        Event.append(
-            request=job.request,
-            action="system_answered",
-            actor_label=f"system:{job.system.name}"[:40],
-            data={"system": job.system_id, "status": status, "records": len(records), "api_key": api_key.prefix},
-            at=now,
-        )
+        elif job.status != SystemJob.Status.SENT:
+            return job
+        else:
+            _answer_take(job, status=status, records=records, note=note, api_key=api_key, now=now)
+    if refusal:
+        raise AnswerRefused(str(ANSWER_REFUSED[refusal]))
     return job
+
+
+def _answer_take(job: SystemJob, *, status: str, records: list[dict], note: str, api_key, now: datetime) -> None:
+    if records and job.request.kind == Kind.ACCESS:
+        AccessRecord.objects.bulk_create(
+            [
+                AccessRecord(
+                    request=job.request,
+                    category=r["category"],
+                    content=r.get("content", ""),
+                    source=r.get("source") or job.system.name,
+                )
+                for r in records
+            ]
+        )
+    job.status, job.answered_at, job.note = status, now, note
+    job.save(update_fields=["status", "answered_at", "note"])
+    Event.append(
+        request=job.request,
+        action="system_answered",
+        actor_label=f"system:{job.system.name}"[:40],
+        data={"system": job.system_id, "status": status, "records": len(records), "api_key": api_key.prefix},
+        at=now,
+    )

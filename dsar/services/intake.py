@@ -169,21 +169,32 @@ def request_draft(
     return request
 
 
-def request_submitted_event(*, request: DataRequest, now: datetime, actor=None) -> None:
-    """The audit event of a new request: takes the chain head, so call it last."""
+def request_submitted_event(*, request: DataRequest, now: datetime, actor=None, api_key=None) -> None:
+    """The audit event of a new request: takes the chain head, so call it last.
+
+    Its actor: staff, the operator's app (`api_key`: "api:<key name>", as systems are
+    "system:<name>"), or else the subject on the portal."""
+    data = {"channel": request.channel}
+    if api_key is not None:
+        label = f"api:{api_key.name}"[:40]
+        data["api_key"] = api_key.prefix
+    else:
+        label = "staff" if actor else "subject"
     Event.append(
         request=request,
         action="submitted",
         actor=actor,
-        actor_label="staff" if actor else "subject",
+        actor_label=label,
         to_state=request.state,
-        data={"channel": request.channel},
+        data=data,
         public=True,
         at=now,
     )
 
 
-def request_create(*, operator: Operator, now: datetime | None = None, actor=None, **fields) -> DataRequest:
+def request_create(
+    *, operator: Operator, now: datetime | None = None, actor=None, api_key=None, **fields
+) -> DataRequest:
     """Record a new request awaiting identity confirmation (request_draft's fields).
 
     `received_at` is for paper or e-mail requests: staff record when it reached the operator,
@@ -193,6 +204,6 @@ def request_create(*, operator: Operator, now: datetime | None = None, actor=Non
     # No savepoint of its own: an error here rolls back the caller's transaction anyway.
     with transaction.atomic(savepoint=False):
         request = request_draft(operator=operator, now=now, **fields)
-        request_submitted_event(request=request, now=now, actor=actor)
+        request_submitted_event(request=request, now=now, actor=actor, api_key=api_key)
         rollup_apply(before=None, after=snapshot(request))
     return request

@@ -26,7 +26,7 @@ class Submitted:
 
 
 def request_submit(
-    *, operator: Operator, fields: dict, evidence: list, authority: list, now: datetime | None = None
+    *, operator: Operator, fields: dict, evidence: list, authority: list, now: datetime | None = None, api_key=None
 ) -> Submitted:
     """Create the request with its files and send the identity codes, all or nothing.
 
@@ -45,7 +45,7 @@ def request_submit(
         token = status_link_create(request=request, now=now)
         for purpose in identity_purposes(request=request):
             code_issue(request=request, purpose=purpose, now=now, first=True)
-        request_submitted_event(request=request, now=now)
+        request_submitted_event(request=request, now=now, api_key=api_key)
         rollup_apply(before=None, after=snapshot(request))  # after the chain head (rollup.py)
     return Submitted(request=request, token=token)
 

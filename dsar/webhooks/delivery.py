@@ -11,24 +11,23 @@ success for `DSAR_WEBHOOK_DISABLE_AFTER_DAYS` is switched off and the operator's
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import random
-import socket
 import time
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from requests.adapters import HTTPAdapter
 from standardwebhooks.webhooks import Webhook
 
 from ..models import Membership, Role, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from ..services.notifications import notify
+from ..validators import webhook_target_check as target_check
 
 MAX_ATTEMPTS = 12
 BACKOFF_BASE = timedelta(minutes=1)
@@ -42,32 +41,9 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=random.uniform(ceiling.total_seconds() / 2, ceiling.total_seconds()))
 
 
-def _forbidden(address: str) -> bool:
-    ip = ipaddress.ip_address(address)
-    return ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast or ip.is_unspecified
-
-
-def target_check(url: str) -> list[str]:
-    """Refuse URLs a webhook must never reach; returns the resolved addresses to connect to.
-
-    https is required unless DSAR_WEBHOOK_ALLOW_HTTP (development, tests); private, loopback and
-    link-local addresses are refused unless DSAR_WEBHOOK_ALLOW_PRIVATE (tests use 127.0.0.1).
-    """
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ValidationError(_("Give a full https:// address."))
-    if parts.scheme != "https" and not settings.DSAR_WEBHOOK_ALLOW_HTTP:
-        raise ValidationError(_("Webhooks go only to https:// addresses."))
-    try:
-        infos = socket.getaddrinfo(
-            parts.hostname, parts.port or (443 if parts.scheme == "https" else 80), type=socket.SOCK_STREAM
-        )
-    except (socket.gaierror, UnicodeError):
-        raise ValidationError(_("This host name does not resolve.")) from None
-    addresses = sorted({info[4][0] for info in infos})
-    if not settings.DSAR_WEBHOOK_ALLOW_PRIVATE and any(_forbidden(a) for a in addresses):
-        raise ValidationError(_("Webhooks may not go to private, loopback or link-local addresses."))
-    return addresses
+def sequence_header(payload: dict) -> dict:
+    """The endpoint's message number, also in the signed body (rows recorded before it have none)."""
+    return {"webhook-sequence": str(payload["sequence"])} if "sequence" in payload else {}
 
 
 def sign(*, secret: str, msg_id: str, at: datetime, body: str) -> dict:
@@ -80,17 +56,51 @@ def sign(*, secret: str, msg_id: str, at: datetime, body: str) -> dict:
     }
 
 
+class _PinnedAdapter(HTTPAdapter):
+    """Connects to the address in the URL while TLS is verified against `hostname` (SNI and the
+    certificate's name), so the address the guard checked is the one reached."""
+
+    def __init__(self, *, tls_hostname: str | None):
+        self._tls_hostname = tls_hostname
+        super().__init__(max_retries=0)
+
+    def init_poolmanager(self, *args, **kwargs):
+        if self._tls_hostname:
+            kwargs.update(server_hostname=self._tls_hostname, assert_hostname=self._tls_hostname)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def pinned_adapter(*, scheme: str, hostname: str) -> HTTPAdapter:
+    return _PinnedAdapter(tls_hostname=hostname if scheme == "https" else None)
+
+
+def pinned_post(url: str, *, address: str, body: bytes, headers: dict) -> requests.Response:
+    """POST to `url` through the already checked `address`: no second DNS look-up (rebinding)."""
+    parts = urlsplit(url)
+    host = f"[{address}]" if ":" in address else address
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    pinned = urlunsplit((parts.scheme, f"{host}:{port}", parts.path or "/", parts.query, ""))
+    with requests.Session() as session:
+        session.trust_env = False  # no proxy from the environment: it would resolve the name itself
+        session.mount(f"{parts.scheme}://", pinned_adapter(scheme=parts.scheme, hostname=parts.hostname))
+        return session.post(
+            pinned,
+            data=body,
+            headers={**headers, "host": parts.netloc.rpartition("@")[2]},
+            timeout=TIMEOUT,
+            allow_redirects=False,
+        )
+
+
 def _post(endpoint: WebhookEndpoint, row: WebhookDelivery, now: datetime) -> tuple[int | None, str]:
     try:
-        target_check(endpoint.url)
+        addresses = target_check(endpoint.url)
     except ValidationError as exc:
         return None, " ".join(exc.messages)
     body = json.dumps(row.payload, ensure_ascii=False, separators=(",", ":"))
-    headers = sign(secret=endpoint.secret, msg_id=row.msg_id, at=now, body=body)
+    headers = sign(secret=endpoint.secret, msg_id=row.msg_id, at=now, body=body) | sequence_header(row.payload)
     try:
-        response = requests.post(
-            endpoint.url, data=body.encode(), headers=headers, timeout=TIMEOUT, allow_redirects=False
-        )
+        response = pinned_post(endpoint.url, address=addresses[0], body=body.encode(), headers=headers)
     except requests.RequestException as exc:
         return None, f"{type(exc).__name__}"[:500]
     return response.status_code, response.text[:500]

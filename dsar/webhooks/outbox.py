@@ -16,6 +16,7 @@ from django.utils import timezone
 from ..models import DataRequest, WebhookDelivery, WebhookEndpoint
 from ..models.channels import WebhookEvent
 from ..outbox import enqueue_on_commit
+from .ordering import sequence_next
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +52,10 @@ def webhook_emit(
     created = []
     for endpoint in targets:
         msg_id = f"msg_{cause}_{endpoint.pk}"[:100]
-        payload = {"type": event, "timestamp": now.isoformat(), "data": data}
         try:
             with transaction.atomic():
+                payload = {"type": event, "timestamp": now.isoformat(), "sequence": sequence_next(endpoint.pk)}
+                payload["data"] = data
                 row = WebhookDelivery.objects.create(
                     endpoint=endpoint, msg_id=msg_id, event=event, payload=payload, next_attempt_at=now
                 )

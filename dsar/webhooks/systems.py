@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from .. import deadlines
@@ -41,7 +43,7 @@ def _job_payload(job: SystemJob, request: DataRequest) -> dict:
             "iin": request.subject_iin,
         },
         "details": request.details,
-        "answer_url": f"/api/v1/jobs/{job.pk}/answer/",
+        "answer_url": settings.DSAR_PUBLIC_BASE_URL.rstrip("/") + reverse("api:job_answer", args=[job.pk]),
     }
 
 

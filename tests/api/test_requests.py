@@ -183,3 +183,14 @@ def test_it_forgets_idempotency_keys_after_a_day(op):
     with time_machine.travel(timezone.now() + timedelta(hours=25)):
         purge_idempotency()
     assert IdempotencyRecord.objects.count() == 0
+
+
+@pytest.mark.parametrize("identity", ["code", "verified"])
+def test_it_names_the_key_as_the_actor_of_an_api_submission(op, identity):
+    client = api_client(op, ["submit", "read", "verified_identity"], role="caseworker")
+    body = post(client, "/api/v1/requests/", {**SUBMIT, "identity": identity}).json()
+    timeline = client.get(f"/api/v1/requests/{body['reference']}/").json()["timeline"]
+    assert timeline[0]["action"] == "submitted" and timeline[0]["actor"] == "api:app"
+    assert "subject" not in {entry["actor"] for entry in timeline}
+    event = Event.objects.get(request__reference=body["reference"], action="submitted")
+    assert event.data["api_key"] == client.key.prefix

@@ -93,3 +93,56 @@ def test_an_answered_system_is_not_chased(operator):
         post(api_client(operator, ["system"]), f"/api/v1/jobs/{job.pk}/answer/", {"status": "done"}).status_code == 200
     )
     assert jobs_chase(now=request.submitted_at + timedelta(days=30)) == {"reminded": 0, "escalated": 0}
+
+
+def test_it_gives_the_job_an_absolute_answer_url(operator, settings):
+    from dsar.webhooks.systems import _job_payload
+
+    settings.DSAR_PUBLIC_BASE_URL = "https://dsar.example.kz/"
+    endpoint = WebhookEndpoint.objects.create(operator=operator, url="https://hooks.example.kz/x", events=[])
+    system = DataSystem.objects.create(operator=operator, name="Billing", endpoint=endpoint)
+    request = make_request(operator)
+    job = SystemJob.objects.create(system=system, request=request, action="export", sent_at=timezone.now())
+    assert _job_payload(job, request)["answer_url"] == f"https://dsar.example.kz/api/v1/jobs/{job.pk}/answer/"
+
+
+def _job_in_work(operator):
+    endpoint = WebhookEndpoint.objects.create(operator=operator, url="https://hooks.example.kz/x", events=[])
+    system = DataSystem.objects.create(operator=operator, name="Billing", endpoint=endpoint)
+    manager = staff_user(operator, Role.MANAGER)
+    request = make_request(operator, kind="access")
+    transition(request.pk, "confirm_identity")
+    transition(request.pk, "start_work", actor=manager)
+    return SystemJob.objects.get(system=system, request=request), manager
+
+
+def test_it_refuses_an_answer_that_comes_after_the_request_was_answered(operator):
+    from dsar.models.letters import AccessRecord
+
+    job, manager = _job_in_work(operator)
+    transition(job.request_id, "fulfil", actor=manager)
+    before = AccessRecord.objects.filter(request=job.request).count()
+    system = api_client(operator, ["system"])
+    answer = {"status": "records", "records": [{"category": "Invoices", "content": "INV-9"}]}
+    response = post(system, f"/api/v1/jobs/{job.pk}/answer/", answer)
+    assert response.status_code == 409
+    assert AccessRecord.objects.filter(request=job.request).count() == before
+    job.refresh_from_db()
+    assert job.status == SystemJob.Status.SENT
+    # Staff see it on the request's timeline.
+    late = Event.objects.get(request=job.request, action="system_answer_refused")
+    assert late.data["reason"] == "request_closed" and late.data["records"] == 1
+
+
+def test_it_refuses_a_second_answer_with_other_records(operator):
+    from dsar.models.letters import AccessRecord
+
+    job, _manager = _job_in_work(operator)
+    system = api_client(operator, ["system"])
+    first = {"status": "records", "records": [{"category": "Invoices", "content": "INV-1"}]}
+    assert post(system, f"/api/v1/jobs/{job.pk}/answer/", first).status_code == 200
+    second = {"status": "records", "records": [{"category": "Invoices", "content": "INV-2"}]}
+    response = post(system, f"/api/v1/jobs/{job.pk}/answer/", second)
+    assert response.status_code == 409
+    assert list(AccessRecord.objects.filter(request=job.request).values_list("content", flat=True)) == ["INV-1"]
+    assert Event.objects.filter(request=job.request, action="system_answer_refused").count() == 1
