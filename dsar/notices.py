@@ -20,6 +20,8 @@ from .models.letters import LetterKind
 # The e-mail templates (templates/dsar/emails/<name>{_subject.txt,.txt,.html}).
 ACKNOWLEDGMENT_EMAIL = "portal_acknowledgment"
 UPDATE_EMAIL = "portal_update"
+# The end of an unconfirmed request: reads the same whoever owns the address (no status link).
+EXPIRED_EMAIL = "portal_expired"
 
 
 @dataclass(frozen=True)
@@ -32,8 +34,16 @@ class Notice:
     letter_by_kind: dict[str, str] = field(default_factory=dict)
     # For a transition without letter and e-mail: why the subject need not hear of it.
     silent_because: str = ""
+    # Sent even though the identity was never confirmed: it names the reference the requester
+    # was given and says nothing of what the operator holds, so it tells an unproven address
+    # nothing new (the sweep has already sent it the identity reminders).
+    neutral: bool = False
+    # The letter goes only to requests that came by these channels (empty: all of them).
+    letter_channels: tuple[str, ...] = ()
 
-    def letter_for(self, request_kind: str) -> str | None:
+    def letter_for(self, request_kind: str, channel: str | None = None) -> str | None:
+        if self.letter_channels and channel is not None and channel not in self.letter_channels:
+            return None
         return self.letter_by_kind.get(request_kind, self.letter)
 
 
@@ -65,7 +75,9 @@ NOTICES: dict[str, Notice] = {
     "destroy": _answer(LetterKind.DESTROYED),
     "withdraw": _answer(LetterKind.WITHDRAWN, "closed"),
     "close_as_duplicate": _answer(LetterKind.DUPLICATE, "closed"),
-    "expire": Notice(silent_because="identity never confirmed: nobody proven to write to, and nothing may be said"),
+    # Identity never confirmed: a neutral e-mail to the address given, and for a paper request a
+    # letter for staff to post (it came on paper, and its answer goes the same way).
+    "expire": Notice(LetterKind.EXPIRED, EXPIRED_EMAIL, "expired", neutral=True, letter_channels=("paper",)),
 }
 
 # Not a transition: staff issued a letter by hand from the request page.
@@ -78,16 +90,19 @@ def notice_for(transition: str) -> Notice | None:
     return NOTICES.get(transition)
 
 
-def letter_kind_for(*, request_kind: str, transition: str) -> str | None:
-    """Which letter a transition issues, or None when it issues none."""
+def letter_kind_for(*, request_kind: str, transition: str, channel: str | None = None) -> str | None:
+    """Which letter a transition issues (to a request that came by `channel`, if given), or None."""
     notice = NOTICES.get(transition)
-    return notice.letter_for(request_kind) if notice else None
+    return notice.letter_for(request_kind, channel) if notice else None
 
 
 def notice_due(*, request, transition: str) -> Notice | None:
     """The notice this transition of this request sends, if any. Before the identity is confirmed
-    nobody is proven to write to (a withdrawal before confirming gets no letter and no e-mail)."""
+    nobody is proven to write to (a withdrawal before confirming gets no letter and no e-mail), except
+    for a neutral notice."""
     notice = notice_for(transition)
-    if notice is None or (request.identity_confirmed_at is None and transition != "confirm_identity"):
+    if notice is None or (
+        request.identity_confirmed_at is None and transition != "confirm_identity" and not notice.neutral
+    ):
         return None
     return notice

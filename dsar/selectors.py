@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from . import queues
@@ -65,12 +65,13 @@ def apply_queue(qs: QuerySet, queue: str | None, user, now: datetime | None = No
     return qs.filter(state__in=OPEN_STATES)
 
 
-def queue_ordering(queue: str | None) -> list[str]:
-    """Ordering that the queue indexes can serve (PostgreSQL puts NULLs last in ASC order,
-    so requests without a clock yet, awaiting identity, come after everything due)."""
+def queue_ordering(queue: str | None) -> list:
+    """Ordering that the queue indexes can serve. Requests without a clock yet (awaiting
+    identity) come after everything due on every database: PostgreSQL puts NULLs last in ASC
+    order anyway (so its indexes still serve it), SQLite would put them first."""
     if queue == "closed":
         return ["-closed_at", "-id"]
-    return ["due_at", "id"]
+    return [F("due_at").asc(nulls_last=True), "id"]
 
 
 def duplicate_candidates(request: DataRequest, limit: int = 10) -> QuerySet:

@@ -37,7 +37,7 @@ def expected_letter_kind(event: Event) -> str | None:
     """The letter a transition's audit event calls for, or None (not a transition, or no letter)."""
     if event.request_id is None or not event.to_state:
         return None
-    return letter_kind_for(request_kind=event.request.kind, transition=event.action)
+    return letter_kind_for(request_kind=event.request.kind, transition=event.action, channel=event.request.channel)
 
 
 def event_cause(event_id: int) -> str:
@@ -75,7 +75,7 @@ def letter_issue_for_transition(*, request, name: str, actor, now: datetime, kwa
     from .services import letter_issue
 
     notice = notice_due(request=request, transition=name)
-    kind = notice.letter_for(request.kind) if notice else None
+    kind = notice.letter_for(request.kind, request.channel) if notice else None
     if kind is None:
         return None
     extra = {k: kwargs[k] for k in QUOTED_INPUT if isinstance(kwargs.get(k), str)}

@@ -511,6 +511,27 @@ DEFAULTS = {
             "жатырмыз немесе жауап бердік. Бір жауап алуыңыз үшін № $reference өтінішін жаптық: № $original өтінішін қадағалаңыз.",
         ),
     },
+    # Neutral: the requester never proved who they are, so nothing about any data is said.
+    "expired": {
+        "en": (
+            "Notice: your request is closed",
+            "Dear $addressee,\n\nRequest \u201c$kind\u201d, reference $reference, received on $received, was not confirmed "
+            "within the time allowed and has been closed without being considered.\n\nIf you still wish to make it, "
+            "you may send a new request at any time. If you did not make this request, no action is needed.",
+        ),
+        "ru": (
+            "Уведомление о закрытии обращения",
+            "Уважаемый(ая) $addressee!\n\nОбращение «$kind» № $reference, полученное $received, не было подтверждено "
+            "в отведённый срок и закрыто без рассмотрения.\n\nЕсли вы по-прежнему хотите его подать, вы можете "
+            "направить новое обращение в любое время. Если вы не подавали это обращение, ничего делать не нужно.",
+        ),
+        "kk": (
+            "Өтініштің жабылғаны туралы хабарлама",
+            "Құрметті $addressee!\n\n$received қабылданған «$kind» № $reference өтініші белгіленген мерзімде "
+            "расталмады және қаралмастан жабылды.\n\nЕгер оны әлі де бергіңіз келсе, кез келген уақытта жаңа "
+            "өтініш жібере аласыз. Егер бұл өтінішті сіз бермеген болсаңыз, ештеңе істеудің қажеті жоқ.",
+        ),
+    },
 }
 
 PLACEHOLDERS = (

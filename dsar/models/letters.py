@@ -25,6 +25,7 @@ class LetterKind(models.TextChoices):
     NO_DATA_HELD = "no_data_held", _("Answer: no data held")
     WITHDRAWN = "withdrawn", _("Notice: request closed as withdrawn")
     DUPLICATE = "duplicate", _("Notice: request closed as a duplicate")
+    EXPIRED = "expired", _("Notice: unconfirmed request closed")
 
 
 def _letter_path(instance, filename):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from ..models import DataRequest
-from ..notices import ACKNOWLEDGMENT_EMAIL, notice_due
+from ..notices import ACKNOWLEDGMENT_EMAIL, EXPIRED_EMAIL, notice_due
 from .notifications import notify
 from .verification import status_link_create
 
@@ -73,6 +73,9 @@ def subject_update_notify(*, request: DataRequest, transition_name: str) -> None
         return
     if notice.email == ACKNOWLEDGMENT_EMAIL:
         return  # sent by identity_confirm, with the link the subject already holds
+    if notice.email == EXPIRED_EMAIL:
+        expired_notify(request=request)
+        return
     token = status_link_create(request=request)
     requester_mail(
         request=request,
@@ -81,4 +84,23 @@ def subject_update_notify(*, request: DataRequest, transition_name: str) -> None
         token=token,
         operator_name=request.operator.short_name,
         update=notice.update,
+    )
+
+
+def expired_notify(*, request: DataRequest) -> None:
+    """The neutral end of an unconfirmed request: its reference, the operator's name and the
+    portal, all of which the requester gave or was given. No status link (nobody proved the
+    address) and no word of what the operator holds, so it reads the same for any address."""
+    notify(
+        key=f"expired:{request.pk}",
+        channel="email",
+        to=request.requester_email,
+        template=EXPIRED_EMAIL,
+        context={
+            "reference": request.reference,
+            "operator_name": request.operator.legal_name(request.language),
+            "portal_url": f"{settings.DSAR_PUBLIC_BASE_URL.rstrip('/')}/{request.language}/",
+        },
+        language=request.language,
+        request=request,
     )

@@ -77,6 +77,18 @@ def test_it_orders_open_work_by_due_date(client_a, queue_set):
     assert [d for d in due if d] == sorted(d for d in due if d)
 
 
+def test_it_puts_requests_without_a_due_date_last_on_every_database(client_a, queue_set, op_a, worker_a):
+    # Awaiting identity: no clock yet. SQLite sorts NULL first unless told (issue 23).
+    with time_machine.travel(NOW - timedelta(days=1), tick=False):
+        unconfirmed = in_state(op_a, worker_a, "awaiting_identity")
+    with time_machine.travel(NOW, tick=False):
+        rows = [r.pk for r in client_a.get("/admin/dsar/datarequest/").context["cl"].result_list]
+    assert unconfirmed.pk in rows
+    due = [DataRequest.objects.get(pk=pk).due_at for pk in rows]
+    assert due[0] is not None and due[0] == min(d for d in due if d)  # the most urgent comes first
+    assert all(d is None for d in due[due.index(None) :])
+
+
 def test_it_shows_hours_for_one_working_day_kinds_and_days_otherwise(op_a, worker_a):
     with time_machine.travel(NOW, tick=False):
         hours = in_state(op_a, worker_a, "in_progress", kind="destruction")

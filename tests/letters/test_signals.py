@@ -166,11 +166,16 @@ def test_it_records_the_letter_with_the_transition_before_any_callback_runs(
         (Kind.ACCESS, "withdraw", LetterKind.WITHDRAWN),
         (Kind.ACCESS, "answer_no_data", LetterKind.NO_DATA_HELD),
         (Kind.CLAIM, "answer_unfounded", LetterKind.CLAIM_RESULT),
-        (Kind.ACCESS, "expire", None),
+        (Kind.ACCESS, "expire", LetterKind.EXPIRED),  # to paper requests only: tests/workflow/test_expiry_notice.py
     ],
 )
 def test_it_maps_transitions_to_letters(request_kind, name, expected):
     assert letter_kind_for(request_kind=request_kind, transition=name) == expected
+
+
+def test_it_sends_the_expiry_letter_only_to_requests_that_came_on_paper():
+    assert letter_kind_for(request_kind=Kind.ACCESS, transition="expire", channel="paper") == LetterKind.EXPIRED
+    assert letter_kind_for(request_kind=Kind.ACCESS, transition="expire", channel="web") is None
 
 
 def test_it_issues_a_letter_for_each_of_two_questions_in_one_transaction(

@@ -69,6 +69,10 @@ def _script(operator, staff):
         step("paused", "ask_subject", at(2026, 3, 17, 10, 0), question="Which account?"),
         step("paused", "resume", at(2026, 3, 20, 10, 15)),
         new("weekend-paper", "destruction", at(2026, 3, 21, 11, 0)),
+        # Issue 23: QARAT's blocking clock runs from submission (Tue 10:00, due Wed 23:59); the
+        # subject confirms on Wed at 11:00, after both reminder moments, with 7 working hours left.
+        new("block-late", "blocking", at(2026, 3, 17, 10, 0), confirm=False),
+        step("block-late", "confirm_identity", at(2026, 3, 18, 11, 0)),
     ]
     return sorted(events, key=lambda e: e[0]), made
 
@@ -78,6 +82,14 @@ def test_it_reminds_and_escalates_once_on_time_in_working_hours_with_the_right_t
     Policy.objects.create(
         operator=operator,
         kind="rectification",
+        deadline_n=1,
+        deadline_unit="working_days",
+        clock_starts=Policy.ClockStart.SUBMISSION,
+        reminder_offsets_hours=[4, 1],
+    )
+    Policy.objects.create(
+        operator=operator,
+        kind="blocking",
         deadline_n=1,
         deadline_unit="working_days",
         clock_starts=Policy.ClockStart.SUBMISSION,
@@ -127,7 +139,10 @@ def test_it_reminds_and_escalates_once_on_time_in_working_hours_with_the_right_t
             assert left > 0
             assert n.context["hours_left"] == math.ceil(left / 3600)
             assert n.context["days_left"] == math.ceil(left / 86400)
-            if request.kind in IN_HOURS:
+            if _confirmed(request) > t - STEP:
+                # The clock started after the reminder's moment: reminded at once.
+                assert t - STEP < _confirmed(request) <= t, (request.kind, t)
+            elif request.kind in IN_HOURS:
                 # 1-working-day kinds: on the morning of the due day.
                 assert t.astimezone(ALMATY).date() == due.astimezone(ALMATY).date()
                 assert t.astimezone(ALMATY).time() == time(9)
@@ -158,9 +173,28 @@ def test_it_reminds_and_escalates_once_on_time_in_working_hours_with_the_right_t
         "paused",
         "access-thu",
         "weekend-paper",
+        "block-late",
     }
     assert escalated == {DataRequest.objects.get(pk=made[label]).reference for label in expected}
     reminded = {requests[pk].reference for (template, pk, *_rest) in sent_moments if template == "staff_reminder"}
+    # Every clock with working time left gets a reminder, however late it started.
+    for label, pk in made.items():
+        request = DataRequest.objects.get(pk=pk)
+        if request.reference in escalated and _working_time_left(calendar, _confirmed(request), request.due_at):
+            assert request.reference in reminded, label
+    late_block = DataRequest.objects.get(pk=made["block-late"])
+    assert {stamped[n.pk] for n in notes if n.request_id == late_block.pk and n.template == "staff_reminder"} == {
+        at(2026, 3, 18, 11, 0)
+    }
+
+    # Every reminder to a requester goes out between 08:00 and 22:00 operator time, before the
+    # moment it reminds of (the expiry of the unconfirmed request, the lapse of the question).
+    subject_reminders = [n for n in notes if n.template.startswith("subject_") and "reminder" in n.template]
+    assert subject_reminders
+    for n in subject_reminders:
+        t, request = stamped[n.pk], requests[n.request_id]
+        assert time(8) <= t.astimezone(ALMATY).time() < time(22), (n.template, t.astimezone(ALMATY))
+        assert t < _reminded_of(n, request), (n.template, t)
     assert DataRequest.objects.get(pk=made["answered"]).reference not in reminded | escalated
     assert DataRequest.objects.get(pk=made["consent"]).reference not in reminded | escalated
 
@@ -183,6 +217,27 @@ def test_it_reminds_and_escalates_once_on_time_in_working_hours_with_the_right_t
     assert set(digest_days) == working_days
     assert set(digest_days.values()) == {len(staff)}
     assert all(stamped[n.pk].astimezone(ALMATY).time() == DIGEST_AT for n in notes if n.template == "digest")
+
+
+def _working_time_left(calendar, start: datetime, due: datetime) -> bool:
+    """Whether some working hour (09:00-18:00 on a working day) lies between start and due."""
+    moment = start
+    while moment < due:
+        local = moment.astimezone(ALMATY)
+        if calendar.is_working_day(local.date()) and time(9) <= local.time() < time(18):
+            return True
+        moment += STEP
+    return False
+
+
+def _reminded_of(note, request) -> datetime:
+    """The moment a subject reminder warns of, computed from the policy, not the planner."""
+    policy = Policy.objects.filter(operator=request.operator, kind=request.kind).first()
+    if note.template == "subject_identity_reminder":
+        days = policy.identity_expiry_days if policy else 7
+        return request.submitted_at + timedelta(days=days)
+    asked = datetime.fromtimestamp(int(note.key.split(":")[2]), tz=ALMATY)
+    return asked + timedelta(days=policy.clarification_timeout_days if policy else 30)
 
 
 def _confirmed(request) -> datetime:

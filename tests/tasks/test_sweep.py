@@ -124,14 +124,17 @@ def test_it_reminds_the_subject_to_confirm_then_expires_the_request(operator, sw
     start = at(2026, 3, 2, 10, 0)
     with time_machine.travel(start, tick=False):
         request = make_request(operator, now=start, language="kk", subject_email="aru@example.kz")
-    assert request.next_action_at == start + timedelta(days=3, hours=12)  # half of 7 days
+    # Half of 7 days is Thursday 22:00: the reminder waits for Friday morning (issue 23).
+    assert request.next_action_at == at(2026, 3, 6, 8, 0)
 
-    sent = sweep(start + timedelta(days=3, hours=12))
+    sent = sweep(at(2026, 3, 6, 8, 0))  # half-way, Thu 22:00, moved to the morning
     assert [m.to for m in sent] == [["aru@example.kz"]]
     assert operator.name_kk in sent[0].body  # the subject's language
     assert sweep(start + timedelta(days=6)) and sweep(start + timedelta(days=6, hours=1)) == []
 
-    assert sweep(start + timedelta(days=7)) == []
+    # The expiry itself is told neutrally (issue 23): one e-mail, no status link.
+    expired = sweep(start + timedelta(days=7))
+    assert [m.to for m in expired] == [["aru@example.kz"]] and "/r/" not in expired[0].body
     request = DataRequest.objects.get(pk=request.pk)
     assert request.state == State.EXPIRED
     assert request.events.filter(action="expire", actor_label="system").count() == 1

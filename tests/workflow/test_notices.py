@@ -57,6 +57,9 @@ def test_it_gives_each_transition_a_letter_and_an_e_mail_or_a_reason_for_silence
                 title, body = texts.default_text(letter, language)
                 assert title and body and texts.DEFAULTS[letter][language], f"{letter} has no {language} wording"
         assert notice.email and notice.update, f"{name} has no e-mail"
+    elif notice.neutral:
+        # Before any identity is proven: a neutral e-mail (tests/workflow/test_expiry_notice.py).
+        assert notice.email and not notice.silent_because
     else:
         assert notice.silent_because and notice.letter is None and notice.email is None
 

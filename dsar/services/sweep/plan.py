@@ -7,7 +7,7 @@ asked. No queries, so the sweep can plan thousands of requests from one fetch.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from ... import deadlines
 from ...deadlines import WorkCalendar
@@ -34,10 +34,36 @@ class Action:
     tag: str = ""  # tells apart several actions of a kind, e.g. "48h"; goes into the key
 
 
-def _subject_reminders(start: datetime, end: datetime, kind: str) -> list[Action]:
-    """Half-way through the wait and a day before its end, whichever fall inside it."""
-    times = {start + (end - start) / 2, end - timedelta(days=1)}
-    return [Action(at, kind, f"{int((end - at).total_seconds() // 3600)}h") for at in sorted(times) if start < at < end]
+# Mail to people (subjects, representatives) leaves in the day, on the operator's wall clock.
+SUBJECT_HOURS = (time(8), time(22))
+
+
+def _in_the_day(at: datetime, *, start: datetime, end: datetime, tz) -> datetime | None:
+    """`at`, or the next morning if it falls at night, or the evening before if the morning
+    is too late; None if no daytime moment lies strictly inside (start, end)."""
+    local = at.astimezone(tz)
+    first, last = SUBJECT_HOURS
+    if first <= local.time() < last:
+        return at
+    day = local.date() + timedelta(days=1 if local.time() >= last else 0)
+    morning = datetime.combine(day, first, tzinfo=tz)
+    if start < morning < end:
+        return morning
+    evening = datetime.combine(day - timedelta(days=1), time(last.hour - 1), tzinfo=tz)
+    return evening if start < evening < end else None
+
+
+def _subject_reminders(start: datetime, end: datetime, kind: str, tz) -> list[Action]:
+    """Half-way through the wait and a day before its end, whichever fall inside it, moved
+    out of the night (SUBJECT_HOURS). The tag names the planned moment, so keys stay stable."""
+    actions = {}
+    for planned in sorted({start + (end - start) / 2, end - timedelta(days=1)}):
+        if not start < planned < end:
+            continue
+        at = _in_the_day(planned, start=start, end=end, tz=tz)
+        if at is not None and at not in actions:
+            actions[at] = Action(at, kind, f"{int((end - planned).total_seconds() // 3600)}h")
+    return sorted(actions.values())
 
 
 def _staff_actions(due: datetime, offsets, *, operator, calendar: WorkCalendar) -> list[Action]:
@@ -74,7 +100,7 @@ def actions_for(
     state = request.state
     if state == State.AWAITING_IDENTITY:
         expiry = request.submitted_at + timedelta(days=policy.identity_expiry_days)
-        actions += _subject_reminders(request.submitted_at, expiry, IDENTITY_REMINDER)
+        actions += _subject_reminders(request.submitted_at, expiry, IDENTITY_REMINDER, request.operator.tz)
         actions.append(Action(expiry, IDENTITY_EXPIRY))
     due = clock_due(request)
     if state in CLOCK_STATES and due and not request.clock_paused_at:
@@ -82,7 +108,7 @@ def actions_for(
         actions += _staff_actions(due, policy.reminder_offsets_hours, operator=request.operator, calendar=calendar)
     if state == State.AWAITING_SUBJECT and asked_at is not None:
         lapse = asked_at + timedelta(days=policy.clarification_timeout_days)
-        actions += _subject_reminders(asked_at, lapse, CLARIFICATION_REMINDER)
+        actions += _subject_reminders(asked_at, lapse, CLARIFICATION_REMINDER, request.operator.tz)
         if policy.clarification_outcome == "keep_open":
             # Nothing changes but an escalation to staff: it comes when they are at work.
             calendar = calendar if calendar is not None else request.operator.work_calendar()
@@ -107,17 +133,29 @@ def first_pending(
     """After a change at `since`: the earliest action not yet behind us (may be in the past
     when the change itself is back-dated, e.g. a paper request recorded late).
 
-    A deadline already missed at `since` (a clock started late, at a late confirmation or
+    A reminder whose moment lies before `since` while the deadline is still ahead is sent at
+    once, for the same reason. A deadline already missed at `since` (a clock started late, at a late confirmation or
     from a back-dated paper receipt) is escalated at once: without this its reminders and
     escalation would all lie behind and nothing would ever be sent. Escalations are keyed
     by the due date, so one already sent is not sent again. Given the operator's working
     `hours`, `calendar` and `tz`, "at once" means the next moment people are at work.
     """
-    if any(a.kind == ESCALATION and a.at < since for a in actions):
+
+    def at_once() -> datetime:
         if hours is None or calendar is None:
             return since
         return deadlines.snap_forward_to_working_hours(since, hours=hours, calendar=calendar, tz=tz)
-    return min((a.at for a in actions if a.at >= since), default=None)
+
+    if any(a.kind == ESCALATION and a.at < since for a in actions):
+        return at_once()
+    pending = [a.at for a in actions if a.at >= since]
+    if any(a.kind == STAFF_REMINDER and a.at < since for a in actions) and any(a.kind == ESCALATION for a in actions):
+        # The clock started after its reminder moments with time still left: remind at once
+        # (the next working moment). If that is after the deadline, the escalation comes first
+        # and the reminder is dropped, as there was no working time left to act on it. A
+        # reminder already sent has the same key, so a later change does not send it again.
+        pending.append(at_once())
+    return min(pending, default=None)
 
 
 def due_now(actions: list[Action], *, now: datetime) -> list[Action]:
