@@ -30,7 +30,7 @@ class TransitionForm(forms.Form):
 
     def transition_fields(self) -> dict:
         """Keyword arguments for `services.transitions.transition()`."""
-        return {k: v for k, v in self.cleaned_data.items() if k != SEEN_STATE}
+        return {k: v for k, v in self.cleaned_data.items() if k not in (SEEN_STATE, UNANSWERED_CONFIRMED)}
 
 
 class AskSubjectForm(TransitionForm):
@@ -165,6 +165,33 @@ FINAL_TRANSITIONS = {
     "withdraw",
     "unblock",
 }
+
+
+# Answering steps that must not pass silently over data systems still to answer their jobs.
+ANSWERING = {"fulfil", "partly_fulfil", "answer_no_data", "answer_unfounded"}
+UNANSWERED_CONFIRMED = "unanswered_jobs_confirmed"
+
+
+def unanswered_jobs_ask(form: TransitionForm, name: str) -> list[str]:
+    """Add a required confirmation to an answering step's form while jobs are unanswered.
+    Returns the silent systems' names (also kept on the form) for the audit event."""
+    from ..models.channels import SystemJob
+
+    systems = []
+    if name in ANSWERING:
+        systems = sorted(
+            SystemJob.objects.filter(request=form.request_obj, status=SystemJob.Status.SENT).values_list(
+                "system__name", flat=True
+            )
+        )
+    if systems:
+        form.fields[UNANSWERED_CONFIRMED] = forms.BooleanField(
+            label=_("Answer although these data systems have not answered yet: %(systems)s")
+            % {"systems": ", ".join(systems)},
+            help_text=_("What they send later is not added to this answer. The audit trail records your choice."),
+        )
+    form.unanswered_systems = systems
+    return systems
 
 
 def form_for(name: str):

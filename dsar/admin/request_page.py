@@ -4,6 +4,7 @@ and one button for each transition this user may take now."""
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -34,6 +35,7 @@ from .forms import (
     LetterForm,
     NoteForm,
     form_for,
+    unanswered_jobs_ask,
 )
 
 CONFLICT = _("Someone else has just moved this request. Here it is as it stands now; check before you act again.")
@@ -184,6 +186,7 @@ class RequestPageMixin:
         form_class = form_for(name)
         if request.method == "POST":
             form = form_class(request.POST, request_obj=obj)
+            unanswered_jobs_ask(form, name)
             if form.is_valid():
                 if form.cleaned_data[SEEN_STATE] != obj.state:
                     messages.warning(request, CONFLICT)
@@ -196,6 +199,7 @@ class RequestPageMixin:
                 messages.error(request, gettext("That step is not possible for this request now."))
                 return redirect(self._page_url(obj))
             form = form_class(request_obj=obj)
+            unanswered_jobs_ask(form, name)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -216,7 +220,12 @@ class RequestPageMixin:
             if name == "ask_subject":
                 triage.request_ask_subject(request_id=obj.pk, question=fields["question"], actor=request.user)
             else:
-                transition(obj.pk, name, actor=request.user, **fields)
+                with transaction.atomic():
+                    transition(obj.pk, name, actor=request.user, **fields)
+                    if form.unanswered_systems:
+                        triage.request_answered_with_unanswered_jobs(
+                            request_id=obj.pk, step=name, systems=form.unanswered_systems, actor=request.user
+                        )
         except TransitionInputError as exc:
             for field, errors in exc.message_dict.items():
                 for error in errors:

@@ -125,3 +125,15 @@ def request_personal_data_viewed(
             public=False,
             at=now,
         )
+
+
+def request_answered_with_unanswered_jobs(*, request_id: int, step: str, systems: list[str], actor) -> Event:
+    """Staff confirmed an answering step although these data systems had not answered yet."""
+    with transaction.atomic():
+        return Event.append(
+            request=DataRequest.objects.get(pk=request_id),
+            action="answered_with_unanswered_jobs",
+            actor=actor,
+            actor_label="staff",
+            data={"step": step, "systems": systems},
+        )
