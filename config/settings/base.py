@@ -292,7 +292,8 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS = REDIS_BROKER_TRANSPORT_OPTIONS
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    # The filesystem transport ignores the host; naming one keeps kombu from warning at every start.
+    CELERY_BROKER_URL = "filesystem://localhost/"
     _queue_dir = str(VAR_DIR / "celery" / "queue")
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": _queue_dir,
