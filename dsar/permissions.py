@@ -82,6 +82,7 @@ _MANAGING = (
         "view_operator",
         "view_membership",
         "view_calendaroverride",
+        "view_operatorsigningkey",
     }
 )
 
@@ -94,6 +95,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _MANAGING
         | {
             "change_operator",
+            # The operator's administrator alone uploads its signing certificate (issue 27).
+            "view_operatorsigningkey",
+            "add_operatorsigningkey",
             "add_membership",
             "change_membership",
             "delete_membership",
