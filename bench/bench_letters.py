@@ -91,6 +91,55 @@ def bench_render(n: int, warmup: int = 5) -> None:
     print(f"  load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
 
 
+def bench_render_sign(n: int, warmup: int = 5) -> None:
+    """Render and sign (dsar/letters/signing/sign_pdf) a letter with a demo RSA-2048 key, in memory."""
+    import base64
+    import datetime as dt
+    import types
+    from zoneinfo import ZoneInfo
+
+    from dsar.letters.signing import sign_pdf
+    from dsar.letters.signing.certs import demo_authority, demo_pkcs12, open_pkcs12
+
+    now = dt.datetime.now(dt.UTC)
+    ca = demo_authority(now=now)
+    p12 = demo_pkcs12(
+        ca,
+        organisation="Bench",
+        bin_iin="240640012348",
+        password="pw",
+        not_before=now - dt.timedelta(days=1),
+        not_after=now + dt.timedelta(days=365),
+    )
+    c = open_pkcs12(p12, "pw")
+    key = types.SimpleNamespace(
+        backend="pkcs12",
+        secret={"p12": base64.b64encode(p12).decode(), "password": "pw"},
+        certificate_der=c.certificate_der,
+        chain=[],
+        certificate_sha256=c.info.sha256,
+        is_demo=True,
+    )
+    tz = ZoneInfo("Asia/Almaty")
+
+    def once(i):
+        pdf = letter_pdf(context=CONTEXT, number=f"QZT-OUT-2026-{i:06d}", code="ABCDEFGHJKMN")
+        return sign_pdf(pdf, key=key, language="ru", tz=tz).pdf
+
+    for i in range(warmup):
+        once(i)
+    times, cpu = [], []
+    for i in range(n):
+        t0, c0 = time.perf_counter(), time.process_time()
+        signed = once(i)
+        times.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
+    print(f"render+sign: n={n} pdf={len(signed)} bytes")
+    for label, xs in (("wall", sorted(times)), ("cpu ", sorted(cpu))):
+        print(f"  {label} median {statistics.median(xs):.1f} ms  p95 {xs[int(0.95 * (n - 1))]:.1f} ms")
+    print(f"  load average: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+
+
 def _bench_operator() -> Operator:
     operator, _ = Operator.objects.get_or_create(
         slug="bench-letters",
@@ -175,6 +224,7 @@ def main() -> None:
     sub = parser.add_subparsers(dest="what", required=True)
     r = sub.add_parser("render")
     r.add_argument("--n", type=int, default=100)
+    sub.add_parser("sign").add_argument("--n", type=int, default=50)
     c = sub.add_parser("celery")
     c.add_argument("--letters", type=int, default=300)
     c.add_argument("--concurrency", type=int, default=os.cpu_count() or 2)
@@ -182,6 +232,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.what == "render":
         bench_render(args.n)
+    elif args.what == "sign":
+        bench_render_sign(args.n)
     else:
         bench_celery(args.letters, args.concurrency, args.timeout)
 

@@ -83,6 +83,7 @@ _MANAGING = (
         "view_operator",
         "view_membership",
         "view_calendaroverride",
+        "view_operatorsigningkey",
     }
 )
 
@@ -95,6 +96,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         _MANAGING
         | {
             "change_operator",
+            # The operator's administrator alone uploads its signing certificate (issue 27).
+            "view_operatorsigningkey",
+            "add_operatorsigningkey",
             "add_membership",
             "change_membership",
             "delete_membership",

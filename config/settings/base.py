@@ -342,6 +342,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     "outbox": {"task": "dsar.tasks.outbox", "schedule": _SWEEP_EVERY, "options": {"expires": _SWEEP_EVERY}},
     # Private files that no row records (dsar/files.py).
     "orphan-files": {"task": "dsar.tasks.orphan_files", "schedule": crontab(minute=41)},
+    # Signing certificates that expire in 30 or 7 days (dsar/letters/signing/alerts.py).
+    "signing-expiry": {"task": "dsar.letters.signing_expiry_warn", "schedule": crontab(hour=3, minute=17)},
 }
 # --- Audit chain checkpoints: the Ed25519 signing key is never in the database (dsar/signing.py).
 # The key itself (PEM or base64 of its 32 bytes), or a PEM file; development creates the file.
@@ -350,6 +352,30 @@ DSAR_CHAIN_SIGNING_KEY_FILE = env_str("DSAR_CHAIN_SIGNING_KEY_FILE", str(VAR_DIR
 DSAR_CHAIN_SIGNING_KEY_CREATE = env_bool("DSAR_CHAIN_SIGNING_KEY_CREATE", True)
 # Public keys (base64 of 32 bytes) of retired signing keys: their checkpoints still verify.
 DSAR_CHAIN_OLD_PUBLIC_KEYS = env_list("DSAR_CHAIN_OLD_PUBLIC_KEYS", [])
+
+# --- Letters signed by the operator (PAdES, dsar/letters/signing/; docs/operators/signing.md).
+# Without a usable certificate letters wait (nothing is sent unsigned); off only for old tests.
+DSAR_LETTERS_SIGNING_REQUIRED = env_bool("DSAR_LETTERS_SIGNING_REQUIRED", True)
+# An RFC 3161 timestamp authority makes the signature PAdES B-T; with DSAR_SIGNING_LT also B-LT
+# (revocation information embedded where the certificate names where to get it).
+DSAR_SIGNING_TSA_URL = env_str("DSAR_SIGNING_TSA_URL", "")
+DSAR_SIGNING_TSA_TIMEOUT_SECONDS = env_int("DSAR_SIGNING_TSA_TIMEOUT_SECONDS", 10)
+DSAR_SIGNING_LT = env_bool("DSAR_SIGNING_LT", True)
+# PEM files of the roots a signature is checked against (NCA's RSA root and its intermediate).
+DSAR_SIGNING_TRUST_ROOTS = env_list("DSAR_SIGNING_TRUST_ROOTS", [])
+# The demo CA that dsar_demo makes; trusted in development only (production sets this off).
+DSAR_SIGNING_DEMO_CA_DIR = env_str("DSAR_SIGNING_DEMO_CA_DIR", str(VAR_DIR / "keys" / "demo-ca"))
+DSAR_SIGNING_TRUST_DEMO_CA = env_bool("DSAR_SIGNING_TRUST_DEMO_CA", True)
+# Optional PKCS#11 (HSM or token): the module, the token label, the user PIN.
+DSAR_SIGNING_PKCS11_LIB = env_str("DSAR_SIGNING_PKCS11_LIB", "")
+DSAR_SIGNING_PKCS11_TOKEN = env_str("DSAR_SIGNING_PKCS11_TOKEN", "")
+DSAR_SIGNING_PKCS11_PIN = env_str("DSAR_SIGNING_PKCS11_PIN", "")
+# A letter waiting for a certificate is tried again this often; the operator's administrators
+# are told at once and the managers and responsible person too after the escalation delay.
+DSAR_SIGNING_WAIT_RETRY_SECONDS = env_int("DSAR_SIGNING_WAIT_RETRY_SECONDS", 15 * 60)
+DSAR_SIGNING_ESCALATE_AFTER_HOURS = env_int("DSAR_SIGNING_ESCALATE_AFTER_HOURS", 4)
+# The public page that checks an uploaded letter refuses larger files.
+DSAR_LETTER_CHECK_MAX_BYTES = env_int("DSAR_LETTER_CHECK_MAX_BYTES", 10 * 1024 * 1024)
 
 # --- Outbox encryption: pending notification contexts (one-time codes, links) are encrypted
 # with a key derived from this secret (dsar/outbox_crypto.py), not from SECRET_KEY, so the

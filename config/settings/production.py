@@ -20,6 +20,8 @@ from .base import env_bool, env_int  # noqa: E402
 
 DEBUG = False
 DSAR_CHAIN_SIGNING_KEY_CREATE = False
+# The demo CA is never a trust root in production.
+DSAR_SIGNING_TRUST_DEMO_CA = env_bool("DSAR_SIGNING_TRUST_DEMO_CA", False)
 if not DSAR_REQUIRE_STAFF_OTP:  # noqa: F405
     raise ImproperlyConfigured("Production refuses DSAR_REQUIRE_STAFF_OTP=0: staff always need a second factor.")
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

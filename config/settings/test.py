@@ -18,3 +18,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 LANGUAGE_CODE = "en"
 # Webhook tests post to a server on 127.0.0.1.
 DSAR_WEBHOOK_ALLOW_PRIVATE = True
+# Letters of operators without a signing certificate go out unsigned in the older tests; the
+# signing tests (tests/letters/signing/) switch this on.
+DSAR_LETTERS_SIGNING_REQUIRED = False

@@ -46,6 +46,10 @@ def _page(request, template: str, builders: dict, page: str, status_title: str):
     context.update(scope=scope, tables=tables, now=now, charts=charts)
     if "now" in tables:
         context["cards"] = now_totals(tables["now"], operator_ids=scope.operator_ids)
+        from ..letters.signing.alerts import signing_notices
+
+        # Letters that cannot be signed, or a certificate that expires within 30 days (issue 27).
+        context["signing_cards"] = signing_notices(operator_ids=[o.pk for o in operators], now=now)
     return render(request, template, context)
 
 

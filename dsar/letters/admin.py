@@ -16,6 +16,7 @@ from ..models import DataRequest
 from ..models.letters import AccessRecord, LetterTemplate, ProcessingActivity
 from ..services.holdings import attachment_from_upload
 from . import texts
+from .signing import admin as signing_admin  # noqa: F401 (registers the certificates' admin)
 
 
 @admin.register(LetterTemplate)

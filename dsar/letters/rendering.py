@@ -64,7 +64,7 @@ def letter_html(*, context: dict, number: str, code: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _url_fetcher():
+def url_fetcher():
     # Letters embed everything (the QR is a data URI); refusing other schemes means no text that
     # slipped into the HTML can make the worker read local files or call out to the network.
     from weasyprint.urls import URLFetcher
@@ -76,7 +76,7 @@ def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
     css, fonts = _stylesheet()
-    document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_url_fetcher())
+    document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=url_fetcher())
     return document.write_pdf(stylesheets=[css], font_config=fonts)
 
 

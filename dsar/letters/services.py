@@ -13,7 +13,7 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -271,24 +271,36 @@ def _claim(letter_id: int, now: datetime) -> bool:
 
 
 def letter_render(*, letter_id: int, now: datetime | None = None) -> Letter:
-    """Render the PDF once, store it, record its digest. Safe to run twice or concurrently: the
-    claim lets one attempt run at a time, and the row lock at the end decides.
+    """Render the PDF once, sign it, store it, record its digest: one step, safe to run twice or
+    concurrently (the claim lets one attempt run at a time, and the row lock at the end decides).
 
-    A failure is recorded on the row with its next attempt (dsar/outbox.py); after the last one
-    the letter is FAILED and the operator's staff are alerted. Raises Letter.DoesNotExist.
+    The file is stored only once signed, and the letter is READY (visible to the subject) only
+    with that file: a crash between rendering and signing leaves a PENDING letter, no file.
+    When the operator cannot sign now (no certificate, expired...), the letter waits without
+    spending an attempt, and the operator's administrators are told (signing/alerts.py).
+    Any other failure is recorded on the row with its next attempt (dsar/outbox.py); after the
+    last one the letter is FAILED and the operator's staff are alerted. Raises Letter.DoesNotExist.
     """
     from .rendering import letter_pdf
+    from .signing import Readiness, SigningUnavailable, can_sign_now, sign_letter_pdf
 
     now = now or timezone.now()
-    letter = Letter.objects.get(pk=letter_id)
+    letter = Letter.objects.select_related("request__operator").get(pk=letter_id)
     if letter.status != Letter.Status.PENDING or not _claim(letter_id, now):
         return letter
+    readiness = can_sign_now(operator=letter.request.operator, now=now)
+    if not readiness.ok:
+        return _signing_wait(letter, readiness, now)
     try:
         pdf = letter_pdf(context=letter.context, number=letter.number, code=letter.verification_code)
+        pdf = sign_letter_pdf(letter, pdf, now=now)
+    except SigningUnavailable as exc:
+        return _signing_wait(letter, Readiness(False, readiness.key, exc.code, str(exc.message)), now)
     except Exception as exc:  # noqa: BLE001 - any failure waits for the next attempt
         _render_failed(letter_id, exc, now)
         return Letter.objects.get(pk=letter_id)
     digest = hashlib.sha256(pdf).hexdigest()
+    signature = letter.signature
     with atomic_with_files():
         # Lock order: the letter row, then the chain head (Event.append) last.
         letter = Letter.objects.select_for_update(of=("self",)).select_related("request").get(pk=letter_id)
@@ -296,10 +308,14 @@ def letter_render(*, letter_id: int, now: datetime | None = None) -> Letter:
             return letter
         file_store(letter.file, ContentFile(pdf), name=f"{letter.number}.pdf")
         letter.sha256 = digest
+        letter.signature = signature
         letter.status = Letter.Status.READY
         letter.rendered_at = timezone.now()
         letter.last_error = ""
-        letter.save(update_fields=["file", "sha256", "status", "rendered_at", "last_error"])
+        letter.signing_wait_since = None
+        letter.save(
+            update_fields=["file", "sha256", "signature", "status", "rendered_at", "last_error", "signing_wait_since"]
+        )
         request = letter.request
         # The letter is never attached. A letter that a transition caused is announced by that
         # transition's own e-mail (dsar.services.subject); one staff issued by hand gets its own.
@@ -312,12 +328,44 @@ def letter_render(*, letter_id: int, now: datetime | None = None) -> Letter:
             action="letter_issued",
             actor=letter.issued_by,
             actor_label="system",
-            data={"letter": letter.pk, "sha256": digest, "number": letter.number, "kind": letter.kind},
+            data={
+                "letter": letter.pk,
+                "sha256": digest,
+                "number": letter.number,
+                "kind": letter.kind,
+                **({"signer_certificate": signature["certificate_sha256"]} if signature else {}),
+            },
             public=True,
         )
     if letter.context.get("register") is not None:
         _offer_export(request, letter.issued_by)
     return letter
+
+
+def _signing_wait(letter: Letter, readiness, now: datetime) -> Letter:
+    """The operator cannot sign now: give back the attempt, try again later, tell its people."""
+    from django.db.models.functions import Coalesce
+
+    from .signing.alerts import signing_blocked_alert
+
+    logger.warning("Letter %s waits for a signing certificate: %s", letter.pk, readiness.code)
+    with transaction.atomic():
+        Letter.objects.filter(pk=letter.pk, status=Letter.Status.PENDING).update(
+            attempts=F("attempts") - 1,
+            next_attempt_at=now + timedelta(seconds=settings.DSAR_SIGNING_WAIT_RETRY_SECONDS),
+            queued_at=None,
+            last_error=readiness.message[:300],
+            signing_wait_since=Coalesce(F("signing_wait_since"), now),
+        )
+        signing_blocked_alert(operator=letter.request.operator, readiness=readiness, now=now)
+    return Letter.objects.get(pk=letter.pk)
+
+
+def letters_release_waiting(*, operator, now: datetime | None = None) -> int:
+    """A usable certificate arrived: letters waiting for one are due now (the sweep queues them)."""
+    return Letter.objects.filter(
+        request__operator=operator, status=Letter.Status.PENDING, signing_wait_since__isnull=False
+    ).update(next_attempt_at=now or timezone.now(), queued_at=None)
 
 
 def _render_failed(letter_id: int, exc: Exception, now: datetime) -> None:
@@ -361,6 +409,7 @@ class LetterCheck:
     date: str = ""
     operator: str = ""
     problem: str = ""  # for staff and the chain check; never shown publicly
+    verdict: object = None  # signing.verify.Verdict of the stored file, when it could be read
 
 
 def _integrity_problem(letter: Letter) -> str:
@@ -396,9 +445,17 @@ def letter_verify(*, code: str) -> LetterCheck:
     if letter.status != Letter.Status.READY:
         return LetterCheck(found=True, pending=True, **shown)
     problem = _integrity_problem(letter)
+    verdict = None
+    if not problem:
+        from .signing.verify import problem_text, verify_letter_pdf
+
+        with letter.file.open("rb") as fh:
+            verdict = verify_letter_pdf(fh.read(), letter=letter)
+        if not verdict.ok:
+            problem = "; ".join(problem_text(code) for code in verdict.problems) or "signature check failed"
     if problem:
         logger.warning("Letter %s failed verification: %s", letter.pk, problem)
-    return LetterCheck(found=True, authentic=not problem, problem=problem, **shown)
+    return LetterCheck(found=True, authentic=not problem, problem=problem, verdict=verdict, **shown)
 
 
 def letters_check(*, operator_id: int) -> list[str]:

@@ -16,3 +16,11 @@ def render_letter(letter_id: int) -> None:
         letter_render(letter_id=letter_id)
     except Letter.DoesNotExist:
         return  # the request was deleted; nothing to render
+
+
+@shared_task(name="dsar.letters.signing_expiry_warn")
+def signing_expiry_warn() -> int:
+    """Daily: e-mail operators' administrators 30 and 7 days before their signing certificate expires."""
+    from .signing.alerts import signing_expiry_warn as warn
+
+    return warn()

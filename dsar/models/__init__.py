@@ -6,6 +6,7 @@ from .notifications import Notification
 from .operators import CalendarOverride, Membership, Operator, Policy, ReferenceCounter, Role
 from .requests import DataRequest, RecordedRequest, State  # noqa: F401
 from .rollup import DailyFigure, DailyOutcome
+from .signing import OperatorSigningKey
 
 __all__ = [
     "Attachment",
@@ -23,6 +24,7 @@ __all__ = [
     "Notification",
     "Message",
     "Operator",
+    "OperatorSigningKey",
     "Policy",
     "ReferenceCounter",
     "Role",

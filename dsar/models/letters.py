@@ -68,6 +68,10 @@ class Letter(models.Model):
     next_attempt_at = models.DateTimeField(default=timezone.now)
     queued_at = models.DateTimeField(default=timezone.now, null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
+    # Who signed the stored file (dsar/letters/signing/): certificate SHA-256, serial, subject, level, time.
+    signature = models.JSONField(default=dict, blank=True, editable=False)
+    # Since when the letter waits for a usable signing certificate (None: not waiting).
+    signing_wait_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("letter")
@@ -83,6 +87,8 @@ class Letter(models.Model):
         ]
         indexes = [
             models.Index(fields=["next_attempt_at"], name="letter_due_idx", condition=models.Q(status="pending")),
+            # A PDF someone uploads to check is found by its digest.
+            models.Index(fields=["sha256"], name="letter_sha256_idx"),
         ]
 
     def __str__(self):

@@ -39,6 +39,8 @@ ENTITIES = re.compile(r"&(quot|amp|lt|gt|#x?[0-9a-fA-F]+);")
 # staff_security in tests/admin/test_enrolment.py (enrolment, recovery codes, resets); letter_failed in
 # tests/letters/test_tasks.py (a letter that failed its last attempt).
 NOT_DRIVEN_HERE = {"system_job_escalation", "webhook_disabled", "staff_security", "letter_failed"}
+# The signing certificate's e-mails: tests/letters/test_signing_delivery.py.
+NOT_DRIVEN_HERE |= {"signing_blocked", "signing_escalated", "signing_expiry"}
 TEMPLATES = sorted(
     {
         p.name.split(".")[0].removesuffix("_subject")

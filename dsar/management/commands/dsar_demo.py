@@ -4,6 +4,7 @@ from django.db import transaction
 from dsar.demo.operators import DEMO_PASSWORD, load_operators, load_staff
 from dsar.demo.register import load_register
 from dsar.demo.requests import load_requests
+from dsar.demo.signing import load_signing_keys
 from dsar.models import DataRequest
 
 
@@ -26,6 +27,8 @@ class Command(BaseCommand):
             operators = load_operators()
             logins = load_staff(operators)
             load_register(operators)
+            # Demo CA and one DEMO certificate per operator: the letters below are signed.
+            load_signing_keys(operators)
         if not DataRequest.objects.exists():
             load_requests(operators, count=requests)
         # The first signed checkpoint of each chain, as the daily beat task would make it.
