@@ -8,7 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dsar', '0007_active_queue_index'),
+        ("dsar", "0009_api_webhook_sequence"),
+        
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

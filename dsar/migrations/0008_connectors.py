@@ -9,6 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("dsar", "0007_active_queue_index"),
+        
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dsar', '0100_connectors'),
+        ("dsar", "0008_connectors"),
+        
     ]
 
     operations = [

@@ -9,7 +9,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dsar", "0007_active_queue_index"),
+        ("dsar", "0010_sweep_expired_letter_dup_index"),
+        
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
