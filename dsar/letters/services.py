@@ -28,6 +28,7 @@ from ..models.letters import AccessRecord, LetterCounter, LetterTemplate
 from ..notices import letter_kind_for  # noqa: F401 (re-exported: the one table lives in dsar/notices.py)
 from ..outbox import enqueue_on_commit, next_attempt, requeue_after
 from . import texts
+from .integrity import integrity_problem as _integrity_problem
 from .selectors import register_rows
 
 RENDER = "dsar.letters.tasks.render_letter"
@@ -410,27 +411,6 @@ class LetterCheck:
     operator: str = ""
     problem: str = ""  # for staff and the chain check; never shown publicly
     verdict: object = None  # signing.verify.Verdict of the stored file, when it could be read
-
-
-def _integrity_problem(letter: Letter) -> str:
-    """Empty when the stored file, the recorded digest and the audit event agree."""
-    if not letter.file or not letter.sha256:
-        return "no stored file or digest"
-    try:
-        with letter.file.open("rb") as fh:
-            actual = hashlib.sha256(fh.read()).hexdigest()
-    except (FileNotFoundError, OSError):
-        return "stored file is missing"
-    if actual != letter.sha256:
-        return "stored file does not match its digest"
-    event = Event.objects.filter(request_id=letter.request_id, action="letter_issued", data__letter=letter.pk).first()
-    if event is None:
-        return "no audit event records the letter"
-    if event.data.get("sha256") != letter.sha256:
-        return "digest differs from the one in the audit event"
-    if event.compute_payload_digest() != event.payload_digest or event.compute_hash() != event.hash:
-        return "the audit event was edited"
-    return ""
 
 
 def letter_verify(*, code: str) -> LetterCheck:

@@ -114,7 +114,7 @@ def verify_letter_pdf(data: bytes, *, letter=None) -> Verdict:
     """The verdict on a PDF, against `letter` when the caller knows it (the verify page reads the
     stored file of a known letter), else against the letter whose register digest it matches."""
     from ...models import Letter, OperatorSigningKey
-    from ..services import _integrity_problem
+    from ..integrity import integrity_problem as _integrity_problem
 
     verdict = Verdict(sha256=hashlib.sha256(data).hexdigest())
     _signature_status(data, verdict)
