@@ -30,10 +30,10 @@ sys.path.insert(0, str(ROOT))
 
 LETTERS_SQL = """
 INSERT INTO dsar_letter (request_id, kind, number, language, status, file, sha256, verification_code, context, cause,
-                         created_at, rendered_at, attempts, next_attempt_at, last_error)
+                         created_at, rendered_at, attempts, next_attempt_at, last_error, signature)
 SELECT r.id, k.kind, r.reference || '/' || k.n, r.language, 'ready', '', '', substr(md5(r.id::text || k.kind), 1, 16),
        '{}'::jsonb, 'bench:' || k.kind, COALESCE(r.answered_at, r.received_at), COALESCE(r.answered_at, r.received_at),
-       0, COALESCE(r.answered_at, r.received_at), ''
+       0, COALESCE(r.answered_at, r.received_at), '', '{}'::jsonb
 FROM dsar_datarequest r
 CROSS JOIN (VALUES ('acknowledgment', 1), ('fulfilled', 2)) AS k(kind, n)
 WHERE r.answered_at IS NOT NULL
