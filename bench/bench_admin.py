@@ -101,13 +101,13 @@ def main(argv=None) -> int:
     # A subject with e-mail, phone and IIN: the request page then looks for duplicates by all three
     # (selectors.duplicate_candidates), the page's costliest query before its index (issue 23).
     in_progress = DataRequest.objects.filter(operator_id=busiest, state="in_progress").exclude(subject_email="")
-    open_request = (
-        in_progress.exclude(subject_phone="").exclude(subject_iin="").order_by("-due_at").first()
-        # A small (--smoke) seed may hold no subject with all three; any open request then does.
-        or in_progress.order_by("-due_at").first()
-    )
+    open_request = in_progress.exclude(subject_phone="").exclude(subject_iin="").order_by("-due_at").first()
+    if open_request is None and args.smoke:
+        # The 300-request smoke seed may hold no subject with all three; CI only checks that the pages
+        # run, so any open request will do. A measured run keeps to the costliest page, or stops.
+        open_request = in_progress.order_by("-due_at").first()
     if open_request is None:
-        sys.exit(f"operator {busiest} has no request in progress with an e-mail: seed more requests.")
+        sys.exit(f"operator {busiest} has no request in progress whose subject has e-mail, phone and IIN.")
     print(
         f"{total:,} requests in the database; operator {busiest} holds "
         f"{DataRequest.objects.filter(operator_id=busiest).count():,}."
